@@ -1,0 +1,1 @@
+"""Auto-grader for the course's NumPy exercises and confirmation-test quizzes."""

@@ -1,0 +1,32 @@
+"""The ``grader`` command line: ``grader check`` and ``grader quiz``."""
+from __future__ import annotations
+
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    # Imported lazily: `grader check` must not pay for sympy/jsonschema and vice versa.
+    if command == "check":
+        from grader.check_cli import main as check_main
+        return check_main(rest)
+    if command == "quiz":
+        from grader.quiz.cli import main as quiz_main
+        return quiz_main(rest)
+    print(f"grader: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+    return 2
+
+
+USAGE = """usage: grader COMMAND [ARGS]
+
+commands:
+  check [TOPIC ...] [--submission DIR] [--json] [--lang en|ja]
+                     grade the exercises (default folder: ./exercises)
+  quiz list|take|template|check|validate|reset ...
+                     the course's confirmation tests (確認テスト)
+
+Run `grader COMMAND --help` for a command's options."""

@@ -1,0 +1,48 @@
+"""The message catalogue: every sentence a user reads, in Japanese and English.
+
+Messages live in ``grader/messages/*.yaml`` as ``key: {en: ..., ja: ...}``; one file per
+part of the grader (check, quiz, ...), all loaded into one catalogue so a key is unique.
+Texts are ``str.format`` templates with named fields.
+"""
+from __future__ import annotations
+
+import functools
+import locale
+import os
+from pathlib import Path
+
+import yaml
+
+LANGS = ("en", "ja")
+MESSAGES_DIR = Path(__file__).with_name("messages")
+
+
+@functools.cache
+def catalogue() -> dict[str, dict[str, str]]:
+    merged: dict[str, dict[str, str]] = {}
+    for path in sorted(MESSAGES_DIR.glob("*.yaml")):
+        entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for key, texts in entries.items():
+            if key in merged:
+                raise ValueError(f"message key {key!r} is defined twice ({path.name})")
+            merged[key] = texts
+    return merged
+
+
+def default_lang() -> str:
+    """Japanese when the user's locale is Japanese, else English."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var)
+        if value:
+            return "ja" if value.lower().startswith("ja") else "en"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "ja" if loc.lower().startswith("ja") else "en"
+
+
+def t(key: str, lang: str, **fields: object) -> str:
+    """The text of ``key`` in ``lang`` with ``fields`` filled in."""
+    texts = catalogue()[key]
+    return texts[lang].format(**fields)
