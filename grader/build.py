@@ -1,0 +1,216 @@
+"""Author commands that generate course material from ``solutions/``.
+
+    python -m grader.build exercises            # regenerate exercises/ from solutions/
+    python -m grader.build exercises --check    # exit 1 listing what is out of date
+
+Exit status: 0 done (or in sync), 1 out of date (``--check``), 2 malformed blank markers
+or bad arguments. Each output is a sub-command so that others (nbgrader notebooks from
+the same blank regions) can sit beside ``exercises``.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from grader.blanks import (
+    BlankMarkerError,
+    BlankRegion,
+    exercise_header,
+    exercise_lines,
+    parse_regions,
+    render,
+)
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+# The contract's order, so the README reads from activations to batch norm.
+MODULE_ORDER = ("functions", "network", "minibatch", "optimizers", "weight_init", "batch_norm")
+README = "README.md"
+GENERATED_MARK = "`python -m grader.build exercises`"
+
+
+def solution_files(solutions: Path) -> list[Path]:
+    """The solution modules, the contract's first and any others after them by name."""
+    def order(path: Path) -> tuple[int, str]:
+        name = path.stem
+        rank = MODULE_ORDER.index(name) if name in MODULE_ORDER else len(MODULE_ORDER)
+        return rank, name
+
+    return sorted((p for p in solutions.glob("*.py") if p.name != "__init__.py"), key=order)
+
+
+def generate_exercises(solutions: Path) -> dict[str, str]:
+    """Every file of exercises/ by name: one module per solution module, and the README."""
+    files: dict[str, str] = {}
+    regions: dict[str, list[BlankRegion]] = {}
+    for path in solution_files(solutions):
+        source = path.read_text(encoding="utf-8")
+        shown = _display_path(path)
+        module_regions = parse_regions(source, shown)
+        text = exercise_header(path.name, module_regions) + render(
+            source, module_regions, exercise_lines
+        )
+        _check_compiles(text, shown)
+        files[path.name] = text
+        regions[path.stem] = module_regions
+    files[README] = exercises_readme(regions)
+    return files
+
+
+def _display_path(path: Path) -> str:
+    """The path errors and headers name: relative to the repository when inside it."""
+    try:
+        return str(path.resolve().relative_to(REPO_ROOT))
+    except ValueError:
+        return str(path)
+
+
+def _check_compiles(text: str, solution: str) -> None:
+    # parse_regions only accepts whole statements, so this guards the renderer itself.
+    try:
+        compile(text, f"exercise from {solution}", "exec")
+    except SyntaxError as error:
+        raise BlankMarkerError(
+            solution, 1, f"the generated exercise does not compile: {error}"
+        ) from None
+
+
+def exercises_readme(regions: dict[str, list[BlankRegion]]) -> str:
+    """exercises/README.md: every blank with its module, label, function and instructions."""
+    count = sum(len(r) for r in regions.values())
+    lines = [
+        "# 演習の空欄一覧 / The blanks of the exercises",
+        "",
+        f"<!-- {GENERATED_MARK} で solutions/ から生成 / generated from solutions/ by "
+        f"{GENERATED_MARK}; do not edit -->",
+        "",
+        "各モジュールの空欄 (あ), (い), … を埋め、`grader check` で採点します。",
+        "Fill in the blanks (あ), (い), … of each module and grade your work with `grader check`.",
+        "",
+        f"空欄は全部で {count} 個です。 / There are {count} blanks in all.",
+        "",
+    ]
+    for module, module_regions in regions.items():
+        lines += [
+            f"## {module}.py",
+            "",
+            "| 空欄 / blank | 関数 / function | 内容 | what to write |",
+            "|---|---|---|---|",
+        ]
+        lines += [
+            f"| ({r.label}) | `{r.qualname}` | {_cell(r.ja)} | {_cell(r.en)} |"
+            for r in module_regions
+        ]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def differing_files(expected: dict[str, str], out: Path) -> list[tuple[str, str]]:
+    """(file name, what is wrong) for each file of ``out`` that does not match ``expected``."""
+    problems: list[tuple[str, str]] = []
+    for name, text in expected.items():
+        path = out / name
+        if not path.is_file():
+            problems.append((name, "missing"))
+        elif path.read_text(encoding="utf-8") != text:
+            problems.append((name, "differs"))
+    problems += [(path.name, "stale (no solution module)") for path in stale_files(expected, out)]
+    return problems
+
+
+def stale_files(expected: dict[str, str], out: Path) -> list[Path]:
+    """Generated modules left in ``out`` whose solution module is gone."""
+    if not out.is_dir():
+        return []
+    return [
+        path for path in sorted(out.glob("*.py"))
+        if path.name not in expected and _is_generated(path)
+    ]
+
+
+def _is_generated(path: Path) -> bool:
+    # Only files carrying the header are ours to remove; anything else is left alone.
+    with path.open(encoding="utf-8") as handle:
+        return GENERATED_MARK in "".join(handle.readline() for _ in range(4))
+
+
+def write_files(expected: dict[str, str], out: Path) -> list[str]:
+    """Writes the files that differ, removes stale generated modules; returns the names touched."""
+    out.mkdir(parents=True, exist_ok=True)
+    touched = []
+    for name, problem in differing_files(expected, out):
+        path = out / name
+        if name in expected:
+            path.write_text(expected[name], encoding="utf-8", newline="\n")
+        else:
+            path.unlink()
+        touched.append(f"{name} ({problem})")
+    return touched
+
+
+def run_exercises(solutions: Path, out: Path, check: bool) -> int:
+    """The ``exercises`` sub-command."""
+    if not solutions.is_dir():
+        print(f"grader.build: no solutions folder {solutions}", file=sys.stderr)
+        return 2
+    try:
+        expected = generate_exercises(solutions)
+    except BlankMarkerError as error:
+        print(f"grader.build: {error}", file=sys.stderr)
+        return 2
+    shown = _display_path(out)
+    if check:
+        problems = differing_files(expected, out)
+        if not problems:
+            print(f"{shown}/ is up to date with {_display_path(solutions)}/")
+            return 0
+        print(f"{shown}/ is out of date; run `python -m grader.build exercises`:")
+        for name, problem in problems:
+            print(f"  {shown}/{name}: {problem}")
+        return 1
+    touched = write_files(expected, out)
+    for name in touched:
+        print(f"wrote {shown}/{name}")
+    if not touched:
+        print(f"{shown}/ was already up to date")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m grader.build",
+        description="Generate course material from the solution modules.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    exercises = commands.add_parser(
+        "exercises", help="regenerate exercises/ (modules with blanks, README.md) from solutions/"
+    )
+    exercises.add_argument(
+        "--check", action="store_true",
+        help="write nothing; exit 1 listing the files that differ from a fresh generation",
+    )
+    exercises.add_argument(
+        "--solutions", type=Path, default=REPO_ROOT / "solutions", metavar="DIR",
+        help="folder of solution modules with blank markers (default: solutions/)",
+    )
+    exercises.add_argument(
+        "--out", type=Path, default=REPO_ROOT / "exercises", metavar="DIR",
+        help="folder to generate into, or to compare with --check (default: exercises/)",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "exercises":
+        return run_exercises(args.solutions, args.out, args.check)
+    return 2  # unreachable: argparse rejects unknown commands
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,171 @@
+"""Topics of network.py: forward, backward, sgd_update."""
+from __future__ import annotations
+
+import numpy as np
+
+from grader.checks import Topic, Verdict
+from grader.judge import all_of, compare, describe_inputs, error_verdict, same, show, with_warnings
+from grader.topics.common import call_spec, output_is
+from grader.topics.optimizers import changed_in_place
+from reference import network as ref
+from reference.functions import relu
+
+M = "network"
+KEYS = ("W1", "b1", "W2", "b2")
+
+
+def make_network(rng: np.random.Generator, d: int, h: int, o: int) -> dict:
+    return {"W1": rng.normal(size=(d, h)) * 0.5, "b1": rng.normal(size=h) * 0.1,
+            "W2": rng.normal(size=(h, o)) * 0.5, "b2": rng.normal(size=o) * 0.1}
+
+
+SHAPES = {"batch": (6, 4, 5, 3), "batch_of_one": (1, 3, 4, 2)}  # B, D, H, O
+
+
+def forward() -> Topic:
+    topic = Topic("forward")
+    for name, (b, d, h, o) in SHAPES.items():
+        topic.add(name, 1, lambda rng, b=b, d=d, h=h, o=o: call_spec(M, "forward", {
+            "network": make_network(rng, d, h, o), "x": rng.normal(size=(b, d))}), _judge_forward)
+    return topic
+
+
+def _judge_forward(spec: dict, outcome: dict) -> Verdict:
+    failed = error_verdict(outcome, "forward")
+    if failed:
+        return failed
+    network, x = spec["args"]
+    result = outcome["result"]
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        return Verdict.fail(("fail.return_pair", {"what": "forward", "actual": show(result)}))
+    z1, y = ref.forward(network, x)
+    u1 = x @ network["W1"] + network["b1"]
+    inputs = describe_inputs(x=x)
+    verdict = all_of(
+        compare(result[0], z1, inputs=inputs, what="forward → z1", hints=[
+            ("hint.forward_no_activation", output_is(lambda: u1)),
+            ("hint.forward_no_bias", output_is(lambda: relu(x @ network["W1"])))]),
+        compare(result[1], y, inputs=inputs, what="forward → y", hints=[
+            ("hint.forward_output_activation", output_is(lambda: relu(y))),
+            ("hint.forward_no_bias", output_is(lambda: z1 @ network["W2"]))]))
+    return with_warnings(verdict, outcome)
+
+
+def backward() -> Topic:
+    topic = Topic("backward")
+    for name, (b, d, h, o) in SHAPES.items():
+        topic.add(name, 2, lambda rng, b=b, d=d, h=h, o=o: _backward_spec(rng, b, d, h, o), _judge_backward)
+    return topic
+
+
+def _backward_spec(rng: np.random.Generator, b: int, d: int, h: int, o: int) -> dict:
+    network = make_network(rng, d, h, o)
+    x, target = rng.normal(size=(b, d)), rng.normal(size=(b, o))
+    z1, y = ref.forward(network, x)
+    return call_spec(M, "backward", {"network": network, "x": x, "d": target, "z1": z1, "y": y})
+
+
+def _judge_backward(spec: dict, outcome: dict) -> Verdict:
+    failed = error_verdict(outcome, "backward")
+    if failed:
+        return failed
+    network, x, d, z1, y = spec["args"]
+    grads = outcome["result"]
+    if not isinstance(grads, dict) or any(k not in grads for k in KEYS):
+        return Verdict.fail(("fail.grad_keys", {"what": "backward", "actual": show(grads)}))
+    expected = ref.backward(network, x, d, z1, y)
+    batch = x.shape[0]
+    for key in KEYS:
+        hints = [("hint.backward_batch_mean", output_is(lambda: expected[key] * batch)),
+                 ("hint.backward_sign", output_is(lambda: -expected[key])),
+                 ("hint.backward_transpose", output_is(lambda: expected[key].T)),
+                 ("hint.backward_no_relu_mask", output_is(lambda: _without_relu_mask(network, x, d, z1, y)[key]))]
+        verdict = compare(grads[key], expected[key], inputs=describe_inputs(x=x, d=d),
+                          what=f"grad['{key}']", hints=hints, rtol=1e-6, atol=1e-9)
+        if not verdict.passed:
+            error = relative_error(grads[key], numerical_gradients(network, x, d)[key])
+            return with_warnings(Verdict.fail(*verdict.messages, ("fail.numeric_gradient", {
+                "key": key, "error": error})), outcome)
+    return with_warnings(Verdict.ok(), outcome)
+
+
+def _without_relu_mask(network: dict, x, d, z1, y) -> dict:
+    delta2 = (y - d) / x.shape[0]
+    delta1 = delta2 @ network["W2"].T
+    return {"W2": z1.T @ delta2, "b2": delta2.sum(axis=0), "W1": x.T @ delta1, "b1": delta1.sum(axis=0)}
+
+
+def numerical_gradients(network: dict, x: np.ndarray, d: np.ndarray, h: float = 1e-6) -> dict:
+    """Central differences of the batch-mean ½‖y − d‖², independent of any backward."""
+    def loss() -> float:
+        return 0.5 * np.sum((ref.forward(network, x)[1] - d) ** 2) / x.shape[0]
+    network = {k: v.copy() for k, v in network.items()}
+    grads = {}
+    for key, w in network.items():
+        grad = np.zeros_like(w)
+        for idx in np.ndindex(w.shape):
+            old = w[idx]
+            w[idx] = old + h
+            plus = loss()
+            w[idx] = old - h
+            grad[idx] = (plus - loss()) / (2 * h)
+            w[idx] = old
+        grads[key] = grad
+    return grads
+
+
+def relative_error(actual, expected) -> str:
+    try:
+        a, e = np.asarray(actual, dtype=float), np.asarray(expected, dtype=float)
+        if a.shape != e.shape:
+            return f"shape {a.shape} ≠ {e.shape}"
+        return f"{np.max(np.abs(a - e)) / max(np.max(np.abs(a) + np.abs(e)), 1e-12):.2g}"
+    except (TypeError, ValueError):
+        return "n/a"
+
+
+def sgd_update() -> Topic:
+    topic = Topic("sgd_update")
+    topic.add("values", 1, _sgd_spec, _judge_sgd_values)
+    topic.add("in_place", 1, _sgd_spec, _judge_sgd_in_place)
+    return topic
+
+
+def _sgd_spec(rng: np.random.Generator) -> dict:
+    network = make_network(rng, 3, 4, 2)
+    grad = {k: rng.normal(size=v.shape) for k, v in network.items()}
+    return call_spec(M, "sgd_update", {"network": network, "grad": grad, "learning_rate": 0.1})
+
+
+def _expected_network(spec: dict) -> dict:
+    network, grad, lr = spec["args"]
+    return {k: network[k] - lr * grad[k] for k in network}
+
+
+def _judge_sgd_values(spec: dict, outcome: dict) -> Verdict:
+    failed = error_verdict(outcome, "sgd_update")
+    if failed:
+        return failed
+    network, grad, lr = spec["args"]
+    after = outcome["args_after"][0]
+    expected = _expected_network(spec)
+    for key in KEYS:
+        verdict = compare(after.get(key) if isinstance(after, dict) else None, expected[key],
+                          inputs=f"learning_rate={lr}", what=f"network['{key}']",
+                          hints=[("hint.sgd_sign", output_is(lambda: network[key] + lr * grad[key])),
+                                 ("hint.sgd_no_learning_rate", output_is(lambda: network[key] - grad[key]))])
+        if not verdict.passed:
+            return with_warnings(verdict, outcome)
+    if not all(same(outcome["args_after"][1][k], grad[k], 0, 0) for k in grad):
+        return Verdict.fail(("fail.modified", {"what": "sgd_update", "arg": "grad"}))
+    return with_warnings(Verdict.ok(), outcome)
+
+
+def _judge_sgd_in_place(spec: dict, outcome: dict) -> Verdict:
+    failed = error_verdict(outcome, "sgd_update")
+    if failed:
+        return failed
+    network = spec["args"][0]
+    if changed_in_place(network, outcome["held_after"][:1], outcome["args_after"][:1]):
+        return Verdict.ok()
+    return Verdict.fail(("fail.not_in_place", {"what": "sgd_update"}), ("hint.not_in_place", {}))
