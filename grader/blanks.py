@@ -18,6 +18,7 @@ plain solution) only need another renderer.
 from __future__ import annotations
 
 import ast
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,7 +88,7 @@ class _RawRegion:
 def parse_regions(source: str, path: str | Path = "<string>") -> list[BlankRegion]:
     """The blank regions of a module's source, in order; raises BlankMarkerError if malformed."""
     path = str(path)
-    lines = source.splitlines()
+    lines = [line.rstrip("\r\n") for line in source_lines(source)]
     raw = _scan_markers(lines, path)
     if len(raw) > len(LABELS):
         raise BlankMarkerError(
@@ -100,6 +101,15 @@ def parse_regions(source: str, path: str | Path = "<string>") -> list[BlankRegio
         _region(module, label, region, lines, statements, path)
         for label, region in zip(LABELS, raw)
     ]
+
+
+def source_lines(source: str) -> list[str]:
+    """The lines of a source, endings kept, split where Python counts lines.
+
+    ``str.splitlines`` also splits at form feeds and U+2028, which would shift every
+    line number after them away from the ones ``ast`` reports.
+    """
+    return io.StringIO(source, newline="").readlines()
 
 
 def parse_file(path: str | Path) -> list[BlankRegion]:
@@ -317,7 +327,7 @@ def render(source: str, regions: list[BlankRegion], renderer: Renderer) -> str:
 
     Lines outside the regions are kept byte for byte, line endings included.
     """
-    lines = source.splitlines(keepends=True)
+    lines = source_lines(source)
     out: list[str] = []
     position = 0  # 0-based index of the next source line to copy
     for region in sorted(regions, key=lambda r: r.begin):

@@ -51,14 +51,14 @@ def error_verdict(outcome: dict, function: str) -> Verdict | None:
     key = ERROR_KEYS.get(kind, "error.import")
     fields = {"function": error.get("function") or function, "module": error.get("module", ""),
               "label": error.get("label", ""), "type": error.get("type", ""),
-              "message": error.get("message", ""), "where": _where(error)}
+              "message": error.get("message", ""), "where": _where(error, with_code=kind != "blank")}
     return Verdict.fail((key, fields), *warning_messages(outcome))
 
 
-def _where(error: dict) -> str:
+def _where(error: dict, with_code: bool = True) -> str:
     if not error.get("file"):
         return ""
-    code = f" `{error['code']}`" if error.get("code") else ""
+    code = f" `{error['code']}`" if error.get("code") and with_code else ""
     return f"{error['file']}:{error.get('line', '?')}{code}"
 
 

@@ -1,0 +1,25 @@
+# この演習は solutions/weight_init.py から `python -m grader.build exercises` で生成されています。
+# 空欄 (あ), (い) を埋めて、`grader check` で採点してください。
+# Generated from solutions/weight_init.py by `python -m grader.build exercises`.
+# Fill in the blanks marked (あ), (い) and check your work with `grader check`.
+"""重みの初期値: Xavier (sigmoid 向け) と He (ReLU 向け)。乱数は呼び出し側の rng から引く。
+Weight initialisation: Xavier (for sigmoid) and He (for ReLU), drawn from the caller's rng."""
+import numpy as np
+
+
+def xavier_init(n_in, n_out, rng):
+    """Xavier の初期値: 標準正規分布の乱数 (n_in, n_out) を √n_in で割る (n_in は前の層のノード数)。
+    Xavier initialisation: standard normal draws (n_in, n_out) divided by √n_in (n_in: nodes of the previous layer)."""
+    W = rng.standard_normal((n_in, n_out))
+    # (あ) 標準正規分布の乱数 W を前の層のノード数の平方根 √n_in で割って返す
+    #      return the standard normal draws W divided by the square root of the previous layer's node count, √n_in
+    raise NotImplementedError("blank (あ) in xavier_init is not filled yet")
+
+
+def he_init(n_in, n_out, rng):
+    """He の初期値: 標準正規分布の乱数 (n_in, n_out) に √(2 / n_in) を掛ける。
+    He initialisation: standard normal draws (n_in, n_out) multiplied by √(2 / n_in)."""
+    W = rng.standard_normal((n_in, n_out))
+    # (い) 標準正規分布の乱数 W に √(2 / n_in) を掛けて返す
+    #      return the standard normal draws W multiplied by √(2 / n_in)
+    raise NotImplementedError("blank (い) in he_init is not filled yet")
