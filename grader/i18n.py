@@ -42,7 +42,7 @@ def default_lang() -> str:
     return "ja" if loc.lower().startswith("ja") else "en"
 
 
-def t(key: str, lang: str, **fields: object) -> str:
+def t(key: str, lang: str, /, **fields: object) -> str:
     """The text of ``key`` in ``lang`` with ``fields`` filled in."""
     texts = catalogue()[key]
     return texts[lang].format(**fields)

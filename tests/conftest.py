@@ -1,0 +1,70 @@
+"""Shared helpers: run the real `grader` command on real folders."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SOLUTIONS = ROOT / "solutions"
+EXERCISES = ROOT / "exercises"
+
+
+def run_grader(*args: str, cwd: Path | None = None, env: dict | None = None,
+               timeout: float = 120) -> subprocess.CompletedProcess:
+    """`python -m grader ARGS` as a student would run it, with an English locale by default."""
+    full_env = {**os.environ, "LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": "", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "grader", *args], cwd=cwd or ROOT, env=full_env,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def check_json(submission: Path, *topics: str, extra: tuple[str, ...] = (), **kwargs) -> tuple[int, dict]:
+    """Exit status and parsed JSON of `grader check --json` on ``submission``."""
+    done = run_grader("check", *topics, "--submission", str(submission), "--json", "--lang", "en",
+                      *extra, **kwargs)
+    assert done.stdout.strip(), f"no JSON on stdout; stderr: {done.stderr[-2000:]}"
+    return done.returncode, json.loads(done.stdout)
+
+
+def topic_scores(report: dict) -> dict[str, tuple[float, float]]:
+    scores: dict[str, tuple[float, float]] = {}
+    for r in report["results"]:
+        got, total = scores.get(r["topic"], (0.0, 0.0))
+        scores[r["topic"]] = (got + r["points"], total + r["max_points"])
+    return scores
+
+
+def failing_topics(report: dict) -> set[str]:
+    return {r["topic"] for r in report["results"] if not r["passed"]}
+
+
+def messages_of(report: dict, topic: str) -> str:
+    return "\n".join(r["message"] for r in report["results"] if r["topic"] == topic)
+
+
+@pytest.fixture
+def submission(tmp_path: Path):
+    """A copy of solutions/ with the given edits: {module: [(old, new), ...]} or appended code."""
+    def make(edits: dict[str, list[tuple[str, str]]] | None = None,
+             append: dict[str, str] | None = None, remove: tuple[str, ...] = ()) -> Path:
+        folder = tmp_path / "submission"
+        shutil.copytree(SOLUTIONS, folder)
+        for module, replacements in (edits or {}).items():
+            path = folder / f"{module}.py"
+            text = path.read_text(encoding="utf-8")
+            for old, new in replacements:
+                assert old in text, f"{old!r} not in solutions/{module}.py"
+                text = text.replace(old, new)
+            path.write_text(text, encoding="utf-8")
+        for module, code in (append or {}).items():
+            path = folder / f"{module}.py"
+            path.write_text(path.read_text(encoding="utf-8") + "\n\n" + code + "\n", encoding="utf-8")
+        for module in remove:
+            (folder / f"{module}.py").unlink()
+        return folder
+    return make
