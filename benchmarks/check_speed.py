@@ -1,0 +1,45 @@
+"""How long `grader check` on solutions/ takes, against a bare `python -c "import numpy"`.
+
+Prints both medians and their ratio, measured in this one run (goal: ratio ≤ 3).
+Usage: python benchmarks/check_speed.py [--repeat N]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def seconds(command: list[str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = time.perf_counter() - start
+    if done.returncode not in (0,):
+        raise SystemExit(f"{' '.join(command)} exited {done.returncode}: {done.stderr.decode()[-500:]}")
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeat", type=int, default=7)
+    repeat = parser.parse_args().repeat
+    numpy_cmd = [sys.executable, "-c", "import numpy"]
+    check_cmd = [sys.executable, "-m", "grader", "check", "--submission", "solutions", "--json"]
+    seconds(numpy_cmd), seconds(check_cmd)  # warm the file cache for both
+    numpy_times, check_times = [], []
+    for _ in range(repeat):  # interleaved, so that machine noise hits both alike
+        numpy_times.append(seconds(numpy_cmd))
+        check_times.append(seconds(check_cmd))
+    bare, check = statistics.median(numpy_times), statistics.median(check_times)
+    print(f"python -c 'import numpy'      median {bare * 1000:7.1f} ms over {repeat} runs")
+    print(f"grader check solutions --json median {check * 1000:7.1f} ms over {repeat} runs")
+    print(f"ratio {check / bare:.2f} (goal ≤ 3)")
+
+
+if __name__ == "__main__":
+    main()
