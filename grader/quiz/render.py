@@ -1,0 +1,80 @@
+"""Plain-text rendering of questions and answers, shared by ``take``, ``check`` and ``template``."""
+from __future__ import annotations
+
+import os
+import sys
+import unicodedata
+from typing import Any, TextIO
+
+from grader.i18n import t
+from grader.quiz.model import Question
+
+_COLORS = {"green": "32", "red": "31", "yellow": "33", "bold": "1", "dim": "2", "cyan": "36"}
+
+
+def use_color(stream: TextIO) -> bool:
+    return stream.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+
+
+def style(text: str, color: str, stream: TextIO = sys.stdout) -> str:
+    if not use_color(stream):
+        return text
+    return f"\033[{_COLORS[color]}m{text}\033[0m"
+
+
+def width(text: str) -> int:
+    """Columns ``text`` takes in a terminal (full-width characters take two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, columns: int) -> str:
+    return text + " " * max(0, columns - width(text))
+
+
+def type_label(question: Question, lang: str) -> str:
+    return t(f"quiz.type.{question.type}", lang)
+
+
+def answer_hint(question: Question, lang: str) -> str:
+    fields: dict[str, Any] = {}
+    if question.type == "expression":
+        names = list(question.data["variables"]) + list(question.data.get("substitutions", {}))
+        fields["variables"] = ", ".join(names)
+    return t(f"quiz.hint.{question.type}", lang, **fields)
+
+
+def choice_lines(question: Question, lang: str) -> list[str]:
+    return [f"  {c.key}) {c.text[lang]}" for c in question.choices]
+
+
+def model_answer(question: Question, lang: str) -> str:
+    """The model answer as a student should read it."""
+    if question.type == "single_choice":
+        return _choice_text(question, question.answer, lang)
+    if question.type == "multiple_choice":
+        return " / ".join(_choice_text(question, key, lang) for key in question.answer)
+    if question.type == "free_text":
+        return question.text("answer", lang)
+    if question.type == "numeric":
+        value = question.answer
+        return str(int(value)) if float(value).is_integer() else str(value)
+    return str(question.answer)
+
+
+def _choice_text(question: Question, key: Any, lang: str) -> str:
+    for choice in question.choices:
+        if str(choice.key) == str(key):
+            return f"{choice.key}) {choice.text[lang]}"
+    return str(key)
+
+
+def key_point_lines(question: Question, lang: str) -> list[str]:
+    return [f"  ({i}) {point[lang]}" for i, point in enumerate(question.key_points, 1)]
+
+
+def indent(text: str, prefix: str = "  ") -> str:
+    return "\n".join(prefix + line if line else line for line in text.rstrip("\n").split("\n"))
+
+
+def score_text(points: float) -> str:
+    return str(int(points)) if float(points).is_integer() else f"{points:.2f}".rstrip("0")

@@ -1,0 +1,103 @@
+"""The shipped quizzes: every model answer passes its own checker, every listed wrong answer
+fails, every section has enough questions, and the seed's 確認テスト are all listed."""
+from __future__ import annotations
+
+import re
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from grader.quiz.checkers import check_answer
+from grader.quiz.loader import load_sections, quiz_files, validate_files
+from grader.quiz.model import QUESTION_TYPES
+from test_quiz_helpers import QUIZ_DIR, assert_no_traceback, run_quiz
+
+SECTIONS = load_sections(QUIZ_DIR)
+QUESTIONS = [q for s in SECTIONS for q in s.questions]
+CASES = ([(q, q.answer, True) for q in QUESTIONS if q.auto_graded]
+         + [(q, wrong, False) for q in QUESTIONS for wrong in q.wrong_answers])
+
+
+@pytest.fixture(scope="module")
+def verdicts():
+    # Code answers each start a child process; run them side by side once for all tests.
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(lambda case: check_answer(case[0], case[1]), CASES))
+    return {(q.id, repr(answer)): v for (q, answer, _), v in zip(CASES, found)}
+
+
+@pytest.mark.parametrize("question,answer,right", CASES,
+                         ids=[f"{q.id}-{'model' if right else 'wrong'}-{i}" for i, (q, _, right) in enumerate(CASES)])
+def test_model_answer_passes_and_wrong_answers_fail(verdicts, question, answer, right):
+    verdict = verdicts[(question.id, repr(answer))]
+    if right:
+        assert verdict.passed is True, verdict.message("en")
+    else:
+        assert verdict.passed is False, f"wrong answer {answer!r} was accepted"
+        assert verdict.message("en") and verdict.message("ja")
+
+
+def test_every_auto_graded_question_has_a_wrong_answer():
+    missing = [q.id for q in QUESTIONS if q.auto_graded and not q.wrong_answers]
+    assert not missing
+
+
+def test_free_text_model_answer_is_self_assessed():
+    for q in QUESTIONS:
+        if q.type == "free_text":
+            verdict = check_answer(q, {"text": q.answer["ja"], "points": list(range(1, len(q.key_points) + 1))})
+            assert verdict.passed is None
+            assert verdict.points == verdict.max_points == len(q.key_points)
+
+
+def test_there_is_one_file_per_section_with_at_least_three_questions():
+    expected = [f"day1-s{i}" for i in range(6)] + [f"day2-s{i}" for i in range(1, 6)]
+    assert [s.id for s in SECTIONS] == expected
+    assert [p.stem for p in quiz_files(QUIZ_DIR)] == sorted(expected)
+    for section in SECTIONS:
+        assert len(section.questions) >= 3, section.id
+
+
+def test_every_question_type_is_used():
+    assert {q.type for q in QUESTIONS} == set(QUESTION_TYPES)
+
+
+def test_texts_are_bilingual_and_japanese_is_japanese():
+    japanese = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+    for q in QUESTIONS:
+        for name in ("prompt", "explanation"):
+            ja, en = q.data[name]["ja"], q.data[name]["en"]
+            assert japanese.search(ja), (q.id, name)
+            assert ja != en and re.search(r"[A-Za-z]{3}", en), (q.id, name)
+
+
+def test_seed_tests_are_listed_in_the_readme():
+    readme = (QUIZ_DIR / "README.md").read_text(encoding="utf-8")
+    from_seed = [q.id for q in QUESTIONS if q.data.get("source", "").startswith("seed:")]
+    assert len(from_seed) >= 25
+    for qid in from_seed:
+        assert qid in readme, qid
+
+
+def test_shipped_files_validate_deeply():
+    _, problems = validate_files(quiz_files(QUIZ_DIR), deep=True)
+    assert [p.format("en") for p in problems] == []
+
+
+def test_validate_command_accepts_the_shipped_files(tmp_path):
+    result = run_quiz("validate", "--lang", "en", data_dir=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "11 quiz file(s) valid" in result.stdout
+    assert_no_traceback(result)
+
+
+def test_every_message_key_the_quiz_code_names_is_in_the_catalogue():
+    from pathlib import Path
+
+    from grader.i18n import catalogue
+    source = "\n".join(p.read_text(encoding="utf-8") for p in (Path(__file__).parents[1] / "grader" / "quiz").glob("*.py"))
+    named = set(re.findall(r'"(quiz\.[a-z_]+\.[a-z_]+|quiz\.[a-z_]+)"', source))
+    named |= {f"quiz.type.{kind}" for kind in QUESTION_TYPES} | {f"quiz.hint.{kind}" for kind in QUESTION_TYPES}
+    named |= {f"quiz.help.{cmd}" for cmd in ("list", "take", "template", "check", "validate", "reset")}
+    assert len(named) > 80
+    assert named <= set(catalogue()), sorted(named - set(catalogue()))
