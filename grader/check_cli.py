@@ -9,7 +9,7 @@ from grader.i18n import LANGS, default_lang, t
 from grader.runner import TopicRequest  # noqa: F401 - imported early: the child forks from here
 from grader.topics import TOPIC_NAMES
 
-NOT_YET = ("training",)  # topics of the contract this version does not grade yet
+NOT_YET: tuple[str, ...] = ()  # topics of the contract this version does not grade yet
 EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 
 
@@ -30,6 +30,9 @@ def parser() -> Parser:
     p.add_argument("--lang", choices=LANGS, default=None, help="language of the messages")
     p.add_argument("--seed", type=int, default=None, help="seed of the generated inputs")
     p.add_argument("--time-limit", type=float, default=None, help="seconds per topic")
+    p.add_argument("--plot", metavar="FILE.png", default=None,
+                   help="draw your curves beside the reference's: training's loss and accuracy, "
+                        "a failing activation or softmax over an input range")
     return p
 
 
@@ -41,10 +44,14 @@ def main(argv: list[str]) -> int:
         args = parser().parse_args(argv)
         topics = _topics(args.topics, lang)
         submission = _submission(Path(args.submission), lang)
+        plot = _plot_file(args.plot, lang)
     except UsageError as problem:
         print(t("cli.usage_error", lang, problem=problem), file=sys.stderr)
         return EXIT_UNUSABLE
     lang = args.lang or lang
+    if plot is not None:
+        from grader import plots
+        plots.request(plot)
     results = grade(submission, topics, seed=DEFAULT_SEED if args.seed is None else args.seed,
                     time_limit=args.time_limit or DEFAULT_TIME_LIMIT)
     if args.json:
@@ -53,6 +60,8 @@ def main(argv: list[str]) -> int:
     else:
         from grader.report import print_table
         print_table(results, lang, str(args.submission))
+    if plot is not None:
+        _write_plot(plot, lang)
     return EXIT_PASSED if all(r.passed for r in results) else EXIT_FAILED
 
 
@@ -75,6 +84,25 @@ def _topics(names: list[str], lang: str) -> list[str]:
                 n for n in TOPIC_NAMES if n not in NOT_YET)))
     chosen = names or [n for n in TOPIC_NAMES if n not in NOT_YET]
     return list(dict.fromkeys(chosen))
+
+
+def _plot_file(name: str | None, lang: str) -> Path | None:
+    if name is None:
+        return None
+    path = Path(name)
+    if path.suffix.lower() != ".png":
+        raise UsageError(t("cli.plot_not_png", lang, file=name))
+    if not path.parent.is_dir():
+        raise UsageError(t("cli.no_folder", lang, folder=path.parent))
+    return path
+
+
+def _write_plot(path: Path, lang: str) -> None:
+    """The picture, and a line on stderr saying so (stdout may be holding the JSON)."""
+    from grader import plots
+    written = plots.write()
+    key = "cli.plot_written" if written else "cli.plot_nothing"
+    print(t(key, lang, file=path), file=sys.stderr)
 
 
 def _submission(folder: Path, lang: str) -> Path:

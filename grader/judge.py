@@ -6,14 +6,19 @@ differing index, and, when a hint's recogniser matches the actual output, the hi
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 import numpy as np
 
 from grader.checks import Message, Verdict
 from grader.wire import Other
 
-Hint = tuple[str, Callable[[np.ndarray], bool]]  # (hint key, recogniser of the actual output)
+# The hint (at most one) that names the mistake an output shows: see grader.hints.
+Diagnose = Callable[[Any], tuple[Message, ...]]
+
+
+def no_hint(actual: Any) -> tuple[Message, ...]:
+    return ()
 
 ERROR_KEYS = {
     "blank": "error.blank", "exception": "error.exception", "exit": "error.exit",
@@ -85,7 +90,7 @@ def as_array(value: Any) -> np.ndarray | None:
 
 
 def compare(actual: Any, expected: np.ndarray, *, inputs: str, what: str,
-            rtol: float = 1e-6, atol: float = 1e-8, hints: Sequence[Hint] = (),
+            rtol: float = 1e-6, atol: float = 1e-8, diagnose: Diagnose = no_hint,
             scalar: bool = False) -> Verdict:
     """Pass when ``actual`` matches ``expected`` within tolerance; else say where and why."""
     expected = np.asarray(expected, dtype=float)
@@ -95,28 +100,35 @@ def compare(actual: Any, expected: np.ndarray, *, inputs: str, what: str,
                                            "actual": _type_name(actual)}))
     if scalar:
         if array.size != 1:
-            return _with_hint(hints, array, ("fail.not_scalar", {
+            return _with_hint(diagnose, array, ("fail.not_scalar", {
                 "what": what, "inputs": inputs, "shape": str(array.shape)}))
         array = array.reshape(())
     elif array.shape != expected.shape:
-        return _with_hint(hints, array, ("fail.shape", {
+        return _with_hint(diagnose, array, ("fail.shape", {
             "what": what, "inputs": inputs, "expected": str(expected.shape),
             "actual": str(array.shape)}))
     array = array.astype(float)
     finite = np.isfinite(array)
     if not finite.all() and np.isfinite(expected).all():
         index = _first(~finite)
-        return _with_hint(hints, array, ("fail.not_finite", {
+        return _with_hint(diagnose, array, ("fail.not_finite", {
             "what": what, "inputs": inputs, "index": index, "actual": show(array[index] if index else array)}))
     close = np.isclose(array, expected, rtol=rtol, atol=atol)
     if close.all():
         return Verdict.ok()
     index = _first(~close)
     picked = (lambda a: a[index]) if index else (lambda a: a)
-    return _with_hint(hints, array, ("fail.value", {
+    return _with_hint(diagnose, array, ("fail.value", {
         "what": what, "inputs": inputs, "index": index or "-",
         "expected": show(float(picked(expected))), "actual": show(float(picked(array))),
-        "max_error": f"{np.max(np.abs(array - expected)):.3g}"}))
+        **errors(array, expected)}))
+
+
+def errors(actual: np.ndarray, expected: np.ndarray) -> dict[str, str]:
+    """Largest absolute and relative error: how far off, and whether it is rounding or a bug."""
+    difference = np.abs(actual - expected)
+    relative = difference / np.maximum(np.abs(expected), 1e-12)
+    return {"max_error": f"{np.max(difference):.3g}", "rel_error": f"{np.max(relative):.3g}"}
 
 
 def _first(mask: np.ndarray) -> tuple | str:
@@ -129,14 +141,8 @@ def _type_name(value: Any) -> str:
     return value.type_name if isinstance(value, Other) else type(value).__name__
 
 
-def _with_hint(hints: Sequence[Hint], actual: np.ndarray, failure: Message) -> Verdict:
-    for key, recognise in hints:
-        try:
-            if recognise(actual):
-                return Verdict.fail(failure, (key, {}))
-        except (ValueError, TypeError, IndexError, FloatingPointError):
-            continue  # a recogniser that cannot apply to this output simply does not match
-    return Verdict.fail(failure)
+def _with_hint(diagnose: Diagnose, actual: np.ndarray, failure: Message) -> Verdict:
+    return Verdict.fail(failure, *diagnose(actual))
 
 
 def same(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-8) -> bool:

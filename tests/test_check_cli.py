@@ -10,7 +10,7 @@ from conftest import EXERCISES, SOLUTIONS, check_json, failing_topics, messages_
 
 GRADED_TOPICS = {"activations", "softmax", "mse", "cross_entropy_error", "numerical_gradient",
                  "forward", "backward", "sgd_update", "minibatch", "sgd", "momentum", "adagrad",
-                 "rmsprop", "adam", "weight_init", "batch_norm"}
+                 "rmsprop", "adam", "weight_init", "batch_norm", "training"}
 
 
 def test_solutions_get_full_marks_on_every_topic():
@@ -42,6 +42,10 @@ def test_fresh_exercises_score_zero_with_a_not_filled_message_per_topic(tmp_path
     for r in report["results"]:
         assert "is not filled yet" in r["message"], r
         assert ".py:" in r["message"]  # names the file and line of the blank
+    training = messages_of(report, "training")
+    # the first function training calls is iterate_minibatches: its blank, and its topic, are named
+    assert "in iterate_minibatches is not filled yet (minibatch.py:" in training
+    assert "Training stopped in iterate_minibatches: make topic minibatch pass first" in training
 
 
 def test_default_submission_is_the_exercises_folder(tmp_path):
@@ -89,12 +93,21 @@ BROKEN = {
 }
 
 
+# Topics whose functions training does not call: breaking them leaves training whole.
+NOT_IN_TRAINING = {"numerical_gradient", "sgd", "momentum", "adagrad", "rmsprop", "adam", "weight_init",
+                   "batch_norm", "mse"}
+
+
 @pytest.mark.parametrize("topic", sorted(BROKEN))
 def test_a_broken_topic_fails_alone_with_its_hint(submission, topic):
     module, old, new, hint = BROKEN[topic]
     status, report = check_json(submission({module: [(old, new)]}))
     assert status == 1
-    assert failing_topics(report) == {topic}
+    assert failing_topics(report) - {"training"} == {topic}
+    if topic in NOT_IN_TRAINING:
+        assert "training" not in failing_topics(report)
+    elif "training" in failing_topics(report):  # it may still learn well enough; if not, it says why
+        assert f"({topic})" in messages_of(report, "training") or f"topic {topic}" in messages_of(report, "training")
     failed = [r for r in report["results"] if not r["passed"]]
     assert all(r["points"] == 0 and r["message"] for r in failed)
     if hint:
@@ -239,9 +252,20 @@ def test_missing_folder_is_a_clear_error_with_exit_2(tmp_path):
     assert "no such folder" in done.stderr and "Traceback" not in done.stderr
 
 
+def test_training_is_graded_and_states_its_threshold(submission):
+    status, report = check_json(SOLUTIONS, "training")
+    assert status == 0 and report["score"] == report["max_score"] > 0
+    folder = submission({"network": [("delta2 = (y - d) / batch_size", "delta2 = (d - y) / batch_size")]})
+    status, report = check_json(folder, "training")
+    assert status == 1
+    message = messages_of(report, "training")
+    assert "held-out digits correctly; this check needs at least 85%" in message
+    assert "backward (backward)" in message  # which part breaks training, not only "low accuracy"
+
+
 @pytest.mark.parametrize("args, words", [
     (("check", "softmaks"), "unknown topic 'softmaks'"),
-    (("check", "training"), "not graded by this version yet"),
+    (("check", "--plot", "curves.svg"), "give a name ending in .png"),
     (("check", "--lang", "fr"), "invalid choice"),
     (("frobnicate",), "unknown command"),
 ])
@@ -269,7 +293,7 @@ def test_a_syntax_error_fails_the_topics_that_need_the_module_and_names_file_and
     status, report = check_json(folder)
     assert status == 1
     assert failing_topics(report) == {"activations", "softmax", "mse", "cross_entropy_error",
-                                      "numerical_gradient", "forward", "backward", "sgd_update"}
+                                      "numerical_gradient", "forward", "backward", "sgd_update", "training"}
     line = len((folder / "functions.py").read_text(encoding="utf-8").splitlines()) - 1
     assert f"Syntax error in functions.py:{line}" in messages_of(report, "softmax")
     assert "Traceback" not in messages_of(report, "softmax")

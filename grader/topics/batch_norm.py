@@ -4,11 +4,44 @@ from __future__ import annotations
 import numpy as np
 
 from grader.checks import Topic, Verdict
+from grader.hints import Misconception, diagnoser, equals
 from grader.judge import all_of, compare, describe_inputs, error_verdict, same, show, with_warnings
-from grader.topics.common import output_is
+from grader.topics.network import relative_error
 from reference import batch_norm as ref
 
 EPS = 1e-5  # passed explicitly, as the contract says; large enough that forgetting it shows
+
+
+def _normalise(x, gamma, beta, axis=0, ddof=0, eps=EPS):
+    mu = x.mean(axis=axis, keepdims=True)
+    return gamma * (x - mu) / np.sqrt(x.var(axis=axis, ddof=ddof, keepdims=True) + eps) + beta
+
+
+MISCONCEPTIONS = (
+    Misconception("batch_norm.axis", "out", "hint.bn_axis",
+                  equals(lambda x, gamma, beta, **_: _normalise(x, gamma, beta, axis=1)),
+                  "normalised per sample (axis=1), not per feature over the batch"),
+    Misconception("batch_norm.ddof", "out", "hint.bn_ddof",
+                  equals(lambda x, gamma, beta, **_: _normalise(x, gamma, beta, ddof=1)),
+                  "the unbiased variance (ddof=1)"),
+    Misconception("batch_norm.variance_not_std", "out", "hint.bn_std_without_sqrt",
+                  equals(lambda x, gamma, beta, **_: gamma * (x - x.mean(0)) / (x.var(0) + EPS) + beta),
+                  "divided by σ² + eps instead of √(σ² + eps)"),
+    Misconception("batch_norm.no_eps", "out", "hint.bn_eps",
+                  equals(lambda x, gamma, beta, **_: _normalise(x, gamma, beta, eps=0.0), rtol=1e-9),
+                  "exactly (x − μ)/σ: eps left out"),
+    Misconception("batch_norm.no_gamma_beta", "out", "hint.bn_gamma_beta",
+                  equals(lambda x, **_: (x - x.mean(0)) / np.sqrt(x.var(0) + EPS)), "x̂ returned without γ and β"),
+    Misconception("batch_norm.dbeta_mean", "dbeta", "hint.bn_dbeta_mean",
+                  equals(lambda dout, **_: dout.mean(axis=0)), "the mean of dout, batch_size times too small"),
+    Misconception("batch_norm.dgamma_raw_x", "dgamma", "hint.bn_dgamma_x",
+                  equals(lambda dout, x, **_: np.sum(dout * x, axis=0)), "Σ dout·x with the raw x"),
+    Misconception("batch_norm.dx_direct_only", "dx", "hint.bn_dx_direct_only",
+                  equals(lambda dout, gamma, std, **_: dout * gamma / std),
+                  "dout·γ/√(σ² + eps): only the direct path, none through μ and σ²"),
+    Misconception("batch_norm.dx_without_gamma", "dx", "hint.bn_dx_gamma",
+                  equals(lambda dx, gamma, **_: dx / gamma), "dx with dx̂ = dout instead of dout·γ"),
+)
 
 
 def batch_norm() -> Topic:
@@ -25,17 +58,6 @@ def _spec(rng: np.random.Generator, batch: int, features: int, backward: bool) -
             "dout": rng.normal(size=(batch, features)), "eps": EPS, "backward": backward}
 
 
-def _alternatives(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) -> list:
-    def normalise(axis=0, ddof=0, eps=EPS):
-        mu = x.mean(axis=axis, keepdims=True)
-        return gamma * (x - mu) / np.sqrt(x.var(axis=axis, ddof=ddof, keepdims=True) + eps) + beta
-    return [("hint.bn_axis", output_is(lambda: normalise(axis=1))),
-            ("hint.bn_ddof", output_is(lambda: normalise(ddof=1))),
-            ("hint.bn_std_without_sqrt", output_is(lambda: gamma * (x - x.mean(0)) / (x.var(0) + EPS) + beta)),
-            ("hint.bn_eps", output_is(lambda: normalise(eps=0.0), rtol=1e-9)),
-            ("hint.bn_gamma_beta", output_is(lambda: (x - x.mean(0)) / np.sqrt(x.var(0) + EPS)))]
-
-
 def _judge_forward(spec: dict, outcome: dict) -> Verdict:
     failed = error_verdict(outcome, "batchnorm_forward")
     if failed:
@@ -43,7 +65,8 @@ def _judge_forward(spec: dict, outcome: dict) -> Verdict:
     x, gamma, beta = spec["x"], spec["gamma"], spec["beta"]
     expected, _ = ref.batchnorm_forward(x, gamma, beta, spec["eps"])
     verdict = compare(outcome["out"], expected, inputs=describe_inputs(x=x) + f", eps={spec['eps']}",
-                      what="batchnorm_forward → out", hints=_alternatives(x, gamma, beta))
+                      what="batchnorm_forward → out",
+                      diagnose=diagnoser(MISCONCEPTIONS, "out", {"x": x, "gamma": gamma, "beta": beta}))
     return with_warnings(all_of(verdict, _unmodified_x(spec, outcome)), outcome)
 
 
@@ -64,13 +87,36 @@ def _judge_backward(spec: dict, outcome: dict) -> Verdict:
     _, cache = ref.batchnorm_forward(x, gamma, beta, spec["eps"])
     dx, dgamma, dbeta = ref.batchnorm_backward(dout, cache)
     xn, std, _ = cache
+    given = {"x": x, "gamma": gamma, "beta": beta, "dout": dout, "std": std, "dx": dx}
     inputs = describe_inputs(x=x, dout=dout)
-    verdict = all_of(
-        compare(grads[2], dbeta, inputs=inputs, what="dbeta", hints=[
-            ("hint.bn_dbeta_mean", output_is(lambda: dout.mean(axis=0)))]),
-        compare(grads[1], dgamma, inputs=inputs, what="dgamma", hints=[
-            ("hint.bn_dgamma_x", output_is(lambda: np.sum(dout * x, axis=0)))]),
-        compare(grads[0], dx, inputs=inputs, what="dx", rtol=1e-5, atol=1e-8, hints=[
-            ("hint.bn_dx_direct_only", output_is(lambda: dout * gamma / std)),
-            ("hint.bn_dx_gamma", output_is(lambda: dx / gamma))]))
-    return with_warnings(verdict, outcome)
+    # dbeta first: the simplest; dx last, as it builds on the other two
+    for index, what, expected, rtol in ((2, "dbeta", dbeta, 1e-6), (1, "dgamma", dgamma, 1e-6), (0, "dx", dx, 1e-5)):
+        verdict = compare(grads[index], expected, inputs=inputs, what=what, rtol=rtol, atol=1e-8,
+                          diagnose=diagnoser(MISCONCEPTIONS, what, given))
+        if not verdict.passed:
+            numeric = numerical_gradients(x, gamma, beta, dout, spec["eps"])[what]
+            return with_warnings(Verdict.fail(*verdict.messages, ("fail.numeric_check", {
+                "what": what, "loss": "Σ dout·out", "error": relative_error(grads[index], numeric)})), outcome)
+    return with_warnings(Verdict.ok(), outcome)
+
+
+def numerical_gradients(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, dout: np.ndarray,
+                        eps: float, h: float = 1e-6) -> dict[str, np.ndarray]:
+    """Central differences of Σ dout·out (whose gradients backward returns), independent of any backward."""
+    values = {"dx": x.copy(), "dgamma": gamma.copy(), "dbeta": beta.copy()}
+
+    def loss() -> float:
+        return float(np.sum(dout * ref.batchnorm_forward(values["dx"], values["dgamma"], values["dbeta"], eps)[0]))
+
+    grads = {}
+    for name, array in values.items():
+        grad = np.zeros_like(array)
+        for idx in np.ndindex(array.shape):
+            old = array[idx]
+            array[idx] = old + h
+            plus = loss()
+            array[idx] = old - h
+            grad[idx] = (plus - loss()) / (2 * h)
+            array[idx] = old
+        grads[name] = grad
+    return grads

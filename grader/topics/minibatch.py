@@ -4,11 +4,48 @@ from __future__ import annotations
 import numpy as np
 
 from grader.checks import Topic, Verdict
+from grader.hints import Evidence, Misconception, any_of, diagnose, diagnoser, equals
 from grader.judge import all_of, compare, error_verdict, show, with_warnings
-from grader.topics.common import call_spec, output_is
+from grader.topics.common import call_spec
 from reference import minibatch as ref
 
 M = "minibatch"
+
+
+def _full_batches_only(e: Evidence) -> bool:
+    n, size = e.inputs["n"], e.inputs["batch_size"]
+    return n % size != 0 and e.actual == [size] * (n // size)
+
+
+def _rng_ignored(e: Evidence) -> bool:
+    first, again, other = e.actual
+    return first != again or first == other
+
+
+def _two_permutations(e: Evidence) -> bool:
+    """x and t each hold every sample once, in two different orders: shuffled separately."""
+    x_order, t_order = e.actual
+    n = e.inputs["n"]
+    return sorted(x_order) == list(range(n)) == sorted(t_order) and x_order != t_order
+
+
+MISCONCEPTIONS = (
+    Misconception("minibatch.i_end_off_by_one", "x_batch", "hint.i_end_off_by_one",
+                  any_of(equals(lambda data_x, i, batch_size, **_: data_x[i:i + batch_size + 1]),
+                         equals(lambda data_x, i, batch_size, **_: data_x[i:i + batch_size - 1])),
+                  "one row too many or too few: data_x[i:i_end ± 1]"),
+    Misconception("minibatch.swapped", "x_batch", "hint.minibatch_swapped",
+                  equals(lambda data_t, i, batch_size, **_: data_t[i:i + batch_size]),
+                  "the first value returned is the t slice: (t_batch, x_batch)"),
+    Misconception("minibatch.last_batch_dropped", "batch_sizes", "hint.last_batch_dropped", _full_batches_only,
+                  "only full batches: the shorter last one is missing"),
+    Misconception("minibatch.shuffle_ignored", "order", "hint.shuffle_ignored",
+                  lambda e: e.actual[0] == list(range(e.inputs["n"])), "shuffle=True gives the original order"),
+    Misconception("minibatch.rng_not_used", "order", "hint.rng_not_used", _rng_ignored,
+                  "the same seed gives different orders (or different seeds the same)"),
+    Misconception("minibatch.separate_permutations", "alignment", "hint.minibatch_one_index", _two_permutations,
+                  "x rows and t values each cover every sample, in different orders"),
+)
 
 
 def dataset(n: int) -> tuple[np.ndarray, np.ndarray]:
@@ -40,10 +77,9 @@ def _judge_get_minibatch(spec: dict, outcome: dict) -> Verdict:
         return Verdict.fail(("fail.return_pair", {"what": "get_minibatch", "actual": show(result)}))
     x_exp, t_exp = ref.get_minibatch(data_x, data_t, i, size)
     inputs = f"len(data_x)={len(data_x)}, i={i}, batch_size={size}"
-    hints = [("hint.i_end_off_by_one", output_is(lambda: data_x[i:i + size + 1])),
-             ("hint.i_end_off_by_one", output_is(lambda: data_x[i:i + size - 1])),
-             ("hint.minibatch_swapped", output_is(lambda: t_exp))]
-    verdict = all_of(compare(result[0], x_exp, inputs=inputs, what="x_batch", hints=hints),
+    given = {"data_x": data_x, "data_t": data_t, "i": i, "batch_size": size}
+    verdict = all_of(compare(result[0], x_exp, inputs=inputs, what="x_batch",
+                             diagnose=diagnoser(MISCONCEPTIONS, "x_batch", given)),
                      compare(result[1], t_exp, inputs=inputs, what="t_batch"))
     return with_warnings(verdict, outcome)
 
@@ -73,7 +109,8 @@ def _same_batches(batches: list | None, expected: list, spec: dict) -> Verdict:
     inputs = f"len(data_x)={len(spec['data_x'])}, batch_size={spec['batch_size']}, shuffle={spec['shuffle']}"
     if batches is None or len(batches) != len(expected):
         count = "?" if batches is None else len(batches)
-        hint = (("hint.last_batch_dropped", {}),) if count == len(expected) - 1 else ()
+        hint = diagnose(MISCONCEPTIONS, "batch_sizes", Evidence(
+            _sizes(batches), {"n": len(spec["data_x"]), "batch_size": spec["batch_size"]}))
         return Verdict.fail(("fail.batch_count", {"inputs": inputs, "expected": len(expected),
                                                   "actual": count}), *hint)
     for number, (pair, (x_exp, t_exp)) in enumerate(zip(batches, expected)):
@@ -94,6 +131,7 @@ def _judge_shuffled(spec: dict, outcome: dict) -> Verdict:
     n, size = len(spec["data_x"]), spec["batch_size"]
     inputs = f"len(data_x)={n}, batch_size={size}, shuffle=True"
     runs = [_batches(outcome, k) for k in range(3)]
+    given = {"n": n, "batch_size": size}
     orders = []
     for batches in runs:
         order = _order_of(batches, spec)
@@ -102,17 +140,25 @@ def _judge_shuffled(spec: dict, outcome: dict) -> Verdict:
         orders.append(order)
     if sorted(orders[0]) != list(range(n)):
         return Verdict.fail(("fail.coverage", {"inputs": inputs}))
-    sizes = [len(b[0]) for b in runs[0]]
+    sizes = _sizes(runs[0])
     expected_sizes = [len(range(i, min(i + size, n))) for i in range(0, n, size)]
     if sizes != expected_sizes:
-        hint = (("hint.last_batch_dropped", {}),) if sizes == expected_sizes[:-1] else ()
+        hint = diagnose(MISCONCEPTIONS, "batch_sizes", Evidence(sizes, given))
         return Verdict.fail(("fail.batch_sizes", {"inputs": inputs, "expected": expected_sizes,
                                                   "actual": sizes}), *hint)
+    order_hint = diagnose(MISCONCEPTIONS, "order", Evidence(orders, given))
     if orders[0] == list(range(n)):
-        return Verdict.fail(("fail.not_shuffled", {"inputs": inputs}))
+        return Verdict.fail(("fail.not_shuffled", {"inputs": inputs}), *order_hint)
     if orders[0] != orders[1] or orders[0] == orders[2]:
-        return Verdict.fail(("fail.rng_not_used", {"what": "iterate_minibatches"}), ("hint.rng_not_used", {}))
+        return Verdict.fail(("fail.rng_not_used", {"what": "iterate_minibatches"}), *order_hint)
     return with_warnings(Verdict.ok(), outcome)
+
+
+def _sizes(batches: list | None) -> list | None:
+    try:
+        return [len(pair[0]) for pair in batches]
+    except (TypeError, IndexError, KeyError):
+        return None
 
 
 def _order_of(batches: list | None, spec: dict) -> list[int] | Verdict:
@@ -120,14 +166,20 @@ def _order_of(batches: list | None, spec: dict) -> list[int] | Verdict:
     if batches is None:
         return Verdict.fail(("fail.batch_count", {"inputs": "", "expected": "≥ 1", "actual": "?"}))
     order: list[int] = []
+    t_order: list[int] = []
+    misaligned = None
     for number, pair in enumerate(batches):
         try:
             x_batch, t_batch = (np.asarray(part, dtype=float) for part in pair)
             rows = (x_batch[:, 0] / 3).astype(int)
             aligned = np.array_equal(t_batch, rows * 10) and np.array_equal(x_batch, spec["data_x"][rows])
+            t_order.extend(int(t) for t in t_batch // 10)
         except (TypeError, ValueError, IndexError):
-            aligned = False
-        if not aligned:
             return Verdict.fail(("fail.misaligned", {"number": number}))
+        if not aligned and misaligned is None:
+            misaligned = number
         order.extend(int(r) for r in rows)
+    if misaligned is not None:
+        hint = diagnose(MISCONCEPTIONS, "alignment", Evidence((order, t_order), {"n": len(spec["data_x"])}))
+        return Verdict.fail(("fail.misaligned", {"number": misaligned}), *hint)
     return order

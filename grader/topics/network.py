@@ -4,14 +4,72 @@ from __future__ import annotations
 import numpy as np
 
 from grader.checks import Topic, Verdict
+from grader.hints import Evidence, Misconception, any_of, diagnose, diagnoser, equals
 from grader.judge import all_of, compare, describe_inputs, error_verdict, same, show, with_warnings
-from grader.topics.common import call_spec, output_is
-from grader.topics.optimizers import changed_in_place
+from grader.topics.common import call_spec
+from grader.topics.optimizers import changed_in_place, rebound
 from reference import network as ref
-from reference.functions import relu
+from reference.functions import d_sigmoid, relu, sigmoid
 
 M = "network"
 KEYS = ("W1", "b1", "W2", "b2")
+
+
+def _u1(network: dict, x: np.ndarray) -> np.ndarray:
+    return x @ network["W1"] + network["b1"]
+
+
+def _backward_with(derivative, network: dict, x, d, z1, y) -> dict:
+    """The course's backward with another factor in place of d_relu(z1) (None: no factor)."""
+    delta2 = (y - d) / x.shape[0]
+    delta1 = delta2 @ network["W2"].T
+    if derivative is not None:
+        delta1 = delta1 * derivative(z1)
+    return {"W2": z1.T @ delta2, "b2": delta2.sum(axis=0), "W1": x.T @ delta1, "b1": delta1.sum(axis=0)}
+
+
+def _grad(alternative):
+    """A recogniser of one gradient: grad[key] equals ``alternative(...)[key]``."""
+    return equals(lambda key, expected, **inputs: alternative(key=key, expected=expected, **inputs)[key])
+
+
+MISCONCEPTIONS = (
+    Misconception("forward.no_activation", "z1", "hint.forward_no_activation",
+                  equals(lambda network, x: _u1(network, x)), "z1 equals u1 = x·W1 + b1: relu not applied"),
+    Misconception("forward.sigmoid_hidden", "z1", "hint.forward_sigmoid_hidden",
+                  equals(lambda network, x: sigmoid(_u1(network, x))), "z1 equals sigmoid(u1) instead of relu(u1)"),
+    Misconception("forward.no_bias", ("z1", "y"), "hint.forward_no_bias",
+                  any_of(equals(lambda network, x: relu(x @ network["W1"])),
+                         equals(lambda network, x: ref.forward(network, x)[0] @ network["W2"])),
+                  "z1 or y equals the product without + b"),
+    Misconception("forward.returns_swapped", "z1", "hint.forward_order",
+                  equals(lambda network, x: ref.forward(network, x)[1]), "the first value returned is y: (y, z1)"),
+    Misconception("forward.output_activation", "y", "hint.forward_output_activation",
+                  equals(lambda network, x: relu(ref.forward(network, x)[1])), "y equals relu(z1·W2 + b2)"),
+    Misconception("backward.no_batch_mean", "grad", "hint.backward_batch_mean",
+                  equals(lambda key, expected, x, **_: expected[key] * x.shape[0]),
+                  "every gradient exactly batch_size times the reference"),
+    Misconception("backward.sign", "grad", "hint.backward_sign",
+                  equals(lambda key, expected, **_: -expected[key]), "every gradient with its sign flipped"),
+    Misconception("backward.transpose", "grad", "hint.backward_transpose",
+                  equals(lambda key, expected, **_: expected[key].T), "grad['W'] has the transposed shape and values"),
+    Misconception("backward.no_relu_mask", "grad", "hint.backward_no_relu_mask",
+                  _grad(lambda network, x, d, z1, y, **_: _backward_with(None, network, x, d, z1, y)),
+                  "W1 and b1 equal the backward without ⊙ d_relu(z1)"),
+    Misconception("backward.sigmoid_derivative", "grad", "hint.backward_sigmoid_derivative",
+                  _grad(lambda network, x, d, z1, y, **_: _backward_with(d_sigmoid, network, x, d, z1, y)),
+                  "W1 and b1 equal the backward with d_sigmoid(z1), as in the course's notebook"),
+    Misconception("backward.bias_mean", "grad", "hint.backward_bias_sum",
+                  lambda e: e.inputs["key"].startswith("b") and equals(
+                      lambda key, expected, x, **_: expected[key] / x.shape[0])(e),
+                  "grad['b'] is the mean of delta over the batch: divided by batch_size twice"),
+    Misconception("sgd_update.sign", "network", "hint.sgd_sign",
+                  equals(lambda before, grad, lr, key: before[key] + lr * grad[key]), "w + ε·∇E"),
+    Misconception("sgd_update.no_learning_rate", "network", "hint.sgd_no_learning_rate",
+                  equals(lambda before, grad, lr, key: before[key] - grad[key]), "w − ∇E: no learning rate"),
+    Misconception("sgd_update.not_in_place", "sgd_update.in_place", "hint.not_in_place", rebound,
+                  "the dict holds new values but the arrays the caller holds are unchanged"),
+)
 
 
 def make_network(rng: np.random.Generator, d: int, h: int, o: int) -> dict:
@@ -39,15 +97,11 @@ def _judge_forward(spec: dict, outcome: dict) -> Verdict:
     if not (isinstance(result, (tuple, list)) and len(result) == 2):
         return Verdict.fail(("fail.return_pair", {"what": "forward", "actual": show(result)}))
     z1, y = ref.forward(network, x)
-    u1 = x @ network["W1"] + network["b1"]
     inputs = describe_inputs(x=x)
+    given = {"network": network, "x": x}
     verdict = all_of(
-        compare(result[0], z1, inputs=inputs, what="forward → z1", hints=[
-            ("hint.forward_no_activation", output_is(lambda: u1)),
-            ("hint.forward_no_bias", output_is(lambda: relu(x @ network["W1"])))]),
-        compare(result[1], y, inputs=inputs, what="forward → y", hints=[
-            ("hint.forward_output_activation", output_is(lambda: relu(y))),
-            ("hint.forward_no_bias", output_is(lambda: z1 @ network["W2"]))]))
+        compare(result[0], z1, inputs=inputs, what="forward → z1", diagnose=diagnoser(MISCONCEPTIONS, "z1", given)),
+        compare(result[1], y, inputs=inputs, what="forward → y", diagnose=diagnoser(MISCONCEPTIONS, "y", given)))
     return with_warnings(verdict, outcome)
 
 
@@ -74,25 +128,16 @@ def _judge_backward(spec: dict, outcome: dict) -> Verdict:
     if not isinstance(grads, dict) or any(k not in grads for k in KEYS):
         return Verdict.fail(("fail.grad_keys", {"what": "backward", "actual": show(grads)}))
     expected = ref.backward(network, x, d, z1, y)
-    batch = x.shape[0]
     for key in KEYS:
-        hints = [("hint.backward_batch_mean", output_is(lambda: expected[key] * batch)),
-                 ("hint.backward_sign", output_is(lambda: -expected[key])),
-                 ("hint.backward_transpose", output_is(lambda: expected[key].T)),
-                 ("hint.backward_no_relu_mask", output_is(lambda: _without_relu_mask(network, x, d, z1, y)[key]))]
+        given = {"network": network, "x": x, "d": d, "z1": z1, "y": y, "key": key, "expected": expected}
         verdict = compare(grads[key], expected[key], inputs=describe_inputs(x=x, d=d),
-                          what=f"grad['{key}']", hints=hints, rtol=1e-6, atol=1e-9)
+                          what=f"grad['{key}']", diagnose=diagnoser(MISCONCEPTIONS, "grad", given),
+                          rtol=1e-6, atol=1e-9)
         if not verdict.passed:
             error = relative_error(grads[key], numerical_gradients(network, x, d)[key])
             return with_warnings(Verdict.fail(*verdict.messages, ("fail.numeric_gradient", {
                 "key": key, "error": error})), outcome)
     return with_warnings(Verdict.ok(), outcome)
-
-
-def _without_relu_mask(network: dict, x, d, z1, y) -> dict:
-    delta2 = (y - d) / x.shape[0]
-    delta1 = delta2 @ network["W2"].T
-    return {"W2": z1.T @ delta2, "b2": delta2.sum(axis=0), "W1": x.T @ delta1, "b1": delta1.sum(axis=0)}
 
 
 def numerical_gradients(network: dict, x: np.ndarray, d: np.ndarray, h: float = 1e-6) -> dict:
@@ -150,10 +195,10 @@ def _judge_sgd_values(spec: dict, outcome: dict) -> Verdict:
     after = outcome["args_after"][0]
     expected = _expected_network(spec)
     for key in KEYS:
+        given = {"before": network, "grad": grad, "lr": lr, "key": key}
         verdict = compare(after.get(key) if isinstance(after, dict) else None, expected[key],
                           inputs=f"learning_rate={lr}", what=f"network['{key}']",
-                          hints=[("hint.sgd_sign", output_is(lambda: network[key] + lr * grad[key])),
-                                 ("hint.sgd_no_learning_rate", output_is(lambda: network[key] - grad[key]))])
+                          diagnose=diagnoser(MISCONCEPTIONS, "network", given))
         if not verdict.passed:
             return with_warnings(verdict, outcome)
     if not all(same(outcome["args_after"][1][k], grad[k], 0, 0) for k in grad):
@@ -166,6 +211,8 @@ def _judge_sgd_in_place(spec: dict, outcome: dict) -> Verdict:
     if failed:
         return failed
     network = spec["args"][0]
-    if changed_in_place(network, outcome["held_after"][:1], outcome["args_after"][:1]):
+    held, after = outcome["held_after"][:1], outcome["args_after"][:1]
+    if changed_in_place(network, held, after):
         return Verdict.ok()
-    return Verdict.fail(("fail.not_in_place", {"what": "sgd_update"}), ("hint.not_in_place", {}))
+    hint = diagnose(MISCONCEPTIONS, "sgd_update.in_place", Evidence((held, after), {"before": network}))
+    return Verdict.fail(("fail.not_in_place", {"what": "sgd_update"}), *hint)

@@ -4,11 +4,55 @@ from __future__ import annotations
 import numpy as np
 
 from grader.checks import Topic, Verdict
-from grader.judge import as_array, error_verdict, same, show, with_warnings
+from grader.hints import Evidence, Misconception, Recogniser, diagnose
+from grader.judge import as_array, error_verdict, same, with_warnings
 
 N_IN, N_OUT = 400, 250  # a large draw: 100,000 samples; n_in ≠ n_out shows which one scales
 SCALE = {"xavier_init": lambda n_in: 1 / np.sqrt(n_in), "he_init": lambda n_in: np.sqrt(2 / n_in)}
 ONE_SIGMA = 0.6827  # share of a normal sample within one standard deviation of the mean
+ONE_SIGMA_UNIFORM = 1 / np.sqrt(3)  # the same share for a uniform distribution
+
+
+def _std_is(*candidates: Callable[[str, int, int], float]) -> Recogniser:
+    """A recogniser: the draw's standard deviation is one a mistaken formula gives (within 2 %)."""
+    def recognise(e: Evidence) -> bool:
+        std = float(np.std(e.actual))
+        return any(abs(std / s - 1) < 0.02 for s in candidates_for(candidates, **e.inputs))
+    return recognise
+
+
+def candidates_for(candidates, func: str, n_in: int, n_out: int) -> list[float]:
+    return [c(func, n_in, n_out) for c in candidates]
+
+
+def _within_one_std(draw: np.ndarray) -> float:
+    w = np.asarray(draw, dtype=float).ravel()
+    return float(np.mean(np.abs(w - w.mean()) < w.std()))
+
+
+def _same_form(scale_of_n):
+    """Xavier's or He's own form (1/√n or √(2/n)) applied to ``scale_of_n``(n_in, n_out)."""
+    return lambda func, n_in, n_out: SCALE[func](scale_of_n(n_in, n_out))
+
+
+MISCONCEPTIONS = (
+    Misconception("weight_init.fan_out", "draw", "hint.init_fan_out", _std_is(_same_form(lambda i, o: o)),
+                  "standard deviation 1/√n_out or √(2/n_out)"),
+    Misconception("weight_init.no_sqrt", "draw", "hint.init_no_sqrt",
+                  _std_is(lambda f, i, o: 1 / i, lambda f, i, o: 2 / i, lambda f, i, o: 2 / np.sqrt(i)),
+                  "standard deviation 1/n_in, 2/n_in or 2/√n_in: no square root"),
+    Misconception("weight_init.unscaled", "draw", "hint.init_unscaled", _std_is(lambda f, i, o: 1.0),
+                  "standard deviation 1: the standard normal draw left unscaled"),
+    Misconception("weight_init.he_factor", "draw", "hint.he_factor",
+                  _std_is(lambda f, i, o: SCALE["xavier_init" if f == "he_init" else "he_init"](i)),
+                  "Xavier's scale in he_init or He's in xavier_init: off by √2"),
+    Misconception("weight_init.uniform", "draw", "hint.init_normal",
+                  lambda e: abs(_within_one_std(e.actual) - ONE_SIGMA_UNIFORM) < 0.01,
+                  "57.7 % of the draw within one standard deviation: uniform, not normal"),
+    Misconception("weight_init.rng_not_used", "rng", "hint.rng_not_used",
+                  lambda e: not same(e.actual[0], e.actual[1], 0, 0) or same(e.actual[0], e.actual[2], 0, 0),
+                  "the same seed gives different arrays (or different seeds the same)"),
+)
 
 
 def weight_init() -> Topic:
@@ -50,33 +94,20 @@ def _judge_distribution(spec: dict, outcome: dict) -> Verdict:
         return draws
     w = draws[0].astype(float).ravel()
     func, n_in, n_out = spec["func"], spec["n_in"], spec["n_out"]
+    hint = diagnose(MISCONCEPTIONS, "draw", Evidence(w, {"func": func, "n_in": n_in, "n_out": n_out}))
     want = SCALE[func](n_in)
     std, mean = float(w.std()), float(w.mean())
     inputs = f"n_in={n_in}, n_out={n_out}"
     # 6 standard errors: a correct draw fails with odds far below one in a million.
     if abs(mean) > 6 * want / np.sqrt(w.size):
-        return Verdict.fail(("fail.init_mean", {"what": func, "inputs": inputs, "actual": f"{mean:.4g}"}))
+        return Verdict.fail(("fail.init_mean", {"what": func, "inputs": inputs, "actual": f"{mean:.4g}"}), *hint)
     if abs(std / want - 1) > 0.02:
         return Verdict.fail(("fail.init_std", {"what": func, "inputs": inputs, "expected": f"{want:.4g}",
-                                               "actual": f"{std:.4g}"}), *_scale_hints(func, std, n_in, n_out))
+                                               "actual": f"{std:.4g}"}), *hint)
     within = float(np.mean(np.abs(w - mean) < std))
     if abs(within - ONE_SIGMA) > 0.01:
-        return Verdict.fail(("fail.init_not_normal", {"what": func, "actual": f"{within:.3f}"}),
-                            ("hint.init_normal", {}))
+        return Verdict.fail(("fail.init_not_normal", {"what": func, "actual": f"{within:.3f}"}), *hint)
     return with_warnings(Verdict.ok(), outcome)
-
-
-def _scale_hints(func: str, std: float, n_in: int, n_out: int) -> tuple:
-    candidates = {
-        "hint.init_fan_out": [1 / np.sqrt(n_out), np.sqrt(2 / n_out)],
-        "hint.init_no_sqrt": [1 / n_in, 2 / n_in, 2 / np.sqrt(n_in)],
-        "hint.init_unscaled": [1.0],
-        "hint.he_factor": [1 / np.sqrt(n_in)] if func == "he_init" else [np.sqrt(2 / n_in)],
-    }
-    for key, stds in candidates.items():
-        if any(abs(std / s - 1) < 0.02 for s in stds):
-            return ((key, {}),)
-    return ()
 
 
 def _judge_rng(spec: dict, outcome: dict) -> Verdict:
@@ -86,4 +117,5 @@ def _judge_rng(spec: dict, outcome: dict) -> Verdict:
     first, again, other = draws
     if same(first, again, 0, 0) and not same(first, other, 0, 0):
         return with_warnings(Verdict.ok(), outcome)
-    return Verdict.fail(("fail.rng_not_used", {"what": spec["func"]}), ("hint.rng_not_used", {}))
+    hint = diagnose(MISCONCEPTIONS, "rng", Evidence(draws, {}))
+    return Verdict.fail(("fail.rng_not_used", {"what": spec["func"]}), *hint)
