@@ -2,6 +2,8 @@
 
     python -m grader.build exercises            # regenerate exercises/ from solutions/
     python -m grader.build exercises --check    # exit 1 listing what is out of date
+    python -m grader.build notebooks            # regenerate the nbgrader source notebooks/
+    python -m grader.build notebooks --check
 
 Exit status: 0 done (or in sync), 1 out of date (``--check``), 2 malformed blank markers
 or bad arguments. Each output is a sub-command so that others (nbgrader notebooks from
@@ -181,6 +183,41 @@ def run_exercises(solutions: Path, out: Path, check: bool) -> int:
     return 0
 
 
+def run_notebooks(solutions: Path, out: Path, check: bool) -> int:
+    """The ``notebooks`` sub-command: one nbgrader source notebook per assignment."""
+    if not solutions.is_dir():
+        print(f"grader.build: no solutions folder {solutions}", file=sys.stderr)
+        return 2
+    from grader.nb.generate import generate_notebooks, is_generated
+    try:
+        expected = generate_notebooks(solutions)
+    except BlankMarkerError as error:
+        print(f"grader.build: {error}", file=sys.stderr)
+        return 2
+    stale = [p for p in sorted(out.glob("*.ipynb")) if p.name not in expected and is_generated(p)]
+    problems = [(n, p) for n, p in differing_files(expected, out) if n in expected]
+    problems += [(p.name, "stale (no such assignment)") for p in stale]
+    shown = _display_path(out)
+    if check:
+        if not problems:
+            print(f"{shown}/ is up to date with {_display_path(solutions)}/")
+            return 0
+        print(f"{shown}/ is out of date; run `python -m grader.build notebooks`:")
+        for name, problem in problems:
+            print(f"  {shown}/{name}: {problem}")
+        return 1
+    out.mkdir(parents=True, exist_ok=True)
+    for name, problem in problems:
+        if name in expected:
+            (out / name).write_text(expected[name], encoding="utf-8", newline="\n")
+        else:
+            (out / name).unlink()
+        print(f"wrote {shown}/{name} ({problem})")
+    if not problems:
+        print(f"{shown}/ was already up to date")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m grader.build",
@@ -202,6 +239,21 @@ def build_parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=REPO_ROOT / "exercises", metavar="DIR",
         help="folder to generate into, or to compare with --check (default: exercises/)",
     )
+    notebooks = commands.add_parser(
+        "notebooks", help="regenerate the nbgrader source notebooks (notebooks/) from solutions/"
+    )
+    notebooks.add_argument(
+        "--check", action="store_true",
+        help="write nothing; exit 1 listing the notebooks that differ from a fresh generation",
+    )
+    notebooks.add_argument(
+        "--solutions", type=Path, default=REPO_ROOT / "solutions", metavar="DIR",
+        help="folder of solution modules with blank markers (default: solutions/)",
+    )
+    notebooks.add_argument(
+        "--out", type=Path, default=REPO_ROOT / "notebooks", metavar="DIR",
+        help="folder to generate into, or to compare with --check (default: notebooks/)",
+    )
     return parser
 
 
@@ -209,6 +261,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "exercises":
         return run_exercises(args.solutions, args.out, args.check)
+    if args.command == "notebooks":
+        return run_notebooks(args.solutions, args.out, args.check)
     return 2  # unreachable: argparse rejects unknown commands
 
 

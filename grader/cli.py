@@ -17,6 +17,12 @@ def main(argv: list[str] | None = None) -> int:
     if command == "quiz":
         from grader.quiz.cli import main as quiz_main
         return quiz_main(rest)
+    if command == "nbgrader":
+        from grader.nb.course import main as nbgrader_main
+        return nbgrader_main(rest)
+    if command == "batch":
+        from grader.batch import main as batch_main
+        return batch_main(rest)
     print(f"grader: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
     return 2
 
@@ -28,5 +34,9 @@ commands:
                      grade the exercises (default folder: ./exercises)
   quiz list|take|template|check|validate|reset ...
                      the course's confirmation tests (確認テスト)
+  nbgrader init COURSE_DIR | export NOTEBOOK DIR
+                     an nbgrader course of the same exercises (instructors)
+  batch SUBMISSIONS_DIR [-j N] [--out DIR]
+                     grade a whole class (instructors)
 
 Run `grader COMMAND --help` for a command's options."""

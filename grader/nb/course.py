@@ -1,0 +1,177 @@
+"""``grader nbgrader``: an nbgrader course of the exercises, in one command.
+
+    grader nbgrader init COURSE_DIR [--course-id ID] [--solutions DIR] [--force]
+    grader nbgrader export NOTEBOOK OUT_DIR
+
+``init`` writes nbgrader_config.py and source/ASSIGNMENT/ASSIGNMENT.ipynb for every
+assignment (generated from solutions/), then runs nbgrader's own generate_assignment on
+each, which fills the gradebook with the assignments, their notebooks and their
+autograder cells' points, and writes release/. ``export`` writes the code of a student's
+notebook as a submission folder, so that ``grader check --submission`` grades it the way
+the notebook's check cells do.
+
+Exit status: 0 done, 1 nbgrader failed, 2 bad arguments or an existing course.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from grader.i18n import LANGS, default_lang, t
+from grader.nb.assignments import ASSIGNMENTS
+from grader.nb.program import program_from_notebook, write_submission
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_COURSE_ID = "dl-numpy-exercises"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+CONFIG_TEMPLATE = '''\
+# nbgrader configuration of the course, written by `grader nbgrader init`.
+# The notebooks in source/ are generated from solutions/ by the project; regenerate them
+# with `grader nbgrader init --force` rather than editing them here.
+c = get_config()  # noqa: F821 - provided by nbgrader
+
+c.CourseDirectory.course_id = {course_id!r}
+
+# The stub nbgrader leaves in each blank; the notebook's check() names the blank it stands in.
+c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
+
+# A check cell runs the student's code in a child process with 10 s per topic.
+c.ExecutePreprocessor.timeout = 300
+
+# On JupyterHub, release and collect go through the exchange folder shared by all users:
+# c.Exchange.root = "/srv/nbgrader/exchange"
+'''
+
+
+def init_course(folder: Path, course_id: str, solutions: Path, force: bool = False) -> dict[str, float]:
+    """Writes the course; returns each assignment's points."""
+    from grader.nb.generate import build_notebook, notebook_text, topic_points
+
+    points = topic_points()
+    folder.mkdir(parents=True, exist_ok=True)
+    config = CONFIG_TEMPLATE.format(course_id=course_id)
+    (folder / "nbgrader_config.py").write_text(config, encoding="utf-8")
+    for assignment in ASSIGNMENTS:
+        target = folder / "source" / assignment.name / assignment.notebook
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(notebook_text(build_notebook(assignment, solutions, points)), encoding="utf-8")
+    generate_assignments(folder, force)
+    return {a.name: sum(points[topic] for topic in a.topics) for a in ASSIGNMENTS}
+
+
+def generate_assignments(folder: Path, force: bool) -> None:
+    """nbgrader's generate_assignment for every assignment, run in this process."""
+    _venv_bin_on_path()
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+    from traitlets.config import Config
+
+    config = Config()
+    config.CourseDirectory.root = str(folder)
+    here = os.getcwd()
+    os.chdir(folder)  # nbgrader reads nbgrader_config.py from the working folder
+    try:
+        api = NbGraderAPI(CourseDirectory(config=config), config=config)
+        for assignment in ASSIGNMENTS:
+            result = api.generate_assignment(assignment.name, force=True, create=True)
+            if not result["success"]:
+                raise GenerateFailed(assignment.name, f"{result.get('log', '')}\n{result.get('error', '')}".strip())
+    finally:
+        os.chdir(here)
+
+
+class GenerateFailed(Exception):
+    def __init__(self, assignment: str, detail: str) -> None:
+        super().__init__(assignment, detail)
+        self.assignment, self.detail = assignment, detail
+
+
+def _venv_bin_on_path() -> None:
+    # nbgrader creates the gradebook by running `alembic` by bare name: an environment
+    # that is used without being activated has it only beside its python.
+    bin_dir = str(Path(sys.executable).parent)
+    parts = os.environ.get("PATH", "").split(os.pathsep)
+    if bin_dir not in parts:
+        os.environ["PATH"] = os.pathsep.join([bin_dir, *parts])
+
+
+def existing_course(folder: Path) -> bool:
+    return (folder / "nbgrader_config.py").exists() or (folder / "source").exists()
+
+
+def export_notebook(notebook: Path, out: Path) -> Path:
+    """The code of ``notebook`` as a folder ``grader check --submission`` can grade."""
+    return write_submission(program_from_notebook(notebook), out)
+
+
+# --- command line ---------------------------------------------------------------------------
+
+
+class _Usage(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with our own wording
+        raise _Usage(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="grader nbgrader", description="The exercises as an nbgrader course.")
+    parser.add_argument("--lang", choices=LANGS, default=None, help="language of the messages")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    init = commands.add_parser("init", help="write a ready nbgrader course into COURSE_DIR")
+    init.add_argument("course_dir", type=Path, metavar="COURSE_DIR")
+    init.add_argument("--course-id", default=DEFAULT_COURSE_ID, help=f"(default: {DEFAULT_COURSE_ID})")
+    init.add_argument("--solutions", type=Path, default=REPO_ROOT / "solutions", metavar="DIR",
+                      help="solution modules with blank markers (default: the project's solutions/)")
+    init.add_argument("--force", action="store_true", help="write over an existing course's files")
+    export = commands.add_parser("export", help="write a notebook's code as a submission folder")
+    export.add_argument("notebook", type=Path, metavar="NOTEBOOK")
+    export.add_argument("out", type=Path, metavar="OUT_DIR")
+    return parser
+
+
+def main(argv: Sequence[str]) -> int:
+    lang = default_lang()
+    try:
+        args = build_parser().parse_args(list(argv))
+    except _Usage as problem:
+        print(t("nbgrader.usage", lang, problem=problem), file=sys.stderr)
+        return EXIT_USAGE
+    lang = args.lang or lang
+    if args.command == "export":
+        return _run_export(args.notebook, args.out, lang)
+    return _run_init(args, lang)
+
+
+def _run_init(args: argparse.Namespace, lang: str) -> int:
+    folder = args.course_dir.resolve()
+    if not args.solutions.is_dir():
+        print(t("nbgrader.no_solutions", lang, folder=args.solutions), file=sys.stderr)
+        return EXIT_USAGE
+    if existing_course(folder) and not args.force:
+        print(t("nbgrader.exists", lang, folder=folder), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        points = init_course(folder, args.course_id, args.solutions.resolve(), args.force)
+    except GenerateFailed as failed:
+        print(t("nbgrader.generate_failed", lang, assignment=failed.assignment, detail=failed.detail),
+              file=sys.stderr)
+        return EXIT_FAILED
+    listed = ", ".join(f"{name} ({value:g})" for name, value in points.items())
+    print(t("nbgrader.wrote", lang, folder=folder, assignments=listed, points=f"{sum(points.values()):g}"))
+    return EXIT_OK
+
+
+def _run_export(notebook: Path, out: Path, lang: str) -> int:
+    if not notebook.is_file():
+        print(t("nbgrader.no_notebook", lang, path=notebook), file=sys.stderr)
+        return EXIT_USAGE
+    export_notebook(notebook, out)
+    print(t("nbgrader.exported", lang, folder=out))
+    return EXIT_OK

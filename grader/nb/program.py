@@ -1,0 +1,173 @@
+"""A notebook's code, turned back into the submission folder the engine grades.
+
+The engine grades a folder of modules (functions.py, network.py, …). A notebook is one
+program instead: each cell sees what earlier cells defined. So the folder gets the
+notebook's definitions, in cell order, as ``_notebook.py``, and every exercise module
+re-exports it (``from _notebook import *``). network.py's ``relu`` is then whatever the
+notebook defines as ``relu``, exactly as in the kernel.
+
+Only definitions are kept: imports, ``def``, ``class`` and plain assignments (constants,
+aliases, lambdas). A cell's other statements — a test print, a training loop, an
+IPython magic — do not run when the grader imports the student's code; they are what a
+student tries things out with, not what is graded.
+
+Each kept statement remembers its cell, so that ``_notebook.py:57`` in a message can be
+told as ``Cell In[5], line 3``.
+"""
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader.nb.assignments import MODULES
+
+PROGRAM_MODULE = "_notebook"
+PROGRAM_FILE = f"{PROGRAM_MODULE}.py"
+ORIGINS_FILE = "origins.json"
+# Importing the grader into the student's program would only slow the child down.
+SKIPPED_IMPORTS = ("grader",)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A cell's code and how a student finds it (``Cell In[5]``, ``cell 7``)."""
+
+    label: str
+    source: str
+
+
+@dataclass
+class Program:
+    """The text of ``_notebook.py`` and, per run of lines, the cell they came from."""
+
+    lines: list[str] = field(default_factory=list)
+    # (first program line, line count, cell label, first line in the cell), 1-based
+    origins: list[tuple[int, int, str, int]] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return "".join(f"{line}\n" for line in self.lines)
+
+    def add(self, lines: list[str], label: str = "", first_cell_line: int = 1) -> None:
+        if label:
+            self.origins.append((len(self.lines) + 1, len(lines), label, first_cell_line))
+        self.lines.extend(lines)
+
+    def locate(self, line: int) -> str | None:
+        """``Cell In[5], line 3`` for a line of ``_notebook.py``; None outside the cells."""
+        for first, count, label, cell_line in self.origins:
+            if first <= line < first + count:
+                return f"{label}, line {cell_line + line - first}"
+        return None
+
+
+def kept_statements(source: str) -> list[ast.stmt] | None:
+    """The definitions of a cell; None when the cell is not valid Python."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return None
+    return [node for node in tree.body if _is_definition(node)]
+
+
+def _is_definition(node: ast.stmt) -> bool:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return True
+    if isinstance(node, ast.Import):
+        return not any(a.name.split(".")[0] in SKIPPED_IMPORTS for a in node.names)
+    if isinstance(node, ast.ImportFrom):
+        return node.level == 0 and (node.module or "").split(".")[0] not in SKIPPED_IMPORTS
+    if isinstance(node, (ast.Assign, ast.AnnAssign)) and node.value is not None:
+        return _is_plain_value(node.value)
+    return False
+
+
+def _is_plain_value(value: ast.expr) -> bool:
+    """A value that costs nothing to compute again: a literal, a name, a lambda."""
+    if isinstance(value, (ast.Lambda, ast.Name, ast.Attribute)):
+        return True
+    try:
+        ast.literal_eval(value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def add_cell(program: Program, cell: Cell) -> None:
+    """Appends the cell's definitions, each with its lines (decorators included)."""
+    statements = kept_statements(cell.source)
+    if not statements:
+        return
+    lines = cell.source.splitlines()
+    for node in statements:
+        first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
+        program.add(lines[first - 1:node.end_lineno], cell.label, first)
+    program.add([""])
+
+
+def program_from_cells(cells: list[Cell], preamble: list[str] = (), aliases: dict[str, str] | None = None) -> Program:
+    """The program of ``cells`` in order, after ``preamble`` lines, then ``name = alias`` lines."""
+    program = Program()
+    if preamble:
+        program.add([*preamble, ""])
+    for cell in cells:
+        add_cell(program, cell)
+    for name, target in (aliases or {}).items():
+        program.add([f"{name} = {target}"])
+    return program
+
+
+def write_submission(program: Program, folder: Path) -> Path:
+    """The submission folder: ``_notebook.py`` and every exercise module re-exporting it."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / PROGRAM_FILE).write_text(program.text, encoding="utf-8")
+    reexport = f"from {PROGRAM_MODULE} import *  # noqa: F401,F403 - the notebook's definitions\n"
+    for module in MODULES:
+        (folder / f"{module}.py").write_text(reexport, encoding="utf-8")
+    return folder
+
+
+def write_origins(program: Program, path: Path) -> None:
+    path.write_text(json.dumps(program.origins), encoding="utf-8")
+
+
+def read_origins(path: Path) -> Program:
+    """A Program that can only :meth:`~Program.locate` (the worker needs no more)."""
+    program = Program()
+    program.origins = [tuple(o) for o in json.loads(path.read_text(encoding="utf-8"))]
+    return program
+
+
+_WHERE = re.compile(rf"{re.escape(PROGRAM_FILE)}:(\d+)")
+
+
+def relabel(text: str, program: Program) -> str:
+    """``_notebook.py:57`` → ``Cell In[5], line 3`` wherever the line came from a cell."""
+    def replace(match: re.Match) -> str:
+        return program.locate(int(match.group(1))) or match.group(0)
+    return _WHERE.sub(replace, text)
+
+
+# --- from a notebook file ------------------------------------------------------------------
+
+
+def notebook_cells(nb: dict) -> list[Cell]:
+    """The code cells of a notebook file, without nbgrader's autograder test cells."""
+    cells = []
+    for index, cell in enumerate(nb.get("cells", []), start=1):
+        if cell.get("cell_type") != "code":
+            continue
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
+            continue  # a test cell calls check(); grading it again would recurse
+        count = cell.get("execution_count")
+        label = f"Cell In[{count}]" if count else f"cell {index}"
+        source = cell.get("source", "")
+        cells.append(Cell(label, "".join(source) if isinstance(source, list) else source))
+    return cells
+
+
+def program_from_notebook(path: Path) -> Program:
+    return program_from_cells(notebook_cells(json.loads(path.read_text(encoding="utf-8"))))

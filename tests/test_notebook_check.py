@@ -1,0 +1,178 @@
+"""`check("softmax")` in a real Jupyter kernel: what a student sees, and what nbgrader scores.
+
+One kernel (the project's Python, through a kernelspec written for the test) runs cells
+the way JupyterLab does; each test looks at the outputs a cell produced.
+"""
+from __future__ import annotations
+
+import ast
+import re
+import textwrap
+from pathlib import Path
+
+import nbformat
+import pytest
+from ipykernel.kernelspec import write_kernel_spec
+from nbclient import NotebookClient
+
+from conftest import SOLUTIONS
+from grader.blanks import strip_markers
+
+
+@pytest.fixture(scope="module")
+def kernel_env(tmp_path_factory: pytest.TempPathFactory):
+    """A python3 kernelspec that starts this very Python, whatever PATH says."""
+    data = tmp_path_factory.mktemp("jupyter-data")
+    write_kernel_spec(data / "kernels" / "python3")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JUPYTER_DATA_DIR", str(data))
+        patch.setenv("JUPYTER_PLATFORM_DIRS", "1")
+        yield data
+
+
+class Kernel:
+    """Runs cells one at a time in one kernel, keeping each cell's outputs."""
+
+    def __init__(self) -> None:
+        self.nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "language": "python",
+                                                                    "display_name": "Python 3"}})
+        self.client = NotebookClient(self.nb, timeout=120, kernel_name="python3", allow_errors=True)
+
+    def run(self, source: str) -> nbformat.NotebookNode:
+        cell = nbformat.v4.new_code_cell(textwrap.dedent(source).strip())
+        self.nb.cells.append(cell)
+        return self.client.execute_cell(cell, len(self.nb.cells) - 1)
+
+
+@pytest.fixture(scope="module")
+def kernel(kernel_env: Path):
+    session = Kernel()
+    with session.client.setup_kernel():
+        session.run("import numpy as np\nfrom grader.notebook import check")
+        yield session
+
+
+def solution(module: str, name: str) -> str:
+    """The model answer's source of one function, markers removed."""
+    source = strip_markers((SOLUTIONS / f"{module}.py").read_text(encoding="utf-8"))
+    node = next(n for n in ast.parse(source).body if getattr(n, "name", None) == name)
+    return ast.get_source_segment(source, node)
+
+
+def of_type(cell, output_type: str) -> list:
+    return [o for o in cell.outputs if o.output_type == output_type]
+
+
+def stderr_of(cell) -> list:
+    return [o for o in cell.outputs if o.output_type == "stream" and o.name == "stderr"]
+
+
+def score_of(cell) -> float:
+    """What nbgrader's autograder reads: the cell's value as a number."""
+    [result] = of_type(cell, "execute_result")
+    return float(result.data["text/plain"])
+
+
+def html_of(cell) -> str:
+    return "".join(o.data.get("text/html", "") for o in cell.outputs if "data" in o)
+
+
+# --- verdicts ---------------------------------------------------------------------------------
+
+
+def test_a_correct_function_passes_with_the_topics_points_and_nothing_on_stderr(kernel: Kernel) -> None:
+    kernel.run(solution("functions", "softmax"))
+    cell = kernel.run('check("softmax")')
+    assert not stderr_of(cell) and not of_type(cell, "error")
+    assert score_of(cell) == 6
+    html = html_of(cell)
+    assert 'class="grader-check grader-pass"' in html
+    assert "合格: softmax — 6 点中 6 点" in html and "Passed: softmax — 6 / 6 points" in html
+
+
+def test_an_unfilled_blank_fails_cleanly_naming_the_blank_and_its_cell(kernel: Kernel) -> None:
+    code = kernel.run('''
+        def relu(x):
+            """ReLU"""
+            # (え) 要素ごとに 0 と x の大きい方を np.maximum で返す
+            #      return the larger of 0 and x for each element, with np.maximum
+            # YOUR CODE HERE
+            raise NotImplementedError()
+    ''')
+    cell = kernel.run('check("activations")')
+    [error] = of_type(cell, "error")
+    assert error.ename == "CheckFailed" and "activations: 0 / 5" in error.evalue
+    # The traceback is the verdict alone: no frames of the grader's own code.
+    assert len(error.traceback) == 1 and "File " not in error.traceback[0] and "grader/" not in error.traceback[0]
+    assert not stderr_of(cell)
+    html = html_of(cell)
+    assert "grader-fail" in html
+    where = f"Cell In[{code.execution_count}], line 6"
+    assert f"Blank (え) in relu is not filled yet ({where})" in html
+    assert f"relu の空欄（え）がまだ埋められていません（{where}）" in html
+
+
+def test_numpy_warnings_become_feedback_not_stderr_and_partial_credit_matches_the_checks(kernel: Kernel) -> None:
+    kernel.run('''
+        def softmax(x):
+            e = np.exp(x)
+            return e / np.sum(e, axis=-1, keepdims=True)
+    ''')
+    cell = kernel.run('check("softmax")')
+    assert not stderr_of(cell) and not of_type(cell, "error")
+    html = html_of(cell)
+    failed = re.findall(r'<li class="grader-fail" data-checks="([^"]*)"', html)
+    assert failed and score_of(cell) == 6 - sum(len(group.split()) for group in failed)
+    assert "NumPy warned: RuntimeWarning: overflow" in html and "NumPy の警告" in html
+    assert "subtract the maximum before exp" in html  # the misconception's hint
+
+
+def test_a_function_given_by_argument_is_graded_in_place_of_the_notebooks(kernel: Kernel) -> None:
+    kernel.run(solution("functions", "softmax").replace("def softmax(", "def my_softmax("))
+    kernel.run("def softmax(x):\n    return x")
+    assert score_of(kernel.run('check("softmax", my_softmax)')) == 6
+    assert of_type(kernel.run('check("softmax")'), "error")
+
+
+def test_the_last_definition_counts_and_helpers_from_other_cells_come_along(kernel: Kernel) -> None:
+    kernel.run("import math as m\nSHIFT_AXIS = -1")
+    kernel.run('''
+        def _shift(x):
+            return x - np.max(x, axis=SHIFT_AXIS, keepdims=True)
+    ''')
+    kernel.run('''
+        def softmax(x):
+            e = np.exp(_shift(x)) * m.e / m.e
+            return e / np.sum(e, axis=-1, keepdims=True)
+
+        print(softmax(np.array([1.0, 2.0])))
+        raise RuntimeError("the student's experiment after the definition")
+    ''')
+    cell = kernel.run('check("softmax")')
+    assert score_of(cell) == 6, html_of(cell)
+
+
+def test_an_error_in_the_students_code_points_at_the_cell_and_line(kernel: Kernel) -> None:
+    code = kernel.run('''
+        def mean_squared_error(d, y):
+            d = np.asarray(d)
+            return 0.5 * np.sum((y - d) ** 2) / missing_name
+    ''')
+    cell = kernel.run('check("mse")')
+    html = html_of(cell)
+    assert f"Cell In[{code.execution_count}], line 3" in html and "NameError" in html
+    assert "grader/" not in html and "Traceback" not in html
+
+
+def test_an_unknown_topic_is_a_plain_error(kernel: Kernel) -> None:
+    [error] = of_type(kernel.run('check("sofmax")'), "error")
+    assert error.ename == "ValueError" and "'sofmax'" in error.evalue and "softmax" in error.evalue
+
+
+def test_a_quiz_shows_in_the_notebook_and_checks_typed_answers(kernel: Kernel) -> None:
+    kernel.run("from grader.notebook import show_quiz")
+    cell = kernel.run('show_quiz("day1-s3", {"d1s3-q3": "y - d", "d1s3-q9": "1"})')
+    assert not stderr_of(cell) and not of_type(cell, "error")
+    html = html_of(cell)
+    assert 'data-question="d1s3-q3"' in html and 'class="grader-question grader-pass" data-question="d1s3-q3"' in html
+    assert 'class="grader-question grader-fail" data-question="d1s3-q9"' in html
