@@ -3,21 +3,31 @@
 It reads requests from one pipe and writes outcomes to another; its own stdin, stdout
 and stderr go to /dev/null so that nothing the student prints can look like a result.
 Run as ``python -m grader.child SUBMISSION`` (spawn) or entered after ``os.fork()``.
+
+It tells the parent when a student module starts and finishes importing, so that a
+module whose import never ends is known by name and not imported again; and after every
+check it puts back what student code may have patched in the modules that carry the
+results (numpy, json, builtins, the grader's own), so that a patch at import fails only
+the checks it touches.
 """
 from __future__ import annotations
 
+import base64
+import functools
 import importlib
+import importlib.machinery
 import os
 import re
+import struct
 import sys
 import traceback
 import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from grader import probes, wire
+from grader import probes, sandbox, wire
 
 STUDENT_MODULES = ("functions", "network", "minibatch", "optimizers", "weight_init", "batch_norm")
 BLANK_MESSAGE = re.compile(r"blank \((?P<label>[^)]+)\) in (?P<function>[\w.]+) is not filled yet")
@@ -34,6 +44,82 @@ class _Forbidden:
         return None
 
 
+class HungImport(BaseException):
+    """A module whose import hung in an earlier child: refused, the topic is a timeout."""
+
+    def __init__(self, module: str) -> None:
+        super().__init__(module)
+        self.module = module
+
+
+class _ImportWatch:
+    """A meta-path finder that reports the start and end of every student module's import."""
+
+    def __init__(self, tell: Callable[[dict], None]) -> None:
+        self.tell = tell
+        self.hung: set[str] = set()
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name in self.hung:
+            raise HungImport(name)
+        if name not in STUDENT_MODULES:
+            return None
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _WatchedLoader(spec.loader, name, self.tell)
+        return spec
+
+
+class _WatchedLoader:
+    def __init__(self, loader: Any, name: str, tell: Callable[[dict], None]) -> None:
+        self._loader, self._name, self._tell = loader, name, tell
+
+    def create_module(self, spec: Any) -> Any:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: Any) -> None:
+        self._tell({"importing": self._name})
+        try:
+            self._loader.exec_module(module)
+        finally:
+            self._tell({"imported": self._name})
+
+    def __getattr__(self, attribute: str) -> Any:  # get_source etc., for tracebacks
+        return getattr(self._loader, attribute)
+
+
+class _Pristine:
+    """The modules that carry results back, as they were before student code ran."""
+
+    MODULES = ("builtins", "numpy", "numpy.lib.format", "numpy.lib._format_impl",
+               "numpy.lib._npyio_impl", "json", "json.encoder", "base64", "io", "struct",
+               "grader.wire", "grader.probes", "grader.child")
+
+    def __init__(self) -> None:
+        self.modules = {name: sys.modules[name] for name in self.MODULES if name in sys.modules}
+        self.saved = {name: dict(vars(module)) for name, module in self.modules.items()}
+        self.probes = dict(probes.PROBES)
+
+    def restore(self) -> None:
+        for name, module in self.modules.items():
+            sys.modules[name] = module
+            current, saved = vars(module), self.saved[name]
+            if current == saved:  # in C, by identity first: the usual case costs microseconds
+                continue
+            # Only what existed is put back: names added later (numpy's lazily imported
+            # submodules among them) cannot change how the saved code runs, and become
+            # part of what is compared from now on.
+            if any(current.get(k, _MISSING) is not v for k, v in saved.items()):
+                current.update(saved)
+            self.saved[name] = dict(current)
+        if probes.PROBES != self.probes:
+            probes.PROBES.clear()
+            probes.PROBES.update(self.probes)
+
+
+_MISSING = object()
+
+
 class StudentModules:
     """Imports each student module once; remembers the failure of one that won't import."""
 
@@ -48,6 +134,8 @@ class StudentModules:
         if module not in self.modules:
             try:
                 self.modules[module] = importlib.import_module(module)
+            except HungImport:
+                raise
             except BaseException as exc:  # noqa: BLE001 - student code may raise anything
                 self.failures[module] = describe(exc, self.submission, phase="import", module=module)
                 raise ImportFailed(self.failures[module]) from None
@@ -105,6 +193,7 @@ def _student_location(exc: BaseException, submission: Path) -> dict:
     return where
 
 
+@functools.lru_cache(maxsize=512)  # every traceback asks again about the same few files
 def _inside(filename: str, folder: Path) -> bool:
     try:
         Path(filename).resolve().relative_to(folder)
@@ -113,6 +202,7 @@ def _inside(filename: str, folder: Path) -> bool:
         return False
 
 
+@functools.lru_cache(maxsize=512)
 def _relative(filename: str, folder: Path) -> str:
     try:
         return str(Path(filename).resolve().relative_to(folder))
@@ -124,17 +214,29 @@ def _short(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
-def run_probe(modules: StudentModules, spec: dict) -> dict:
-    """One check's outcome: the probe's values, or the error, plus any NumPy warnings."""
+def _nothing() -> None:
+    pass
+
+
+def run_probe(modules: StudentModules, spec: dict, restore: Callable[[], None] = _nothing) -> dict:
+    """One check's outcome: the probe's values, or the error, plus any NumPy warnings.
+
+    ``restore`` runs the moment student code stops, before the outcome is put together."""
+    probe = probes.PROBES[spec["probe"]]
     with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
         warnings.simplefilter("always")
         try:
-            outcome = probes.PROBES[spec["probe"]](modules.get, spec)
+            try:
+                outcome = probe(modules.get, spec)
+            finally:
+                restore()
         except ImportFailed as failed:
             outcome = {"error": failed.error}
         except Missing as missing:
             outcome = {"error": {"kind": "missing", "module": missing.module,
                                  "function": missing.name}}
+        except HungImport:
+            raise
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything
             outcome = {"error": describe(exc, modules.submission, phase="call")}
     outcome["warnings"] = _warnings_seen(caught, modules.submission)
@@ -150,30 +252,100 @@ def _warnings_seen(caught: list, submission: Path) -> list[dict]:
     return seen
 
 
-def serve(read_fd: int, write_fd: int, submission: str, workdir: str) -> None:
-    """Answer requests until the parent closes the pipe."""
+def serve(read_fd: int, write_fd: int, submission: str, workdir: str,
+          plan: dict[str, list[tuple[str, dict]]] | None = None,
+          cpu_per_topic: float | None = None) -> None:
+    """Answer requests until the parent closes the pipe.
+
+    A request names its topics with their encoded specs (``topics``), or only their
+    names (``plan``) when a forking server decoded the specs once for every child."""
     folder = Path(submission).resolve()
     _silence_standard_streams()
+    pristine = _Pristine()
     _isolate_imports(folder)
     os.chdir(workdir)  # files the student's code writes land in a folder the parent removes
     modules = StudentModules(folder)
     with os.fdopen(read_fd, "rb") as requests, os.fdopen(write_fd, "wb") as replies:
+        watch = _ImportWatch(lambda message: _tell(replies, message))
+        sys.meta_path.insert(1, watch)
         while (request := wire.receive(requests)) is not None:
-            for topic in request["topics"]:
-                for check in topic["checks"]:
-                    outcome = run_probe(modules, wire.decode(check["spec"]))
-                    wire.send(replies, {"topic": topic["name"], "check": check["name"],
-                                        "outcome": _encode_safely(outcome)})
-                wire.send(replies, {"done": topic["name"]})
+            watch.hung = set(request.get("hung") or ())
+            for name, checks in _topics(request, plan):
+                if cpu_per_topic:
+                    sandbox.limit_cpu_for_topic(cpu_per_topic)
+                _serve_topic(name, checks, modules, replies, pristine)
+
+
+def _topics(request: dict, plan: dict | None) -> Iterator[tuple[str, Iterator[tuple[str, dict]]]]:
+    if "plan" in request:
+        for name in request["plan"]:
+            yield name, iter((plan or {}).get(name, ()))
+    else:
+        for topic in request["topics"]:
+            yield topic["name"], ((c["name"], wire.decode(c["spec"])) for c in topic["checks"])
+
+
+def _serve_topic(name: str, checks: Iterator[tuple[str, dict]], modules: StudentModules,
+                 replies: Any, pristine: _Pristine) -> None:
+    for check, spec in checks:
+        try:
+            outcome = run_probe(modules, spec, pristine.restore)
+        except HungImport:
+            wire.send(replies, {"hung": name})
+            return
+        wire.send(replies, {"topic": name, "check": check, "outcome": _encode_safely(outcome)})
+    wire.send(replies, {"done": name})
+
+
+def _tell(replies: Any, message: dict) -> None:
+    try:
+        wire.send(replies, message)
+    except Exception:  # noqa: BLE001 - a notice lost is only a slower timeout later
+        pass
 
 
 def _encode_safely(outcome: dict) -> Any:
     try:
-        return wire.encode(outcome)
+        return encode(outcome)
     except BaseException as exc:  # noqa: BLE001 - e.g. a student array subclass that breaks
         return wire.encode({"error": {"kind": "unsendable", "type": type(exc).__name__,
                                       "message": _short(str(exc))},
                             "warnings": outcome.get("warnings", [])})
+
+
+# Array kinds whose .npy bytes are just a header and the raw data: bool, ints, floats, complex.
+_PLAIN_KINDS = frozenset("biufc")
+
+
+def encode(value: Any) -> Any:
+    """``wire.encode(value)``, the same tree, made faster for plain arrays.
+
+    ``np.save`` costs tens of microseconds per array in its checks; a child sends hundreds
+    of small arrays, so their .npy bytes are written here directly (header, then data).
+    Anything else is left to ``wire.encode`` itself."""
+    kind = type(value)
+    if kind is np.ndarray and _plain(value.dtype):
+        return {"__nd__": _npy_base64(value)}
+    if kind is tuple:
+        return {"__tuple__": [encode(v) for v in value]}
+    if kind is list:
+        return [encode(v) for v in value]
+    if kind is dict and all(type(k) is str for k in value):
+        return {"__dict__": {k: encode(v) for k, v in value.items()}}
+    return wire.encode(value)
+
+
+def _plain(dtype: np.dtype) -> bool:
+    return dtype.kind in _PLAIN_KINDS and dtype.fields is None and dtype.subdtype is None
+
+
+def _npy_base64(array: np.ndarray) -> str:
+    """The .npy (version 1.0) bytes of a plain array, base64-encoded, as ``np.save`` writes."""
+    header = "{'descr': %r, 'fortran_order': False, 'shape': %r, }" % (array.dtype.str, array.shape)
+    padding = -(10 + len(header) + 1) % 64  # the data starts 64-byte aligned, as numpy's does
+    head = b"\x93NUMPY\x01\x00" + struct.pack("<H", len(header) + padding + 1)
+    data = head + (header + " " * padding + "\n").encode("latin1") + array.tobytes(order="C")
+    return base64.b64encode(data).decode("ascii")
 
 
 def _silence_standard_streams() -> None:
@@ -196,6 +368,9 @@ def _isolate_imports(folder: Path) -> None:
 
 
 def main() -> None:
+    sandbox.apply_limits(sandbox.Limits())
+    sandbox.no_new_privileges()
+    sandbox.adopt_orphans()
     read_fd, write_fd = os.dup(0), os.dup(1)
     serve(read_fd, write_fd, sys.argv[1], sys.argv[2])
 

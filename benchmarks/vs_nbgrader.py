@@ -1,0 +1,140 @@
+"""The same class of notebooks through `nbgrader autograde` and through `grader batch`.
+
+Writes an nbgrader course (`grader nbgrader init`), then N students' submissions of one
+assignment (default: 50 of day1) as `nbgrader collect` leaves them: solved, left blank,
+partly blank, or solved with one typical bug. Then, in this one run:
+
+* ``nbgrader autograde ASSIGNMENT``: every notebook executed in a kernel, each check
+  cell grading its topic in a process of its own; scores from the gradebook;
+* ``grader batch COURSE --assignment ASSIGNMENT -j 2``: the functions read out of the
+  same notebooks; scores from results.json;
+
+and prints both wall times, their ratio (goal ≥ 20× faster) and whether every student's
+score is identical (goal: all of them).
+
+Usage: python benchmarks/vs_nbgrader.py [--count N] [--assignment NAME] [--jobs N]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# One typical bug each: (the solution cell's grade_id, code appended to that cell).
+BUGS = [
+    ("softmax", "\n\ndef softmax(x):\n    e = np.exp(x)\n    return e / e.sum(axis=-1, keepdims=True)\n"),
+    ("d_relu", "\n\ndef d_relu(x):\n    return np.where(x >= 0, 1.0, 0.0)\n"),
+    ("mean_squared_error", "\n\ndef mean_squared_error(d, y):\n    return np.sum((y - d) ** 2)\n"),
+    ("sgd_update", "\n\ndef sgd_update(network, grad, learning_rate):\n    for key in grad:\n"
+                   "        network[key] = network[key] - learning_rate * grad[key]\n"),
+    ("get_minibatch", "\n\ndef get_minibatch(data_x, data_t, i, batch_size):\n"
+                      "    return data_x[i:i + batch_size - 1], data_t[i:i + batch_size - 1]\n"),
+]
+
+
+def jupyter_env(folder: Path) -> dict[str, str]:
+    """A python3 kernelspec for this Python, and its bin/ on PATH (nbgrader runs `alembic`)."""
+    from ipykernel.kernelspec import write_kernel_spec
+
+    write_kernel_spec(folder / "kernels" / "python3")
+    return {**os.environ, "JUPYTER_DATA_DIR": str(folder), "JUPYTER_PLATFORM_DIRS": "1", "LANG": "en_US.UTF-8",
+            "PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
+
+
+def run(command: list[str], cwd: Path, env: dict[str, str]) -> float:
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} exited {done.returncode}:\n{done.stderr[-3000:]}")
+    return time.perf_counter() - start
+
+
+def solution_cells(notebook: dict) -> list[dict]:
+    return [c for c in notebook["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("solution")]
+
+
+def make_class(course: Path, assignment: str, count: int, seed: int = 11) -> dict[str, int]:
+    """``count`` submissions of ``assignment``: solved, blank, partly blank, one bug."""
+    import nbformat
+
+    from grader.nb.generate import filled_in
+
+    name = f"{assignment}.ipynb"
+    released = nbformat.read(course / "release" / assignment / name, as_version=4)
+    solved = filled_in(released, nbformat.read(course / "source" / assignment / name, as_version=4))
+    rng = random.Random(seed)
+    kinds = {"solved": 0, "blank": 0, "partly blank": 0, "one bug": 0}
+    for index in range(count):
+        roll = rng.random()
+        notebook = json.loads(json.dumps(solved))
+        if roll < 0.1:
+            kind, notebook = "blank", json.loads(json.dumps(released))
+        elif roll < 0.5:
+            kind = "solved"
+        elif roll < 0.75:
+            kind = "partly blank"
+            blanks = {c["metadata"]["nbgrader"]["grade_id"]: c["source"] for c in solution_cells(released)}
+            for cell in rng.sample(solution_cells(notebook), 3):
+                cell["source"] = blanks[cell["metadata"]["nbgrader"]["grade_id"]]
+        else:
+            kind = "one bug"
+            grade_id, code = rng.choice(BUGS)
+            for cell in solution_cells(notebook):
+                if cell["metadata"]["nbgrader"]["grade_id"] == grade_id:
+                    cell["source"] += code
+        folder = course / "submitted" / f"student{index:03d}" / assignment
+        folder.mkdir(parents=True)
+        nbformat.write(nbformat.from_dict(notebook), folder / name)
+        (folder / "timestamp.txt").write_text("2026-04-01 10:00:00.000000 UTC", encoding="utf-8")
+        kinds[kind] += 1
+    return kinds
+
+
+def nbgrader_scores(course: Path, assignment: str) -> dict[str, float]:
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gradebook:
+        return {s.student.id: float(s.score) for s in gradebook.assignment_submissions(assignment)}
+
+
+def batch_scores(out: Path) -> dict[str, float]:
+    students = json.loads((out / "results.json").read_text(encoding="utf-8"))["students"]
+    return {name: float(report["score"]) for name, report in students.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--count", type=int, default=50)
+    parser.add_argument("--assignment", default="day1")
+    parser.add_argument("--jobs", type=int, default=2)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="grader-vs-nbgrader-") as tmp:
+        env = jupyter_env(Path(tmp) / "jupyter")
+        course = Path(tmp) / "course"
+        run([sys.executable, "-m", "grader", "nbgrader", "init", str(course)], ROOT, env)
+        kinds = make_class(course, args.assignment, args.count)
+        print(f"{args.count} submissions of {args.assignment}: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
+        nbgrader_time = run([sys.executable, "-m", "nbgrader", "autograde", args.assignment], course, env)
+        out = Path(tmp) / "grades"
+        batch_time = run([sys.executable, "-m", "grader", "batch", str(course), "--assignment", args.assignment,
+                          "--out", str(out), "-j", str(args.jobs)], ROOT, env)
+        theirs, ours = nbgrader_scores(course, args.assignment), batch_scores(out)
+    same = [s for s in theirs if abs(theirs[s] - ours.get(s, float("nan"))) < 1e-9]
+    print(f"nbgrader autograde: {nbgrader_time:7.2f} s ({nbgrader_time / args.count:.2f} s per submission)")
+    print(f"grader batch -j {args.jobs}:  {batch_time:7.2f} s ({batch_time / args.count:.3f} s per submission)")
+    print(f"grader batch is {nbgrader_time / batch_time:.1f}× faster (goal ≥ 20×)")
+    print(f"identical scores: {len(same)}/{len(theirs)} students (goal: all)")
+    for student in sorted(set(theirs) - set(same)):
+        print(f"  {student}: nbgrader {theirs[student]:g}, grader batch {ours.get(student)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""What ``grader batch`` writes, and how a later run finds what is already done.
+
+Each student's result is written, atomically, the moment it is graded, as a record under
+``OUT/.batch/``: an interrupted run loses nothing that finished, and the next run skips
+every student whose record carries the same key (content hash and grading settings).
+The class-wide files are made from the records: ``results.csv`` (student, each topic's
+points, total), ``results.json`` (``{"students": {NAME: grader check --json object}}``)
+and, on request, Gradescope's ``results.json`` per student under ``gradescope/NAME/``.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+RECORDS = ".batch"
+
+
+@dataclass(frozen=True)
+class Record:
+    student: str
+    key: str  # content hash of the submission + fingerprint of the grading settings
+    result: dict  # the object `grader check --json` prints
+    seconds: float = 0.0
+
+    def to_json(self) -> str:
+        return json.dumps({"student": self.student, "key": self.key, "seconds": self.seconds,
+                           "result": self.result}, ensure_ascii=False)
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Readers see the old file or the new one, never a part of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    temporary.write_text(text, encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def _file_name(student: str) -> str:
+    """A file name for any student name: readable, and never two students the same."""
+    readable = re.sub(r"[^\w.-]", "_", student)[:60] or "_"
+    return f"{readable}-{hashlib.sha256(student.encode()).hexdigest()[:10]}"
+
+
+class Store:
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.records = out / RECORDS
+        self._known: dict[str, Record] = {}  # what this run read or wrote already
+
+    def load(self, student: str) -> Record | None:
+        if student in self._known:
+            return self._known[student]
+        try:
+            data = json.loads((self.records / f"{_file_name(student)}.json").read_text(encoding="utf-8"))
+            record = Record(data["student"], data["key"], data["result"], float(data.get("seconds", 0)))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # none yet, or unreadable: grade again
+        self._known[student] = record
+        return record
+
+    def save(self, record: Record) -> None:
+        write_atomically(self.records / f"{_file_name(record.student)}.json", record.to_json())
+        self._known[record.student] = record
+
+    def write_reports(self, students: list[str], topics: list[str], gradescope: bool = False) -> int:
+        """The class-wide files from every finished record; how many students they hold."""
+        records = [r for r in (self.load(s) for s in students) if r is not None]
+        write_atomically(self.out / "results.csv", results_csv(records, topics))
+        write_atomically(self.out / "results.json", json.dumps(
+            {"students": {r.student: r.result for r in records}}, ensure_ascii=False, indent=1))
+        if gradescope:
+            for record in records:
+                self.write_gradescope(record)
+        return len(records)
+
+    def write_gradescope(self, record: Record) -> None:
+        write_atomically(self.out / "gradescope" / _folder_name(record.student) / "results.json",
+                         json.dumps(gradescope_json(record), ensure_ascii=False, indent=1))
+
+
+def _folder_name(student: str) -> str:
+    return student if re.fullmatch(r"[\w.@+-]+", student) and student not in (".", "..") else _file_name(student)
+
+
+def topic_points(result: dict) -> dict[str, float]:
+    points: dict[str, float] = {}
+    for row in result.get("results", []):
+        points[row["topic"]] = points.get(row["topic"], 0.0) + float(row["points"])
+    return points
+
+
+def results_csv(records: list[Record], topics: list[str]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["student", *topics, "total"])
+    for record in records:
+        points = topic_points(record.result)
+        writer.writerow([record.student, *(_number(points.get(t, 0.0)) for t in topics),
+                         _number(float(record.result.get("score", 0.0)))])
+    return buffer.getvalue()
+
+
+def _number(value: float) -> str:
+    return f"{value:g}"
+
+
+def gradescope_json(record: Record) -> dict:
+    """Gradescope's autograder results format: one test per check."""
+    tests = [{"name": f"{row['topic']} › {row['check']}", "score": float(row["points"]),
+              "max_score": float(row["max_points"]), "status": "passed" if row["passed"] else "failed",
+              "output": row["message"], "visibility": "visible"}
+             for row in record.result.get("results", [])]
+    return {"score": float(record.result.get("score", 0.0)), "execution_time": round(record.seconds, 3),
+            "tests": tests}
