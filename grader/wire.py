@@ -1,13 +1,14 @@
 """Plain values across the process boundary, without pickle.
 
 The child runs student code, so whatever it sends may be forged: the parent must decode
-it without running code. Values are JSON; arrays travel as .npy bytes read back with
-``allow_pickle=False``; anything else the student returns arrives as its type name only.
+it without running code. Values are JSON; a numeric array travels as its dtype string,
+shape and raw bytes (base64), rebuilt with ``np.frombuffer`` after the dtype is checked
+to be plain (bool, int, float, complex: never object); anything else the student returns
+arrives as its type name only.
 """
 from __future__ import annotations
 
 import base64
-import io
 import json
 import struct
 from typing import Any, BinaryIO
@@ -17,23 +18,28 @@ import numpy as np
 MAX_FRAME = 256 * 1024 * 1024  # a child that sends more than this is misbehaving
 
 
+PLAIN_KINDS = frozenset("biufc")  # bool, ints, floats, complex: bytes and nothing else
+
+
 def encode(value: Any) -> Any:
     """A JSON-able tree for ``value`` (arrays, numbers, str, containers)."""
-    if value is None or isinstance(value, (bool, str)):
+    kind = type(value)
+    if value is None or kind in (bool, str, int, float):
         return value
-    if isinstance(value, (int, float)) and type(value) in (int, float, bool):
-        return value
+    if kind is np.ndarray:
+        return {"__nd__": _array_fields(value)} if _plain(value.dtype) else _other(value)
     if isinstance(value, np.generic):
-        return {"__scalar__": _npy_text(np.asarray(value))}
-    if isinstance(value, np.ndarray) and value.dtype != object:
-        return {"__nd__": _npy_text(value)}
-    if isinstance(value, tuple) and type(value) is tuple:
+        array = np.asarray(value)
+        return {"__scalar__": _array_fields(array)} if _plain(array.dtype) else _other(value)
+    if isinstance(value, np.ndarray):  # a subclass (np.matrix, ...): its plain data
+        return encode(np.asarray(value))
+    if kind is tuple:
         return {"__tuple__": [encode(v) for v in value]}
-    if isinstance(value, list) and type(value) is list:
+    if kind is list:
         return [encode(v) for v in value]
-    if isinstance(value, dict) and type(value) is dict and all(type(k) is str for k in value):
+    if kind is dict and all(type(k) is str for k in value):
         return {"__dict__": {k: encode(v) for k, v in value.items()}}
-    return {"__other__": type(value).__name__}
+    return _other(value)
 
 
 class Other:
@@ -52,9 +58,9 @@ def decode(tree: Any) -> Any:
     if not isinstance(tree, dict):
         return tree
     if "__nd__" in tree:
-        return _npy_array(tree["__nd__"])
+        return _array(tree["__nd__"])
     if "__scalar__" in tree:
-        return _npy_array(tree["__scalar__"])[()]
+        return _array(tree["__scalar__"])[()]
     if "__tuple__" in tree:
         return tuple(decode(v) for v in tree["__tuple__"])
     if "__dict__" in tree:
@@ -64,14 +70,30 @@ def decode(tree: Any) -> Any:
     return {str(k): decode(v) for k, v in tree.items()}
 
 
-def _npy_text(array: np.ndarray) -> str:
-    buffer = io.BytesIO()
-    np.save(buffer, array, allow_pickle=False)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+def _plain(dtype: np.dtype) -> bool:
+    return dtype.kind in PLAIN_KINDS and dtype.fields is None and dtype.subdtype is None
 
 
-def _npy_array(text: str) -> np.ndarray:
-    return np.load(io.BytesIO(base64.b64decode(text)), allow_pickle=False)
+def _other(value: Any) -> dict:
+    return {"__other__": type(value).__name__}
+
+
+def _array_fields(array: np.ndarray) -> list:
+    return [array.dtype.str, list(array.shape),
+            base64.b64encode(np.ascontiguousarray(array).tobytes()).decode("ascii")]
+
+
+def _array(fields: Any) -> np.ndarray:
+    """The array a child described, after checking that it is plain and self-consistent."""
+    dtype_text, shape, data = fields
+    dtype = np.dtype(str(dtype_text))
+    shape = tuple(int(n) for n in shape)
+    if not _plain(dtype) or any(n < 0 for n in shape):
+        raise ValueError(f"refused array of dtype {dtype_text!r}, shape {shape}")
+    raw = base64.b64decode(data)
+    if len(raw) != dtype.itemsize * int(np.prod(shape, dtype=np.int64)):
+        raise ValueError("array data does not match its shape")
+    return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
 
 def send(stream: BinaryIO, message: Any) -> None:
