@@ -33,7 +33,7 @@ from grader import sandbox
 from grader.batch_inputs import InputError, Submission, content_hash, discover
 from grader.batch_output import Store
 from grader.batch_progress import Progress
-from grader.i18n import LANGS, default_lang, t
+from grader.i18n import LANGS, lang_from_argv, t
 
 if TYPE_CHECKING:  # these import numpy: only once the environment is set (see main)
     from grader.batch_judge import BatchJudge
@@ -112,7 +112,7 @@ def _cores() -> int:
 
 def main(argv: list[str]) -> int:
     os.environ.update(sandbox.single_threaded())  # before numpy: the children use the cores
-    lang = _lang_from(argv)
+    lang = lang_from_argv(argv)
     try:
         opts = options(argv, lang)
         return run(opts)
@@ -124,14 +124,6 @@ def main(argv: list[str]) -> int:
         return EXIT_INTERRUPTED
 
 
-def _lang_from(argv: list[str]) -> str:
-    """--lang read early, so that even argument errors are in the user's language."""
-    for i, arg in enumerate(argv):
-        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
-            argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None)
-        if value in LANGS:
-            return value
-    return default_lang()
 
 
 # -- one run ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from grader.i18n import LANGS, default_lang, t
+from grader.i18n import LANGS, lang_from_argv, t
 from grader.runner import TopicRequest  # noqa: F401 - imported early: the child forks from here
 from grader.topics import TOPIC_NAMES
 
@@ -39,7 +39,7 @@ def parser() -> Parser:
 def main(argv: list[str]) -> int:
     from grader.engine import DEFAULT_SEED, DEFAULT_TIME_LIMIT, grade
 
-    lang = _lang_from(argv)
+    lang = lang_from_argv(argv)
     try:
         args = parser().parse_args(argv)
         topics = _topics(args.topics, lang)
@@ -65,14 +65,6 @@ def main(argv: list[str]) -> int:
     return EXIT_PASSED if all(r.passed for r in results) else EXIT_FAILED
 
 
-def _lang_from(argv: list[str]) -> str:
-    """--lang read early, so that even argument errors are in the student's language."""
-    for i, arg in enumerate(argv):
-        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
-            argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None)
-        if value in LANGS:
-            return value
-    return default_lang()
 
 
 def _topics(names: list[str], lang: str) -> list[str]:

@@ -42,6 +42,17 @@ def default_lang() -> str:
     return "ja" if loc.lower().startswith("ja") else "en"
 
 
+def lang_from_argv(argv: list[str]) -> str:
+    """``--lang`` read before argparse runs, so that even argument errors and help texts
+    come in the user's language; the locale's language when it is absent or unknown."""
+    for i, arg in enumerate(argv):
+        value = arg.split("=", 1)[1] if arg.startswith("--lang=") else (
+            argv[i + 1] if arg == "--lang" and i + 1 < len(argv) else None)
+        if value in LANGS:
+            return value
+    return default_lang()
+
+
 def t(key: str, lang: str, /, **fields: object) -> str:
     """The text of ``key`` in ``lang`` with ``fields`` filled in."""
     texts = catalogue()[key]

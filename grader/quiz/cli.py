@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
-from grader.i18n import LANGS, default_lang, t
+from grader.i18n import LANGS, lang_from_argv, t
 from grader.quiz import progress
 from grader.quiz.loader import QuizLoadError, display_name, load_sections, quiz_files, validate_files
 from grader.quiz.model import Problem, Section
@@ -42,7 +42,7 @@ class _Parser(argparse.ArgumentParser):
 
 def main(argv: list[str]) -> int:
     _skip_unused_format_checkers()
-    lang = _lang_from(argv)
+    lang = lang_from_argv(argv)
     parser = _build_parser(lang)
     try:
         args = parser.parse_args(argv)
@@ -74,19 +74,11 @@ def _skip_unused_format_checkers() -> None:
         sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 
-def _lang_from(argv: list[str]) -> str:
-    # Help texts need the language before argparse has run.
-    for i, arg in enumerate(argv):
-        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGS:
-            return argv[i + 1]
-        if arg.startswith("--lang=") and arg.split("=", 1)[1] in LANGS:
-            return arg.split("=", 1)[1]
-    return default_lang()
 
 
 def _build_parser(lang: str) -> argparse.ArgumentParser:
     parser = _Parser(prog="grader quiz", description=t("quiz.help.description", lang))
-    # Accepted before the command too; _lang_from has already read it wherever it stands.
+    # Accepted before the command too; lang_from_argv has already read it wherever it stands.
     parser.add_argument("--lang", choices=LANGS, default=lang, help=t("quiz.help.lang", lang))
     commands = parser.add_subparsers(title=t("quiz.help.commands", lang), metavar="COMMAND", parser_class=_Parser)
 

@@ -6,6 +6,7 @@ import numpy as np
 from grader.checks import Topic, Verdict
 from grader.hints import Misconception, diagnoser, equals
 from grader.judge import all_of, compare, describe_inputs, error_verdict, same, show, with_warnings
+from grader.topics.common import central_differences
 from grader.topics.network import relative_error
 from reference import batch_norm as ref
 
@@ -101,22 +102,8 @@ def _judge_backward(spec: dict, outcome: dict) -> Verdict:
 
 
 def numerical_gradients(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, dout: np.ndarray,
-                        eps: float, h: float = 1e-6) -> dict[str, np.ndarray]:
+                        eps: float) -> dict[str, np.ndarray]:
     """Central differences of Σ dout·out (whose gradients backward returns), independent of any backward."""
     values = {"dx": x.copy(), "dgamma": gamma.copy(), "dbeta": beta.copy()}
-
-    def loss() -> float:
-        return float(np.sum(dout * ref.batchnorm_forward(values["dx"], values["dgamma"], values["dbeta"], eps)[0]))
-
-    grads = {}
-    for name, array in values.items():
-        grad = np.zeros_like(array)
-        for idx in np.ndindex(array.shape):
-            old = array[idx]
-            array[idx] = old + h
-            plus = loss()
-            array[idx] = old - h
-            grad[idx] = (plus - loss()) / (2 * h)
-            array[idx] = old
-        grads[name] = grad
-    return grads
+    return central_differences(lambda: float(np.sum(
+        dout * ref.batchnorm_forward(values["dx"], values["dgamma"], values["dbeta"], eps)[0])), values)

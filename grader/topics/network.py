@@ -6,7 +6,7 @@ import numpy as np
 from grader.checks import Topic, Verdict
 from grader.hints import Evidence, Misconception, any_of, diagnose, diagnoser, equals
 from grader.judge import all_of, compare, describe_inputs, error_verdict, same, show, with_warnings
-from grader.topics.common import call_spec
+from grader.topics.common import call_spec, central_differences
 from grader.topics.optimizers import changed_in_place, rebound
 from reference import network as ref
 from reference.functions import d_sigmoid, relu, sigmoid
@@ -140,23 +140,11 @@ def _judge_backward(spec: dict, outcome: dict) -> Verdict:
     return with_warnings(Verdict.ok(), outcome)
 
 
-def numerical_gradients(network: dict, x: np.ndarray, d: np.ndarray, h: float = 1e-6) -> dict:
+def numerical_gradients(network: dict, x: np.ndarray, d: np.ndarray) -> dict:
     """Central differences of the batch-mean ½‖y − d‖², independent of any backward."""
-    def loss() -> float:
-        return 0.5 * np.sum((ref.forward(network, x)[1] - d) ** 2) / x.shape[0]
     network = {k: v.copy() for k, v in network.items()}
-    grads = {}
-    for key, w in network.items():
-        grad = np.zeros_like(w)
-        for idx in np.ndindex(w.shape):
-            old = w[idx]
-            w[idx] = old + h
-            plus = loss()
-            w[idx] = old - h
-            grad[idx] = (plus - loss()) / (2 * h)
-            w[idx] = old
-        grads[key] = grad
-    return grads
+    return central_differences(
+        lambda: 0.5 * np.sum((ref.forward(network, x)[1] - d) ** 2) / x.shape[0], network)
 
 
 def relative_error(actual, expected) -> str:

@@ -1,6 +1,8 @@
 """Topic weight_init: Xavier and He, graded by distribution, not by one exact draw."""
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
 
 from grader.checks import Topic, Verdict
