@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from grader.quiz.checkers import check_answer, parse_number
 from grader.quiz.loader import find_question, load_sections
 from grader.quiz.values import DecodeError, decode
-from test_quiz_helpers import QUIZ_DIR
+from quiz_support import QUIZ_DIR
 
 SECTIONS = load_sections(QUIZ_DIR)
 

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from grader.quiz.loader import load_sections
-from test_quiz_helpers import QUIZ_DIR, assert_no_traceback, run_quiz
+from quiz_support import QUIZ_DIR, assert_no_traceback, run_quiz
 
 SECTIONS = {s.id: s for s in load_sections(QUIZ_DIR)}
 
@@ -50,7 +50,7 @@ def test_language_follows_the_locale_by_default(tmp_path):
     import os
     import subprocess
     import sys
-    from test_quiz_helpers import REPO
+    from quiz_support import REPO
     env = {**os.environ, "PYTHONPATH": str(REPO), "GRADER_DATA_DIR": str(tmp_path), "LANG": "ja_JP.UTF-8",
            "PYTHONIOENCODING": "utf-8"}
     env.pop("LC_ALL", None), env.pop("LC_MESSAGES", None)

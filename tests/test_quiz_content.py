@@ -10,7 +10,7 @@ import pytest
 from grader.quiz.checkers import check_answer
 from grader.quiz.loader import load_sections, quiz_files, validate_files
 from grader.quiz.model import QUESTION_TYPES
-from test_quiz_helpers import QUIZ_DIR, assert_no_traceback, run_quiz
+from quiz_support import QUIZ_DIR, assert_no_traceback, run_quiz
 
 SECTIONS = load_sections(QUIZ_DIR)
 QUESTIONS = [q for s in SECTIONS for q in s.questions]

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from test_quiz_helpers import FIXTURES, assert_no_traceback, run_quiz
+from quiz_support import FIXTURES, assert_no_traceback, run_quiz
 
 CASES = {
     # fixture folder: (file, line, field, English message part, Japanese message part)
