@@ -185,12 +185,16 @@ class Server:
 
 
 def _empty(root: Path) -> None:
-    """Remove everything under ``root``, even folders a child made unreadable."""
+    """Remove everything under ``root``, even folders a child made unreadable — but not
+    the folders that hold the sandbox's read-only binds (Python or the grader under /tmp)."""
     try:
         entries = list(root.iterdir())
     except OSError:
         return
+    kept = set(filter(None, os.environ.get(sandbox.KEEP_IN_TMP, "").split(":")))
     for entry in entries:
+        if entry.name in kept and str(root) == "/tmp":
+            continue
         if entry.is_dir() and not entry.is_symlink():
             shutil.rmtree(entry, onerror=_unlock_and_retry)
         else:

@@ -416,6 +416,10 @@ def bwrap_argv(isolation: Isolation, staging: Path, command: list[str],
     else:
         argv += ["--unshare-all", "--unshare-user", "--disable-userns"]
     argv += ["--die-with-parent", "--new-session"]
+    # The private /tmp first: Python or the grader may live under /tmp (a CI clone with
+    # its .venv), and their binds must land on top of it, not be hidden by it.
+    argv += ["--proc", "/proc", "--dev", "/dev",
+             "--perms", "1777", "--size", str(limits.tmp_size), "--tmpfs", "/tmp"]
     links, binds = [], []
     for folder in SYSTEM_FOLDERS:
         if Path(folder).is_symlink():  # /lib -> usr/lib on merged-/usr systems
@@ -434,12 +438,20 @@ def bwrap_argv(isolation: Isolation, staging: Path, command: list[str],
     for folder in _oracle_folders():
         if _covered(folder, binds):
             argv += ["--tmpfs", str(folder)]
-    argv += ["--proc", "/proc", "--dev", "/dev",
-             "--perms", "1777", "--size", str(limits.tmp_size), "--tmpfs", "/tmp",
-             "--ro-bind", str(staging), SANDBOX_ROOT, "--chdir", "/tmp", "--clearenv"]
-    for name, value in sandbox_environment(package.parent).items():
+    argv += ["--ro-bind", str(staging), SANDBOX_ROOT, "--chdir", "/tmp", "--clearenv"]
+    environment = {**sandbox_environment(package.parent), KEEP_IN_TMP: ":".join(_under_tmp(binds))}
+    for name, value in environment.items():
         argv += ["--setenv", name, value]
     return argv + command
+
+
+KEEP_IN_TMP = "GRADER_KEEP_IN_TMP"  # names under the sandbox's /tmp that hold read-only binds
+
+
+def _under_tmp(binds: list[str]) -> list[str]:
+    """The first names below /tmp of the binds that live there (kept when /tmp is emptied)."""
+    return sorted({Path(f).relative_to("/tmp").parts[0] for f in binds
+                   if Path(f).is_relative_to("/tmp") and Path(f) != Path("/tmp")})
 
 
 def _parent_folders(binds: list[str]) -> list[str]:

@@ -101,6 +101,16 @@ def graded(request, tmp_path_factory):
            "submissions": submissions, "before": before, "after": after, "left": left}
 
 
+def answers_readable_by_children() -> bool:
+    """Without bubblewrap, children run as `nobody` under root (else as the user): can they
+    read solutions/functions.py? Only if every folder above it lets others through."""
+    answers = ROOT / "solutions" / "functions.py"
+    if os.geteuid() != 0:
+        return True
+    folders_open = all(folder.stat().st_mode & 0o001 for folder in answers.parents)
+    return folders_open and bool(answers.stat().st_mode & 0o004)
+
+
 def test_the_batch_finishes_and_grades_everyone(graded):
     assert graded["done"].returncode == 0, graded["done"].stderr
     assert set(graded["results"]) == set(EXPECTED) | {"alice", "bob", "carol"}
@@ -109,7 +119,7 @@ def test_the_batch_finishes_and_grades_everyone(graded):
 @pytest.mark.parametrize("case", sorted(EXPECTED))
 def test_a_hostile_submission_fails_only_its_own_topics(graded, case):
     failing, words = EXPECTED[case]
-    if case == "import_solutions" and graded["mode"] == "none":
+    if case == "import_solutions" and graded["mode"] == "none" and answers_readable_by_children():
         failing = set()  # without a sandbox the model answers' file can be read (README)
     report = graded["results"][case]
     lost = {r["topic"] for r in report["results"] if not r["passed"]}
