@@ -224,36 +224,21 @@ def build_parser() -> argparse.ArgumentParser:
         description="Generate course material from the solution modules.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    exercises = commands.add_parser(
-        "exercises", help="regenerate exercises/ (modules with blanks, README.md) from solutions/"
-    )
-    exercises.add_argument(
-        "--check", action="store_true",
-        help="write nothing; exit 1 listing the files that differ from a fresh generation",
-    )
-    exercises.add_argument(
-        "--solutions", type=Path, default=REPO_ROOT / "solutions", metavar="DIR",
-        help="folder of solution modules with blank markers (default: solutions/)",
-    )
-    exercises.add_argument(
-        "--out", type=Path, default=REPO_ROOT / "exercises", metavar="DIR",
-        help="folder to generate into, or to compare with --check (default: exercises/)",
-    )
-    notebooks = commands.add_parser(
-        "notebooks", help="regenerate the nbgrader source notebooks (notebooks/) from solutions/"
-    )
-    notebooks.add_argument(
-        "--check", action="store_true",
-        help="write nothing; exit 1 listing the notebooks that differ from a fresh generation",
-    )
-    notebooks.add_argument(
-        "--solutions", type=Path, default=REPO_ROOT / "solutions", metavar="DIR",
-        help="folder of solution modules with blank markers (default: solutions/)",
-    )
-    notebooks.add_argument(
-        "--out", type=Path, default=REPO_ROOT / "notebooks", metavar="DIR",
-        help="folder to generate into, or to compare with --check (default: notebooks/)",
-    )
+    for name, what in (("exercises", "exercises/ (modules with blanks, README.md)"),
+                       ("notebooks", "the nbgrader source notebooks (notebooks/)")):
+        command = commands.add_parser(name, help=f"regenerate {what} from solutions/")
+        command.add_argument(
+            "--check", action="store_true",
+            help="write nothing; exit 1 listing the files that differ from a fresh generation",
+        )
+        command.add_argument(
+            "--solutions", type=Path, default=REPO_ROOT / "solutions", metavar="DIR",
+            help="folder of solution modules with blank markers (default: solutions/)",
+        )
+        command.add_argument(
+            "--out", type=Path, default=REPO_ROOT / name, metavar="DIR",
+            help=f"folder to generate into, or to compare with --check (default: {name}/)",
+        )
     return parser
 
 
