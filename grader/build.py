@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from grader.blanks import (
@@ -141,11 +141,12 @@ def _is_generated(path: Path) -> bool:
         return GENERATED_MARK in "".join(handle.readline() for _ in range(4))
 
 
-def write_files(expected: dict[str, str], out: Path) -> list[str]:
-    """Writes the files that differ, removes stale generated modules; returns the names touched."""
+def write_files(expected: dict[str, str], out: Path,
+                problems: list[tuple[str, str]] | None = None) -> list[str]:
+    """Writes the files that differ, removes stale generated ones; returns the names touched."""
     out.mkdir(parents=True, exist_ok=True)
     touched = []
-    for name, problem in differing_files(expected, out):
+    for name, problem in differing_files(expected, out) if problems is None else problems:
         path = out / name
         if name in expected:
             path.write_text(expected[name], encoding="utf-8", newline="\n")
@@ -155,27 +156,31 @@ def write_files(expected: dict[str, str], out: Path) -> list[str]:
     return touched
 
 
-def run_exercises(solutions: Path, out: Path, check: bool) -> int:
-    """The ``exercises`` sub-command."""
+def _generated(solutions: Path, generate: Callable[[Path], dict[str, str]]) -> dict[str, str] | int:
+    """What ``generate`` makes of ``solutions``, or exit status 2 with the problem told."""
     if not solutions.is_dir():
         print(f"grader.build: no solutions folder {solutions}", file=sys.stderr)
         return 2
     try:
-        expected = generate_exercises(solutions)
+        return generate(solutions)
     except BlankMarkerError as error:
         print(f"grader.build: {error}", file=sys.stderr)
         return 2
+
+
+def _sync(command: str, solutions: Path, out: Path, check: bool, expected: dict[str, str],
+          problems: list[tuple[str, str]]) -> int:
+    """--check: report ``problems`` (exit 1 when any); else write them away."""
     shown = _display_path(out)
     if check:
-        problems = differing_files(expected, out)
         if not problems:
             print(f"{shown}/ is up to date with {_display_path(solutions)}/")
             return 0
-        print(f"{shown}/ is out of date; run `python -m grader.build exercises`:")
+        print(f"{shown}/ is out of date; run `python -m grader.build {command}`:")
         for name, problem in problems:
             print(f"  {shown}/{name}: {problem}")
         return 1
-    touched = write_files(expected, out)
+    touched = write_files(expected, out, problems)
     for name in touched:
         print(f"wrote {shown}/{name}")
     if not touched:
@@ -183,39 +188,24 @@ def run_exercises(solutions: Path, out: Path, check: bool) -> int:
     return 0
 
 
+def run_exercises(solutions: Path, out: Path, check: bool) -> int:
+    """The ``exercises`` sub-command."""
+    expected = _generated(solutions, generate_exercises)
+    if isinstance(expected, int):
+        return expected
+    return _sync("exercises", solutions, out, check, expected, differing_files(expected, out))
+
+
 def run_notebooks(solutions: Path, out: Path, check: bool) -> int:
     """The ``notebooks`` sub-command: one nbgrader source notebook per assignment."""
-    if not solutions.is_dir():
-        print(f"grader.build: no solutions folder {solutions}", file=sys.stderr)
-        return 2
     from grader.nb.generate import generate_notebooks, is_generated
-    try:
-        expected = generate_notebooks(solutions)
-    except BlankMarkerError as error:
-        print(f"grader.build: {error}", file=sys.stderr)
-        return 2
+    expected = _generated(solutions, generate_notebooks)
+    if isinstance(expected, int):
+        return expected
     stale = [p for p in sorted(out.glob("*.ipynb")) if p.name not in expected and is_generated(p)]
     problems = [(n, p) for n, p in differing_files(expected, out) if n in expected]
     problems += [(p.name, "stale (no such assignment)") for p in stale]
-    shown = _display_path(out)
-    if check:
-        if not problems:
-            print(f"{shown}/ is up to date with {_display_path(solutions)}/")
-            return 0
-        print(f"{shown}/ is out of date; run `python -m grader.build notebooks`:")
-        for name, problem in problems:
-            print(f"  {shown}/{name}: {problem}")
-        return 1
-    out.mkdir(parents=True, exist_ok=True)
-    for name, problem in problems:
-        if name in expected:
-            (out / name).write_text(expected[name], encoding="utf-8", newline="\n")
-        else:
-            (out / name).unlink()
-        print(f"wrote {shown}/{name} ({problem})")
-    if not problems:
-        print(f"{shown}/ was already up to date")
-    return 0
+    return _sync("notebooks", solutions, out, check, expected, problems)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -68,3 +68,17 @@ def submission(tmp_path: Path):
             (folder / f"{module}.py").unlink()
         return folder
     return make
+
+
+@pytest.fixture(scope="module")
+def kernel_env(tmp_path_factory: pytest.TempPathFactory):
+    """A python3 kernelspec that starts this very Python, whatever PATH says; yields its
+    Jupyter data folder while JUPYTER_DATA_DIR points at it."""
+    from ipykernel.kernelspec import write_kernel_spec
+
+    data = tmp_path_factory.mktemp("jupyter-data")
+    write_kernel_spec(data / "kernels" / "python3")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("JUPYTER_DATA_DIR", str(data))
+        patch.setenv("JUPYTER_PLATFORM_DIRS", "1")
+        yield data

@@ -15,7 +15,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from ipykernel.kernelspec import write_kernel_spec
 from nbclient import NotebookClient
 
 from conftest import check_json, run_grader, topic_scores
@@ -30,13 +29,9 @@ TAMPERED_CELL = "check-weight_init"
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory: pytest.TempPathFactory):
-    """A python3 kernelspec for this Python, and its bin/ on PATH (nbgrader runs `alembic`)."""
-    data = tmp_path_factory.mktemp("jupyter-data")
-    write_kernel_spec(data / "kernels" / "python3")
+def env(kernel_env: Path):
+    """The kernelspec of conftest's kernel_env, and this Python's bin/ on PATH (nbgrader runs `alembic`)."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("JUPYTER_DATA_DIR", str(data))
-        patch.setenv("JUPYTER_PLATFORM_DIRS", "1")
         patch.setenv("PATH", os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]))
         yield dict(os.environ)
 

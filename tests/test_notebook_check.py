@@ -12,22 +12,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from ipykernel.kernelspec import write_kernel_spec
 from nbclient import NotebookClient
 
 from conftest import SOLUTIONS
 from grader.blanks import strip_markers
-
-
-@pytest.fixture(scope="module")
-def kernel_env(tmp_path_factory: pytest.TempPathFactory):
-    """A python3 kernelspec that starts this very Python, whatever PATH says."""
-    data = tmp_path_factory.mktemp("jupyter-data")
-    write_kernel_spec(data / "kernels" / "python3")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("JUPYTER_DATA_DIR", str(data))
-        patch.setenv("JUPYTER_PLATFORM_DIRS", "1")
-        yield data
 
 
 class Kernel:
