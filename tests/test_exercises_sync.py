@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import build
-from grader.blanks import (
+from grader.authoring import build
+from grader.authoring.blanks import (
     LABELS,
     BEGIN,
     END,
@@ -46,7 +46,7 @@ BLANK_MESSAGE = re.compile(r"^blank \((?P<label>.)\) in (?P<qualname>[\w.]+) is 
 
 def run_build(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "grader.build", *map(str, args)],
+        [sys.executable, "-m", "grader.authoring.build", *map(str, args)],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )
 
@@ -237,7 +237,7 @@ def test_exercises_hold_no_markers_and_say_how_they_are_made() -> None:
         assert "###" not in text, path.name
         header = text.splitlines()[:4]
         assert any(f"solutions/{path.name}" in line for line in header), path.name
-        assert any("python -m grader.build exercises" in line for line in header)
+        assert any("python -m grader.authoring.build exercises" in line for line in header)
         assert any("grader check" in line for line in header)
 
 

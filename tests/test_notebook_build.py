@@ -10,8 +10,8 @@ from pathlib import Path
 import nbformat
 
 from conftest import ROOT, SOLUTIONS, check_json, run_grader, topic_scores
-from grader.blanks import parse_file
-from grader.build import run_notebooks
+from grader.authoring.blanks import parse_file
+from grader.authoring.build import run_notebooks
 from grader.check_cli import NOT_YET
 from grader.nb.assignments import ASSIGNMENTS, MODULES, NAMES, TOPICS, Assignment
 from grader.nb.generate import build_notebook, generate_notebooks
@@ -22,7 +22,7 @@ NOTEBOOKS = ROOT / "notebooks"
 
 
 def run_build(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "grader.build", "notebooks", *map(str, args)],
+    return subprocess.run([sys.executable, "-m", "grader.authoring.build", "notebooks", *map(str, args)],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
@@ -46,7 +46,7 @@ def test_committed_notebooks_equal_a_fresh_generation() -> None:
     assert {p.name for p in NOTEBOOKS.glob("*.ipynb")} == set(expected)
     for name, text in expected.items():
         assert (NOTEBOOKS / name).read_text(encoding="utf-8") == text, (
-            f"notebooks/{name} is stale: run `python -m grader.build notebooks`")
+            f"notebooks/{name} is stale: run `python -m grader.authoring.build notebooks`")
 
 
 def test_editing_a_solution_makes_the_check_fail_until_regenerated(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import SOLUTIONS
-from grader.blanks import strip_markers
+from grader.authoring.blanks import strip_markers
 
 
 class Kernel:

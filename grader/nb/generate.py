@@ -24,10 +24,10 @@ from pathlib import Path
 import jupytext
 import nbformat
 
-from grader.blanks import BlankRegion, exercise_lines, parse_regions, render, strip_markers
+from grader.authoring.blanks import BlankRegion, exercise_lines, parse_regions, render, strip_markers
 from grader.nb.assignments import ASSIGNMENTS, MODULES, TOPICS, Assignment
 
-GENERATOR = "python -m grader.build notebooks"
+GENERATOR = "python -m grader.authoring.build notebooks"
 CHECK_IMPORT = "from grader.notebook import check"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 SCHEMA_VERSION = 3

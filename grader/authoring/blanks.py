@@ -6,10 +6,14 @@ student is to write::
     ### BEGIN BLANK
     ### ja: 各行の最大値を引いて exp のオーバーフローを防ぐ
     ### en: subtract each row's maximum so that exp cannot overflow
+    ### hint 1 ja: …
+    ### hint 1 en: …
     x = x - np.max(x, axis=-1, keepdims=True)
     ### END BLANK
 
-:func:`parse_regions` turns a module into a list of :class:`BlankRegion` (labelled
+After the instructions come the blank's hint ladder, level by level from 1 (what the
+formula means) upwards, each level a ``### hint N ja:`` line then its ``### hint N en:``
+line. :func:`parse_regions` turns a module into a list of :class:`BlankRegion` (labelled
 あ, い, う, … in order) and checks the markers strictly; :func:`render` rebuilds the
 module with every region replaced by what a renderer makes of it. The exercises use
 :func:`exercise_lines`; other outputs (nbgrader's ``### BEGIN SOLUTION`` cells, the
@@ -19,14 +23,16 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 BEGIN = "### BEGIN BLANK"
 END = "### END BLANK"
 JA = "### ja:"
 EN = "### en:"
+HINT = re.compile(r"### hint (?P<level>\d+) (?P<lang>ja|en):")
 MARKER_PREFIX = "###"
 
 # The course labels its fill-in blanks with the kana in gojūon order.
@@ -60,6 +66,7 @@ class BlankRegion:
     ja: str
     en: str
     solution: tuple[str, ...]  # the solution's lines, as in the file, without newlines
+    hints: tuple[tuple[str, str], ...] = ()  # the ladder: (ja, en) per level, level 1 first
 
     @property
     def message(self) -> str:
@@ -81,8 +88,9 @@ class _RawRegion:
     indent: str
     ja: str | None = None
     en: str | None = None
-    en_line: int = 0
+    en_line: int = 0  # the last marker line before the solution (en, or the last hint)
     end: int | None = None
+    hints: list[list[str | None]] = field(default_factory=list)
 
 
 def parse_regions(source: str, path: str | Path = "<string>") -> list[BlankRegion]:
@@ -147,6 +155,8 @@ def _scan_markers(lines: list[str], path: str) -> list[_RawRegion]:
             current = None
         elif text.startswith((JA, EN)):
             _read_instruction(current, text, indent, path, number)
+        elif HINT.match(text):
+            _read_hint(current, text, indent, path, number)
         else:
             raise BlankMarkerError(
                 path, number,
@@ -191,6 +201,32 @@ def _read_instruction(
     else:
         current.en = instruction
         current.en_line = number
+
+
+def _read_hint(current: _RawRegion | None, text: str, indent: str, path: str, number: int) -> None:
+    """Stores a hint line; levels come after the instructions, 1, 2, … in order, ja then en."""
+    found = HINT.match(text)
+    assert found is not None
+    level, lang = int(found["level"]), found["lang"]
+    if current is None:
+        raise BlankMarkerError(path, number, "hint line outside a blank")
+    _check_indent(current, indent, path, number)
+    if _needs_instructions(current):
+        raise BlankMarkerError(path, number, _missing_instruction(current))
+    if lang == "ja":
+        expected = len(current.hints) + 1
+        if current.hints and current.hints[-1][1] is None:
+            raise BlankMarkerError(path, number, f"hint {len(current.hints)} lacks its 'en' line")
+        if level != expected:
+            raise BlankMarkerError(path, number, f"hint {level} where hint {expected} was expected")
+        current.hints.append([None, None])
+    elif not current.hints or current.hints[-1][1] is not None or level != len(current.hints):
+        raise BlankMarkerError(path, number, f"'hint {level} en' line without its 'hint {level} ja' line before it")
+    text_of_level = text[found.end():].strip()
+    if not text_of_level:
+        raise BlankMarkerError(path, number, f"empty hint {level} {lang}")
+    current.hints[-1][0 if lang == "ja" else 1] = text_of_level
+    current.en_line = number
 
 
 def _check_indent(region: _RawRegion, indent: str, path: str, number: int) -> None:
@@ -251,6 +287,8 @@ def _region(
     path: str,
 ) -> BlankRegion:
     assert raw.end is not None and raw.ja is not None and raw.en is not None
+    if raw.hints and raw.hints[-1][1] is None:
+        raise BlankMarkerError(path, raw.end, f"hint {len(raw.hints)} lacks its 'en' line")
     first, last = raw.en_line + 1, raw.end - 1  # the solution: after the en line, before END
     inside = [s for s in statements if first <= s.node.lineno <= last]
     _check_no_cut(raw, inside, statements, path)
@@ -270,6 +308,7 @@ def _region(
         ja=raw.ja,
         en=raw.en,
         solution=tuple(lines[first - 1:last]),
+        hints=tuple((str(ja), str(en)) for ja, en in raw.hints),
     )
 
 
@@ -359,9 +398,9 @@ def exercise_header(solution_name: str, regions: list[BlankRegion]) -> str:
     """The comment that opens a generated exercise module."""
     labels = _label_span(regions)
     return (
-        f"# この演習は solutions/{solution_name} から `python -m grader.build exercises` で生成されています。\n"
+        f"# この演習は solutions/{solution_name} から `python -m grader.authoring.build exercises` で生成されています。\n"
         f"# 空欄 {labels} を埋めて、`grader check` で採点してください。\n"
-        f"# Generated from solutions/{solution_name} by `python -m grader.build exercises`.\n"
+        f"# Generated from solutions/{solution_name} by `python -m grader.authoring.build exercises`.\n"
         f"# Fill in the blanks marked {labels} and check your work with `grader check`.\n"
     )
 

@@ -1,9 +1,9 @@
 """Author commands that generate course material from ``solutions/``.
 
-    python -m grader.build exercises            # regenerate exercises/ from solutions/
-    python -m grader.build exercises --check    # exit 1 listing what is out of date
-    python -m grader.build notebooks            # regenerate the nbgrader source notebooks/
-    python -m grader.build notebooks --check
+    python -m grader.authoring.build exercises            # regenerate exercises/ from solutions/
+    python -m grader.authoring.build exercises --check    # exit 1 listing what is out of date
+    python -m grader.authoring.build notebooks            # regenerate the nbgrader source notebooks/
+    python -m grader.authoring.build notebooks --check
 
 Exit status: 0 done (or in sync), 1 out of date (``--check``), 2 malformed blank markers
 or bad arguments. Each output is a sub-command so that others (nbgrader notebooks from
@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from grader.blanks import (
+from grader.authoring.blanks import (
     BlankMarkerError,
     BlankRegion,
     exercise_header,
@@ -25,11 +25,11 @@ from grader.blanks import (
     render,
 )
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 # The contract's order, so the README reads from activations to batch norm.
 MODULE_ORDER = ("functions", "network", "minibatch", "optimizers", "weight_init", "batch_norm")
 README = "README.md"
-GENERATED_MARK = "`python -m grader.build exercises`"
+GENERATED_MARK = "`python -m grader.authoring.build exercises`"
 
 
 def solution_files(solutions: Path) -> list[Path]:
@@ -159,12 +159,12 @@ def write_files(expected: dict[str, str], out: Path,
 def _generated(solutions: Path, generate: Callable[[Path], dict[str, str]]) -> dict[str, str] | int:
     """What ``generate`` makes of ``solutions``, or exit status 2 with the problem told."""
     if not solutions.is_dir():
-        print(f"grader.build: no solutions folder {solutions}", file=sys.stderr)
+        print(f"grader.authoring.build: no solutions folder {solutions}", file=sys.stderr)
         return 2
     try:
         return generate(solutions)
     except BlankMarkerError as error:
-        print(f"grader.build: {error}", file=sys.stderr)
+        print(f"grader.authoring.build: {error}", file=sys.stderr)
         return 2
 
 
@@ -176,7 +176,7 @@ def _sync(command: str, solutions: Path, out: Path, check: bool, expected: dict[
         if not problems:
             print(f"{shown}/ is up to date with {_display_path(solutions)}/")
             return 0
-        print(f"{shown}/ is out of date; run `python -m grader.build {command}`:")
+        print(f"{shown}/ is out of date; run `python -m grader.authoring.build {command}`:")
         for name, problem in problems:
             print(f"  {shown}/{name}: {problem}")
         return 1
@@ -210,7 +210,7 @@ def run_notebooks(solutions: Path, out: Path, check: bool) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m grader.build",
+        prog="python -m grader.authoring.build",
         description="Generate course material from the solution modules.",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
