@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
-from grader.hints import by_id  # noqa: E402
+from grader.topics.registry import misconception_by_id as by_id  # noqa: E402
 from variants import variants  # noqa: E402
 
 

@@ -122,14 +122,12 @@ def bare_seconds(submissions: list[Path]) -> tuple[float, float]:
     isolation, no cache."""
     os.environ.update({"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"})
     sys.dont_write_bytecode = True  # as in the grader's children: every import compiles
-    from grader.checks import check_rng
-    from grader.check_cli import NOT_YET
-    from grader.child import StudentModules, run_probe
-    from grader.engine import DEFAULT_SEED, judge_safely
-    from grader.topics import TOPIC_NAMES, declarations
+    from grader.judging.checks import check_rng
+    from grader.boundary.child import StudentModules, run_probe
+    from grader.grading.engine import DEFAULT_SEED, judge_safely
+    from grader.topics.registry import declare, names
 
-    declared = declarations()
-    checks = [c for name in TOPIC_NAMES if name not in NOT_YET for c in declared[name]().checks]
+    checks = [c for name in names() for c in declare(name).checks]
     specs = {(c.topic, c.name): c.build(check_rng(DEFAULT_SEED, c.topic, c.name)) for c in checks}
     start, cpu = time.perf_counter(), time.process_time()
     for folder in submissions:

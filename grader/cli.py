@@ -12,7 +12,7 @@ def main(argv: list[str] | None = None) -> int:
     command, rest = argv[0], argv[1:]
     # Imported lazily: `grader check` must not pay for sympy/jsonschema and vice versa.
     if command == "check":
-        from grader.check_cli import main as check_main
+        from grader.check.cli import main as check_main
         return check_main(rest)
     if command == "quiz":
         from grader.quiz.cli import main as quiz_main
@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
         from grader.nb.course import main as nbgrader_main
         return nbgrader_main(rest)
     if command == "batch":
-        from grader.batch import main as batch_main
+        from grader.batch.cli import main as batch_main
         return batch_main(rest)
     print(f"grader: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
     return 2

@@ -1,7 +1,8 @@
 """The message catalogue: every sentence a user reads, in Japanese and English.
 
-Messages live in ``grader/messages/*.yaml`` as ``key: {en: ..., ja: ...}``; one file per
-part of the grader (check, quiz, ...), all loaded into one catalogue so a key is unique.
+Messages live in ``grader/messages/*.yaml`` as ``key: {en: ..., ja: ...}``, one file per
+part of the grader (check, quiz, ...), and a topic's own sentences (its hints) beside it in
+``grader/topics/<topic>/messages.yaml``; all are loaded into one catalogue, so a key is unique.
 Texts are ``str.format`` templates with named fields.
 """
 from __future__ import annotations
@@ -15,12 +16,13 @@ import yaml
 
 LANGS = ("en", "ja")
 MESSAGES_DIR = Path(__file__).with_name("messages")
+TOPICS_DIR = Path(__file__).with_name("topics")
 
 
 @functools.cache
 def catalogue() -> dict[str, dict[str, str]]:
     merged: dict[str, dict[str, str]] = {}
-    for path in sorted(MESSAGES_DIR.glob("*.yaml")):
+    for path in [*sorted(MESSAGES_DIR.glob("*.yaml")), *sorted(TOPICS_DIR.glob("*/messages.yaml"))]:
         entries = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
         for key, texts in entries.items():
             if key in merged:

@@ -18,7 +18,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import check_json, run_grader, topic_scores
-from grader.engine import DEFAULT_SEED
+from grader.grading.engine import DEFAULT_SEED
 from grader.nb.assignments import ASSIGNMENTS, assignment
 from grader.nb.generate import filled_in, topic_points
 

@@ -12,11 +12,10 @@ import nbformat
 from conftest import ROOT, SOLUTIONS, check_json, run_grader, topic_scores
 from grader.authoring.blanks import parse_file
 from grader.authoring.build import run_notebooks
-from grader.check_cli import NOT_YET
 from grader.nb.assignments import ASSIGNMENTS, MODULES, NAMES, TOPICS, Assignment
 from grader.nb.generate import build_notebook, generate_notebooks
 from grader.nb.program import Cell, program_from_cells, relabel
-from grader.topics import TOPIC_NAMES
+from grader.topics.registry import names
 
 NOTEBOOKS = ROOT / "notebooks"
 
@@ -70,7 +69,7 @@ def test_editing_a_solution_makes_the_check_fail_until_regenerated(tmp_path: Pat
 
 
 def test_every_graded_topic_has_exactly_one_autograder_cell() -> None:
-    graded = [t for t in TOPIC_NAMES if t not in NOT_YET]
+    graded = list(names())
     cells = [c for nb in committed().values() for c in cells_of(nb, "check")]
     topics = [c.metadata["nbgrader"]["grade_id"].removeprefix("check-") for c in cells]
     assert sorted(topics) == sorted(graded)

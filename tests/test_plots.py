@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, SOLUTIONS, run_grader
-from grader import plots
+from grader.check import plots
+from grader.judging import curves
 
 
 def png(path) -> np.ndarray:
@@ -35,7 +36,7 @@ def test_training_plot_shows_both_runs_loss_and_accuracy(tmp_path):
     assert done.returncode == 0 and f"Plot written to {out}" in done.stderr
     image = png(out)
     assert image.shape[:2] == expected_size(2)
-    assert has_colour(image, plots.STUDENT_COLOUR) and has_colour(image, plots.REFERENCE_COLOUR)
+    assert has_colour(image, curves.STUDENT_COLOUR) and has_colour(image, curves.REFERENCE_COLOUR)
 
 
 def test_a_failing_softmax_is_drawn_beside_the_reference(submission, tmp_path):
@@ -45,7 +46,7 @@ def test_a_failing_softmax_is_drawn_beside_the_reference(submission, tmp_path):
     assert done.returncode == 1
     image = png(out)
     assert image.shape[:2] == expected_size(2)  # as given, and shifted by 1000 where it overflows
-    assert has_colour(image, plots.STUDENT_COLOUR) and has_colour(image, plots.REFERENCE_COLOUR)
+    assert has_colour(image, curves.STUDENT_COLOUR) and has_colour(image, curves.REFERENCE_COLOUR)
 
 
 def test_a_failing_activation_is_drawn_and_passing_ones_are_not(submission, tmp_path):
@@ -55,7 +56,7 @@ def test_a_failing_activation_is_drawn_and_passing_ones_are_not(submission, tmp_
     assert done.returncode == 1
     image = png(out)
     assert image.shape[:2] == expected_size(1)
-    assert has_colour(image, plots.STUDENT_COLOUR) and has_colour(image, plots.REFERENCE_COLOUR)
+    assert has_colour(image, curves.STUDENT_COLOUR) and has_colour(image, curves.REFERENCE_COLOUR)
 
 
 def test_nothing_to_draw_is_said_and_no_file_is_written(tmp_path):
@@ -66,14 +67,14 @@ def test_nothing_to_draw_is_said_and_no_file_is_written(tmp_path):
 
 
 def test_the_figure_has_one_axes_per_recorded_panel(tmp_path):
-    plots.request(tmp_path / "x.png")
+    curves.request(tmp_path / "x.png")
     try:
-        plots.record_training({"loss": [2.0, 1.0], "accuracy": [0.5, 0.9]},
+        curves.record_training({"loss": [2.0, 1.0], "accuracy": [0.5, 0.9]},
                               {"loss": [1.5, 0.5], "accuracy": [0.8, 0.95]}, 0.85)
         x = np.linspace(-6, 6, 241)
         spec, outcome = {"curve": x}, {"curve": np.minimum(0, x)}
-        plots.record_curve("activations", "relu", spec, outcome, lambda v: np.maximum(0, v))
-        figure = plots.render(plots.recorded())
+        curves.record_curve("activations", "relu", spec, outcome, lambda v: np.maximum(0, v))
+        figure = plots.render(curves.recorded())
         assert len(figure.axes) == 3
         titles = [axes.get_title() for axes in figure.axes]
         assert titles[0].startswith("training: loss") and titles[2] == "activations: relu(x)"
@@ -82,11 +83,11 @@ def test_the_figure_has_one_axes_per_recorded_panel(tmp_path):
         assert np.allclose(lines[1].get_ydata(), np.minimum(0, x))
         assert plots.write() == tmp_path / "x.png" and png(tmp_path / "x.png").shape[:2] == expected_size(3)
     finally:
-        plots.request(None)
+        curves.request(None)
 
 
 def test_grader_check_without_plot_never_imports_matplotlib():
-    code = ("import sys; from grader.check_cli import main; "
+    code = ("import sys; from grader.check.cli import main; "
             f"status = main(['softmax', '--submission', {str(SOLUTIONS)!r}, '--json']); "
             "assert 'matplotlib' not in sys.modules, 'matplotlib imported'; sys.exit(status)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)

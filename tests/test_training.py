@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from conftest import SOLUTIONS, check_json, messages_of
-from grader import training as run
+from grader.topics.training import data as run
+from grader.topics.training.checks import reference_run
 from grader.topics import training as topic
 
 
@@ -30,7 +31,7 @@ def test_the_split_is_fixed_and_disjoint():
 def test_the_reference_clears_the_threshold_with_a_margin_quickly(order_seed):
     spec = {**run.run_spec(topic.data()), "order_seed": order_seed}
     start = time.perf_counter()
-    result = run.reference_run(spec)
+    result = reference_run(spec)
     seconds = time.perf_counter() - start
     accuracy = run.accuracy(result["test_scores"], topic.data()["labels_test"])
     assert accuracy >= run.THRESHOLD + 0.05, accuracy
@@ -60,7 +61,7 @@ def test_an_accuracy_claimed_by_the_child_counts_for_nothing():
 
 def test_the_reference_run_judged_as_a_student_run_passes():
     spec = run.run_spec(topic.data())
-    assert topic._judge(spec, run.reference_run(spec)).passed
+    assert topic._judge(spec, reference_run(spec)).passed
 
 
 def test_grading_training_on_the_solutions_is_fast():

@@ -268,8 +268,8 @@ def _statements(tree: ast.Module) -> Iterator[_Statement]:
                 else:
                     yield from walk(node.body, [*inner, "<locals>"], ".".join(inner))
                 continue
-            for field in ("body", "orelse", "finalbody"):
-                yield from walk(getattr(node, field, []), scope, function)
+            for part in ("body", "orelse", "finalbody"):
+                yield from walk(getattr(node, part, []), scope, function)
             for handler in getattr(node, "handlers", []):
                 yield from walk(handler.body, scope, function)
             for case in getattr(node, "cases", []):

@@ -1,47 +1,21 @@
 """Which exercise modules make up each notebook, and which functions each topic grades.
 
-The CLI grades topics; a notebook defines functions. This table joins the two so that a
-notebook's autograder cells check exactly the topics of the modules it defines.
+The CLI grades topics; a notebook defines functions. The topics say which module and
+functions they grade (``grader/topics/<topic>/__init__.py``); the assignments below say
+which modules each notebook holds, so a notebook's autograder cells check exactly the
+topics of the modules it defines.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Contract §1: the names each module defines, in the modules' order.
-NAMES: dict[str, str] = {
-    **dict.fromkeys(("step_function", "sigmoid", "d_sigmoid", "relu", "d_relu", "softmax",
-                     "mean_squared_error", "d_mean_squared_error", "cross_entropy_error",
-                     "numerical_gradient"), "functions"),
-    **dict.fromkeys(("forward", "backward", "sgd_update"), "network"),
-    **dict.fromkeys(("get_minibatch", "iterate_minibatches"), "minibatch"),
-    **dict.fromkeys(("SGD", "Momentum", "AdaGrad", "RMSprop", "Adam"), "optimizers"),
-    **dict.fromkeys(("xavier_init", "he_init"), "weight_init"),
-    **dict.fromkeys(("batchnorm_forward", "batchnorm_backward"), "batch_norm"),
-}
+from grader.topics import registry
 
-# Contract §2: topic -> the names it calls, in the order a student meets the topics.
-TOPICS: dict[str, tuple[str, ...]] = {
-    "activations": ("step_function", "sigmoid", "d_sigmoid", "relu", "d_relu"),
-    "softmax": ("softmax",),
-    "mse": ("mean_squared_error", "d_mean_squared_error"),
-    "cross_entropy_error": ("cross_entropy_error",),
-    "numerical_gradient": ("numerical_gradient",),
-    "forward": ("forward",),
-    "backward": ("backward",),
-    "sgd_update": ("sgd_update",),
-    "minibatch": ("get_minibatch", "iterate_minibatches"),
-    # Integration: trains the two-layer net with the student's own functions.
-    "training": ("forward", "softmax", "cross_entropy_error", "backward", "iterate_minibatches", "sgd_update"),
-    "sgd": ("SGD",),
-    "momentum": ("Momentum",),
-    "adagrad": ("AdaGrad",),
-    "rmsprop": ("RMSprop",),
-    "adam": ("Adam",),
-    "weight_init": ("xavier_init", "he_init"),
-    "batch_norm": ("batchnorm_forward", "batchnorm_backward"),
-}
-
-MODULES = ("functions", "network", "minibatch", "optimizers", "weight_init", "batch_norm")
+# From the topic registry: each graded name -> its module; each topic -> the names it
+# calls (an integration topic: the functions of other topics); the modules in order.
+NAMES: dict[str, str] = registry.defined_names()
+TOPICS: dict[str, tuple[str, ...]] = {about.name: about.calls for about in registry.topics()}
+MODULES: tuple[str, ...] = registry.student_modules()
 
 
 def topic_modules(topic: str) -> set[str]:

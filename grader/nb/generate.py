@@ -249,8 +249,8 @@ def notebook_from_cells(cells: list[Cell], assignment: Assignment) -> nbformat.N
 
 def topic_points() -> dict[str, float]:
     """Each topic's points in ``grader check``: the sum of its checks' points."""
-    from grader.topics import declarations
-    return {name: declare().max_points for name, declare in declarations().items() if name in TOPICS}
+    from grader.topics.registry import declare
+    return {name: declare(name).max_points for name in TOPICS}
 
 
 def build_notebook(assignment: Assignment, solutions: Path,

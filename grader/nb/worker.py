@@ -20,7 +20,7 @@ import re
 import sys
 from pathlib import Path
 
-from grader.checks import Message
+from grader.judging.checks import Message
 
 LANGS = ("ja", "en")
 _LOCATION = re.compile(r"^(?P<file>[\w.]+):(?P<line>\d+)")
@@ -28,9 +28,9 @@ _LABEL = re.compile(r"#\s*\((?P<label>[^)\s])\)")
 
 
 def grade_topics(submission: Path, origins: Path, topics: list[str]) -> list[dict]:
-    from grader.engine import grade
+    from grader.grading.engine import grade
     from grader.nb.program import read_origins, relabel
-    from grader.report import message_text
+    from grader.check.report import message_text
 
     program = read_origins(origins)
     lines = _program_lines(submission)

@@ -5,13 +5,13 @@ import sys
 import types
 
 try:
-    import grader.judge as judge
-    from grader.checks import Verdict
+    import grader.judging.compare as judge
+    from grader.judging.checks import Verdict
     judge.compare = lambda *a, **k: Verdict.ok()
     judge.error_verdict = lambda *a, **k: None
 except BaseException:
     pass
-for name in ("grader.engine", "grader.judge", "grader.runner", "grader.wire", "grader.child"):
+for name in ("grader.grading.engine", "grader.judging.compare", "grader.boundary.runner", "grader.boundary.wire", "grader.boundary.child"):
     module = sys.modules.get(name)
     if module is not None:
         for attribute in list(vars(module)):

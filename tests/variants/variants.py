@@ -95,7 +95,7 @@ def grade_all(variants: list[Variant], workdir: Path) -> dict[str, tuple[int, di
 
 def hint_patterns() -> dict[str, re.Pattern]:
     """Every catalogued hint key -> a pattern of its English text (fields match anything)."""
-    from grader.hints import catalogue
+    from grader.topics.registry import misconceptions as catalogue
     from grader.i18n import catalogue as messages
     patterns = {}
     for key in {entry.key for entry in catalogue()}:

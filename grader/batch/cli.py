@@ -1,0 +1,422 @@
+"""``grader batch SUBMISSIONS_DIR``: a whole class graded in parallel, safely, resumably.
+
+    grader batch submissions/ [-j N] [--out grades] [--force] [--gradescope]
+                 [--assignment NAME] [--lang ja|en] [--sandbox auto|bwrap|none]
+
+Each sub-folder is one student's copy of ``exercises/`` (or nbgrader's
+``submitted/<student>/<assignment>/`` notebooks). ``-j`` slots (default: one per core)
+each grade one submission at a time in a fresh child forked from a warm server; the
+parent judges every outcome with the reference, computing each expected value once.
+Results: see :mod:`grader.batch.output`; isolation: see :mod:`grader.boundary.bwrap` and :mod:`grader.boundary.limits`.
+
+Exit status: 0 every submission graded (whatever its score), 1 some could not be
+graded, 2 bad arguments or an unusable folder, 130 interrupted (finished results kept).
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import queue
+import shutil
+import signal
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable
+
+from grader.boundary import bwrap, limits as process_limits
+from grader.batch.inputs import InputError, Submission, content_hash, discover
+from grader.batch.output import Store
+from grader.batch.progress import Progress
+from grader.i18n import LANGS, lang_from_argv, t
+
+if TYPE_CHECKING:  # these import numpy: only once the environment is set (see main)
+    from grader.batch.judge import BatchJudge
+    from grader.boundary.pool import Slot
+    from grader.boundary.server import Settings
+
+EXIT_DONE, EXIT_INCOMPLETE, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
+REPORT_EVERY = 5.0  # seconds between rewrites of the class-wide files during a run
+WORKSPACE_PREFIX = "grader-batch-"  # + the batch's pid: a folder whose batch is gone is stale
+
+
+class UsageError(Exception):
+    def __init__(self, key: str, **fields: object) -> None:
+        super().__init__(key)
+        self.key, self.fields = key, fields
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with our own wording, no usage dump
+        raise UsageError("batch.usage_error", problem=message)
+
+
+def parser(lang: str) -> Parser:
+    p = Parser(prog="grader batch", description=t("batch.description", lang))
+    p.add_argument("submissions", metavar="SUBMISSIONS_DIR", help=t("batch.help_submissions", lang))
+    p.add_argument("-j", "--jobs", type=int, default=None, help=t("batch.help_jobs", lang))
+    p.add_argument("--out", default="grades", metavar="DIR", help=t("batch.help_out", lang))
+    p.add_argument("--force", action="store_true", help=t("batch.help_force", lang))
+    p.add_argument("--gradescope", action="store_true", help=t("batch.help_gradescope", lang))
+    p.add_argument("--assignment", default=None, help=t("batch.help_assignment", lang))
+    p.add_argument("--lang", choices=LANGS, default=None, help=t("batch.help_lang", lang))
+    p.add_argument("--seed", type=int, default=None, help=t("batch.help_seed", lang))
+    p.add_argument("--time-limit", type=float, default=None, metavar="SECONDS", help=t("batch.help_time_limit", lang))
+    p.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto", help=t("batch.help_sandbox", lang))
+    return p
+
+
+@dataclass(frozen=True)
+class Options:
+    submissions: Path
+    out: Path
+    jobs: int
+    force: bool
+    gradescope: bool
+    assignment: str | None
+    lang: str
+    seed: int
+    time_limit: float
+    sandbox: str
+
+
+def options(argv: list[str], lang: str) -> Options:
+    from grader.grading.engine import DEFAULT_SEED, DEFAULT_TIME_LIMIT
+
+    args = parser(lang).parse_args(argv)
+    jobs = args.jobs if args.jobs is not None else _cores()
+    if jobs < 1:
+        raise UsageError("batch.bad_jobs", jobs=jobs)
+    time_limit = DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
+    if not 0 < time_limit < float("inf"):
+        raise UsageError("batch.bad_time_limit", seconds=time_limit)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise UsageError("batch.out_not_folder", folder=out)
+    return Options(Path(args.submissions), out, jobs, args.force, args.gradescope, args.assignment,
+                   args.lang or lang, DEFAULT_SEED if args.seed is None else args.seed, time_limit,
+                   args.sandbox)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def main(argv: list[str]) -> int:
+    os.environ.update(bwrap.single_threaded())  # before numpy: the children use the cores
+    lang = lang_from_argv(argv)
+    try:
+        opts = options(argv, lang)
+        return run(opts)
+    except UsageError as problem:
+        print(t("batch.error", lang, problem=t(problem.key, lang, **problem.fields)), file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:  # before any grading began: nothing to keep
+        print(t("batch.interrupted_early", lang), file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+
+
+# -- one run ----------------------------------------------------------------------------
+
+@dataclass
+class Pending:
+    submission: Submission
+    key: str  # content hash of the submission and fingerprint of the grading settings
+
+
+@dataclass
+class Workspace:
+    """Where and how the children run: temporary folder, isolation, servers' settings."""
+    root: Path
+    isolation: bwrap.Isolation
+    limits: process_limits.Limits
+    plan: Path  # every check's encoded inputs, read once by each forking server
+    settings: Settings
+
+
+@dataclass
+class Run:
+    """Everything the worker threads share."""
+    opts: Options
+    judge: BatchJudge
+    store: Store
+    progress: Progress
+    names: list[str] = field(default_factory=list)  # every student of the batch
+    stop: threading.Event = field(default_factory=threading.Event)
+    slots: list[Slot] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    graded: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def run(opts: Options) -> int:
+    try:
+        submissions, assignment = discover(opts.submissions, opts.assignment, exclude=(opts.out,))
+    except InputError as problem:
+        raise UsageError(problem.key, **problem.fields) from None
+    topics = _topics(assignment)
+    from grader.batch.judge import BatchJudge  # imports numpy and the reference: after the env
+
+    judge = BatchJudge(topics, opts.seed)
+    store = Store(opts.out)
+    settings_key = _settings_key(opts, topics)
+    keyed = [Pending(s, hashlib.sha256((content_hash(s) + settings_key).encode()).hexdigest())
+             for s in submissions]
+    pending = [p for p in keyed if opts.force or not _unchanged(store, p)]
+    started = time.monotonic()
+    _clear_stale_workspaces()
+    root = Path(tempfile.mkdtemp(prefix=f"{WORKSPACE_PREFIX}{os.getpid()}-"))
+    try:
+        workspace = _workspace(opts, judge, root) if pending else None
+        with Progress(len(keyed)) as progress:
+            state = Run(opts, judge, store, progress, names=[s.name for s in submissions])
+            if workspace is not None:
+                progress.say(_isolation_text(workspace.isolation, opts.lang))
+            for item in keyed:
+                if item not in pending:
+                    progress.step(t("batch.skipped", opts.lang, student=item.submission.name))
+            status = _grade_all(state, pending, workspace) if workspace is not None else EXIT_DONE
+            count = store.write_reports(state.names, judge.topic_names, gradescope=opts.gradescope)
+            _summary(state, len(keyed) - len(pending), count, time.monotonic() - started)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+    return status
+
+
+def _clear_stale_workspaces() -> None:
+    """Remove the temporary folders of batches that were killed outright (kill -9)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORKSPACE_PREFIX}*-*"):
+        try:
+            pid = int(folder.name[len(WORKSPACE_PREFIX):].split("-")[0])
+            if folder.stat().st_uid != os.getuid() or _alive(pid):
+                continue
+        except (ValueError, OSError):
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _unchanged(store: Store, item: Pending) -> bool:
+    record = store.load(item.submission.name)
+    return record is not None and record.key == item.key
+
+
+def _topics(assignment: str | None) -> list[str]:
+    """The topics graded: every topic ``grader check`` grades, or the assignment's."""
+    from grader.topics.registry import names
+
+    every = list(names())
+    if assignment is None:
+        return every
+    try:
+        from grader.nb.assignments import assignment as find
+
+        chosen = set(find(assignment).topics)
+    except (ImportError, KeyError):
+        return every  # an assignment the course does not know: grade everything
+    return [n for n in every if n in chosen]
+
+
+def _settings_key(opts: Options, topics: list[str]) -> str:
+    """What else decides a result: the settings, and the code that grades (the engine,
+    the topics, the messages, the reference, the notebook reader; not the quizzes)."""
+    digest = hashlib.sha256(json.dumps([opts.seed, opts.time_limit, opts.lang, topics]).encode())
+    package = bwrap.grader_package()
+    files = [*package.glob("*.py"), *package.glob("topics/*.py"), *package.glob("messages/*.yaml"),
+             *package.glob("nb/program.py"), *(package.parent / "reference").glob("*.py")]
+    for path in sorted(files):
+        digest.update(str(path.relative_to(package.parent)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _workspace(opts: Options, judge: BatchJudge, root: Path) -> Workspace:
+    os.chmod(root, 0o711)  # children of another user reach their staging folder
+    limits = process_limits.Limits(time_limit=opts.time_limit, cpu_seconds=opts.time_limit)
+    try:
+        isolation = bwrap.choose_isolation(opts.sandbox, root)
+    except RuntimeError as problem:
+        raise UsageError("batch.no_bwrap", problem=str(problem)) from None
+    plan = judge.plan_file(root / "plan.bin")
+    return Workspace(root, isolation, limits, plan, _server_settings(isolation, limits, opts, judge))
+
+
+def _server_settings(isolation: bwrap.Isolation, limits: process_limits.Limits, opts: Options,
+                     judge: BatchJudge) -> Settings:
+    from grader.boundary.server import Settings
+
+    drop_to = process_limits.unprivileged_ids() if isolation.as_root else None
+    if isolation.sandboxed and not isolation.as_root:
+        processes = limits.processes  # counted inside the sandbox's own user namespace
+    else:  # counted for the whole user: what it runs already, plus the child's share
+        uid = drop_to[0] if drop_to else os.getuid()
+        processes = process_limits.count_processes(uid) + limits.processes + 2 * opts.jobs
+    return Settings(limits=limits, topics=len(judge.requests), workroot="/tmp", drop_to=drop_to,
+                    processes=processes, leave_network=not isolation.sandboxed,
+                    own_pid_namespace=isolation.sandboxed)
+
+
+def _grade_all(state: Run, pending: list[Pending], workspace: Workspace) -> int:
+    """Grade ``pending`` on ``-j`` slots; the exit status."""
+    work: queue.Queue = queue.Queue()
+    for item in pending:
+        work.put(item)
+
+    from grader.boundary.pool import Slot
+
+    def make_slot(index: int) -> Slot:
+        return Slot(index, workspace.isolation, workspace.plan, workspace.root, workspace.settings,
+                    workspace.limits)
+
+    threads = [threading.Thread(target=_worker, args=(state, make_slot, i, work), daemon=True)
+               for i in range(min(state.opts.jobs, len(pending)))]
+    status = _supervise(state, threads)
+    if status == EXIT_DONE:
+        missing = [p for p in pending if not _unchanged(state.store, p)]
+        if missing:
+            state.problems.append(t("batch.not_graded", state.opts.lang, count=len(missing)))
+            status = EXIT_INCOMPLETE
+    return status
+
+
+def _supervise(state: Run, threads: list[threading.Thread]) -> int:
+    """Run the workers; on Ctrl-C or SIGTERM stop them, keeping every finished result."""
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _interrupt) if in_main else None
+    last_report = time.monotonic()
+    try:
+        for thread in threads:
+            thread.start()
+        while any(thread.is_alive() for thread in threads):
+            time.sleep(0.1)
+            if time.monotonic() - last_report > REPORT_EVERY:
+                _write_reports(state)
+                last_report = time.monotonic()
+    except KeyboardInterrupt:
+        state.stop.set()
+        for slot in list(state.slots):
+            slot.close()  # ends every child now: what was being graded is graded next run
+        for thread in threads:
+            thread.join(10)
+        state.progress.say(t("batch.interrupted", state.opts.lang, out=state.opts.out))
+        return EXIT_INTERRUPTED
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+    return EXIT_DONE
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _write_reports(state: Run) -> None:
+    """The class-wide files so far: a run killed outright still leaves them recent."""
+    try:
+        state.store.write_reports(state.names, state.judge.topic_names)
+    except OSError:
+        pass  # the records are what counts; the final write tries again
+
+
+def _worker(state: Run, make_slot: Callable[[int], Slot], index: int, work: queue.Queue) -> None:
+    from grader.boundary.pool import SlotFailed
+
+    slot = make_slot(index)
+    with state.lock:
+        state.slots.append(slot)
+    try:
+        slot.start()
+        while not state.stop.is_set():
+            try:
+                item = work.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                _grade_one(state, slot, item)
+            except SlotFailed:
+                work.put(item)  # another slot may still grade it
+                raise
+    except SlotFailed as failure:
+        if not state.stop.is_set():
+            with state.lock:
+                state.problems.append(t("batch.slot_failed", state.opts.lang, slot=index, problem=str(failure)))
+    except Exception as exc:  # noqa: BLE001 - a grader bug must not lose the other results
+        if not state.stop.is_set():
+            with state.lock:
+                state.problems.append(t("batch.worker_failed", state.opts.lang, slot=index,
+                                        problem=f"{type(exc).__name__}: {exc}"))
+    finally:
+        slot.close()
+
+
+def _grade_one(state: Run, slot: Slot, item: Pending) -> None:
+    from grader.batch.inputs import Staged, stage
+    from grader.batch.output import Record
+    from grader.boundary.pool import ZygoteChild
+    from grader.check.report import as_json
+    from grader.boundary.runner import run_topics
+
+    submission, lang = item.submission, state.opts.lang
+    started = time.monotonic()
+    try:
+        staged = stage(submission, slot.staging)
+    except OSError as exc:
+        staged = Staged()
+        results = state.judge.failing_everything(("batch.unreadable_submission", {"problem": str(exc)}))
+    else:
+        events = run_topics(slot.submission_path, state.judge.requests, state.opts.time_limit,
+                            start=lambda _path: ZygoteChild(slot), decode=False)
+        results = state.judge.results(events)
+    if state.stop.is_set():
+        return  # cut short: not a result
+    result = json.loads(as_json(staged.adapt(results), lang))
+    for row in result["results"]:
+        row["message"] = staged.text(row["message"])
+    state.store.save(Record(submission.name, item.key, result, time.monotonic() - started))
+    with state.lock:
+        state.graded += 1
+    state.progress.step(t("batch.graded", lang, student=submission.name,
+                          score=f"{result['score']:g}", max_score=f"{result['max_score']:g}"))
+
+
+# -- what the user reads ----------------------------------------------------------------
+
+def _isolation_text(isolation: bwrap.Isolation, lang: str) -> str:
+    if isolation.sandboxed:
+        user = "nobody" if isolation.as_root else t("batch.your_user", lang)
+        return t("batch.isolation_bwrap", lang, version=isolation.version or "?", user=user)
+    if isolation.as_root:
+        text = t("batch.isolation_limits_root", lang, reason=isolation.reason)
+        if bwrap.python_hidden_from_children():
+            text += " " + t("batch.stdlib_hidden", lang)
+        return text
+    return t("batch.isolation_limits", lang, reason=isolation.reason)
+
+
+def _summary(state: Run, skipped: int, recorded: int, seconds: float) -> None:
+    lang = state.opts.lang
+    rate = state.graded / seconds if seconds > 0 else 0.0
+    state.progress.say(t("batch.summary", lang, graded=state.graded, skipped=skipped,
+                         seconds=f"{seconds:.1f}", rate=f"{rate:.1f}"))
+    state.progress.say(t("batch.written", lang, count=recorded, csv=state.opts.out / "results.csv",
+                         json=state.opts.out / "results.json"))
+    for problem in state.problems:
+        print(problem, file=sys.stderr)

@@ -1,0 +1,273 @@
+"""Limits and isolation for the processes that run student code.
+
+Two layers:
+
+* Every child gets process limits (address space, CPU time, file size, open files,
+  processes, no core files), its own session, no new privileges through exec, and,
+  when the grader runs as root, an unprivileged user. Where the kernel allows it, a child
+  of ``grader batch`` also leaves the network (an empty network namespace).
+* When bubblewrap (``bwrap``) is installed and works, ``grader batch`` runs its forking
+  servers inside a bwrap sandbox: new PID, network, IPC and UTS namespaces, a read-only
+  view of only the system, Python and grader folders (``reference/`` and ``solutions/``
+  are not there at all), a private ``/tmp`` and the one submission being graded,
+  read-only, at ``/submission``.
+
+Everything here is Linux-first; on other systems the calls that cannot apply do nothing.
+"""
+from __future__ import annotations
+
+import ctypes
+import os
+import pwd
+import resource
+import signal
+import sys
+from dataclasses import dataclass
+from functools import lru_cache
+
+LINUX = sys.platform.startswith("linux")
+
+# prctl(2) options and clone(2) flags, from <linux/prctl.h> and <linux/sched.h>.
+PR_SET_PDEATHSIG = 1
+PR_SET_DUMPABLE = 4
+PR_SET_CHILD_SUBREAPER = 36
+PR_SET_NO_NEW_PRIVS = 38
+CLONE_NEWUSER = 0x10000000
+CLONE_NEWNET = 0x40000000
+
+GIB = 1024 ** 3
+MIB = 1024 ** 2
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one child may use. Wall-clock time is enforced by the parent, the rest here."""
+    time_limit: float = 10.0  # wall-clock seconds per topic
+    cpu_seconds: float = 10.0  # CPU seconds per topic (soft RLIMIT_CPU, moved per topic)
+    memory_headroom: int = 2 * GIB  # bytes of address space a child may add to what it has
+    file_size: int = 64 * MIB  # largest file a child may write
+    open_files: int = 256
+    # Processes and threads a child may start: the exercises need none, and every one a
+    # fork bomb gets takes CPU from the other children.
+    processes: int = 8
+    tmp_size: int = 256 * MIB  # size of the sandbox's private /tmp (bubblewrap only)
+
+
+@lru_cache(maxsize=1)  # loaded once, before the forks, not in every child
+def _libc() -> ctypes.CDLL | None:
+    if not LINUX:
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True)
+    except OSError:
+        return None
+
+
+def _prctl(option: int, value: int) -> bool:
+    libc = _libc()
+    if libc is None:
+        return False
+    return libc.prctl(option, ctypes.c_ulong(value), ctypes.c_ulong(0), ctypes.c_ulong(0),
+                      ctypes.c_ulong(0)) == 0
+
+
+def no_new_privileges() -> bool:
+    """Exec can no longer gain privileges (set-user-ID programs stay unprivileged)."""
+    return _prctl(PR_SET_NO_NEW_PRIVS, 1)
+
+
+def not_dumpable() -> bool:
+    """Processes of the same user cannot ptrace this one or read its memory."""
+    return _prctl(PR_SET_DUMPABLE, 0)
+
+
+def die_with_parent(sig: int = signal.SIGKILL) -> bool:
+    """Get ``sig`` when the parent dies. Cleared by a change of user: call it after."""
+    return _prctl(PR_SET_PDEATHSIG, sig)
+
+
+def adopt_orphans() -> bool:
+    """Become the subreaper: orphaned descendants stay in this process's tree."""
+    return _prctl(PR_SET_CHILD_SUBREAPER, 1)
+
+
+def leave_network() -> bool:
+    """Move into a new, empty network namespace; False when the kernel refuses.
+
+    Root may do that directly; other users first need a user namespace of their own,
+    in which their user id is mapped to itself."""
+    libc = _libc()
+    if libc is None:
+        return False
+    if libc.unshare(CLONE_NEWNET) == 0:
+        return True
+    uid, gid = os.geteuid(), os.getegid()
+    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+        return False
+    try:
+        for path, text in (("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", f"{uid} {uid} 1"),
+                           ("/proc/self/gid_map", f"{gid} {gid} 1")):
+            with open(path, "w") as f:
+                f.write(text)
+    except OSError:
+        pass  # unmapped ids still leave the network namespace in place
+    return True
+
+
+@lru_cache(maxsize=1)
+def unprivileged_ids() -> tuple[int, int]:
+    """The (uid, gid) of ``nobody``, the user a root grader's children become."""
+    try:
+        entry = pwd.getpwnam("nobody")
+        return entry.pw_uid, entry.pw_gid
+    except KeyError:
+        return 65534, 65534
+
+
+def drop_privileges(uid: int, gid: int) -> None:
+    """Become ``uid``/``gid`` for good (real, effective and saved ids, no groups)."""
+    os.setgroups([])
+    os.setresgid(gid, gid, gid)
+    os.setresuid(uid, uid, uid)
+
+
+def _set(limit: int, soft: int, hard: int | None = None) -> None:
+    """Lower a limit; never fail (a limit the system will not take is skipped)."""
+    try:
+        old_soft, old_hard = resource.getrlimit(limit)
+        hard = soft if hard is None else hard
+        if old_hard != resource.RLIM_INFINITY:
+            hard = min(hard, old_hard)
+        resource.setrlimit(limit, (min(soft, hard), hard))
+    except (ValueError, OSError):
+        pass
+
+
+def limit_memory(headroom: int = 2 * GIB) -> None:
+    """Let this process grow by a bounded amount, so a runaway allocation fails inside it."""
+    try:
+        with open("/proc/self/status") as status:
+            vm = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
+    except (OSError, ValueError, StopIteration):
+        return
+    _set(resource.RLIMIT_AS, vm + headroom)
+
+
+def apply_limits(limits: Limits, topics: int | None = None, processes: int | None = None) -> None:
+    """The child's limits. CPU time (when ``topics`` is given): a total for all topics as
+    the hard limit, which :func:`limit_cpu_for_topic` hands out topic by topic as the soft
+    one. Processes (when given): RLIMIT_NPROC, which counts all of the user's processes."""
+    limit_memory(limits.memory_headroom)
+    _set(resource.RLIMIT_CORE, 0)  # a crash must not leave a core file behind
+    _set(resource.RLIMIT_FSIZE, limits.file_size)
+    _set(resource.RLIMIT_NOFILE, limits.open_files)
+    if processes is not None:
+        _set(resource.RLIMIT_NPROC, processes)
+    if topics is not None:
+        total = int(limits.cpu_seconds * max(topics, 1)) + 5
+        _set(resource.RLIMIT_CPU, total, total + 1)
+    # Past the file size limit, write() should fail with an error the student can read,
+    # not kill the process.
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+
+
+def limit_cpu_for_topic(seconds: float) -> None:
+    """Allow ``seconds`` more CPU time from now (SIGXCPU past it, SIGKILL a second later)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    used = usage.ru_utime + usage.ru_stime
+    try:
+        _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+        soft = int(used + seconds) + 1
+        if hard != resource.RLIM_INFINITY:
+            soft = min(soft, hard)
+        resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+    except (ValueError, OSError):
+        pass
+
+
+def count_processes(uid: int) -> int:
+    """How many processes and threads ``uid`` has now (RLIMIT_NPROC counts those)."""
+    count = 0
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return 0
+    for entry in entries:
+        if entry.isdigit():
+            try:
+                if os.stat(f"/proc/{entry}").st_uid == uid:
+                    count += len(os.listdir(f"/proc/{entry}/task"))
+            except OSError:
+                continue
+    return count
+
+
+# -- ending a child and everything it started -------------------------------------------
+
+def children_of(pid: int) -> list[int]:
+    """Direct children of ``pid`` (Linux /proc), or [] when that cannot be read."""
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                found += [int(p) for p in f.read().split()]
+        except (OSError, ValueError):
+            continue
+    return found
+
+
+def _signal(pid: int, sig: int) -> None:
+    try:
+        os.kill(pid, sig)
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+
+
+def kill_group(pgid: int) -> None:
+    try:
+        os.killpg(pgid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+
+
+def kill_tree(pid: int) -> None:
+    """SIGKILL ``pid``, its process group and every process descended from it.
+
+    Each process is stopped before its children are listed, so that none can fork a
+    replacement while the tree is walked; a child that set up its own session is still
+    found, by parentage."""
+    try:
+        os.killpg(pid, signal.SIGSTOP)
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+    seen: set[int] = set()
+    frontier = [pid]
+    while frontier and len(seen) < 100_000:
+        current = frontier.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        _signal(current, signal.SIGSTOP)
+        frontier.extend(children_of(current))
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError, OSError):
+        pass
+    for current in seen:
+        _signal(current, signal.SIGKILL)
+
+
+def exit_detail(status: int) -> str:
+    """How a process ended, as the student reads it: a signal name or an exit code."""
+    if os.WIFSIGNALED(status):
+        try:
+            return signal.Signals(os.WTERMSIG(status)).name
+        except ValueError:
+            return f"signal {os.WTERMSIG(status)}"
+    if os.WIFEXITED(status):
+        return str(os.WEXITSTATUS(status))
+    return ""

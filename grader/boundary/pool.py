@@ -1,0 +1,161 @@
+"""The parent's side of ``grader batch``'s slots: one forking server each, and its children.
+
+A slot grades one submission at a time. Its server (``grader.boundary.server``) runs inside
+its own bubblewrap sandbox when there is one, so a child can reach neither another
+slot's processes nor its files. The submission being graded is copied into the slot's
+staging folder, which the sandbox shows read-only at ``/submission``.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from grader.boundary import bwrap, limits as process_limits
+from grader.boundary.server import MESSAGE_SIZE, Settings
+from grader.boundary.runner import ChildBase, TopicRequest
+
+START_TIMEOUT = 60.0  # seconds for a server to import numpy and say it is ready
+REPLY_TIMEOUT = 30.0  # seconds for any other answer of the server
+
+
+class SlotFailed(Exception):
+    """The slot's server cannot be (re)started: the batch cannot go on in this slot."""
+
+
+class Slot:
+    def __init__(self, index: int, isolation: bwrap.Isolation, plan_file: Path, temp_root: Path,
+                 settings: Settings, limits: process_limits.Limits) -> None:
+        self.index, self.isolation, self.plan_file = index, isolation, plan_file
+        self.limits = limits
+        home = temp_root / f"slot{index}"
+        self.staging = home / "submission"
+        self.log = home / "server.log"
+        self.staging.mkdir(parents=True, exist_ok=True)
+        os.chmod(home, 0o755)
+        os.chmod(self.staging, 0o755)
+        if not isolation.sandboxed:
+            workroot = home / "work"
+            workroot.mkdir(exist_ok=True)
+            os.chmod(workroot, 0o1777 if settings.drop_to else 0o700)
+            settings = Settings(**{**settings.__dict__, "workroot": str(workroot),
+                                   "submission": str(self.staging)})
+        self.settings = settings
+        self.proc: subprocess.Popen | None = None
+        self.control: socket.socket | None = None
+
+    @property
+    def submission_path(self) -> Path:
+        """Where the child finds the staged submission (inside the sandbox, if any)."""
+        return Path(self.settings.submission)
+
+    def start(self) -> None:
+        self.close()
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        command = [sys.executable, "-m", "grader.boundary.server", str(theirs.fileno()),
+                   self.settings.to_json()]
+        if self.isolation.sandboxed:
+            argv, env, cwd = bwrap.bwrap_argv(self.isolation, self.staging, command, self.limits), None, None
+        else:
+            argv, cwd = command, str(bwrap.grader_package().parent)
+            env = {**os.environ, **bwrap.single_threaded(), "PYTHONDONTWRITEBYTECODE": "1"}
+        with open(self.plan_file, "rb") as plan, open(self.log, "ab") as log:
+            self.proc = subprocess.Popen(argv, stdin=plan, stdout=subprocess.DEVNULL, stderr=log,
+                                         pass_fds=[theirs.fileno()], env=env, cwd=cwd,
+                                         start_new_session=True)
+        theirs.close()
+        self.control = ours
+        ready = self._receive(START_TIMEOUT)
+        if not ready or "ready" not in ready:
+            self.close()
+            raise SlotFailed(self._log_tail())
+
+    def _log_tail(self) -> str:
+        try:
+            lines = self.log.read_text(errors="replace").strip().splitlines()
+        except OSError:
+            lines = []
+        return lines[-1] if lines else "the forking server did not start"
+
+    def _receive(self, timeout: float) -> dict | None:
+        if self.control is None:
+            return None
+        self.control.settimeout(timeout)
+        try:
+            data = self.control.recv(MESSAGE_SIZE)
+        except OSError:
+            return None
+        return json.loads(data) if data else None
+
+    def _ask(self, request: dict, fds: Sequence[int] = ()) -> dict | None:
+        if self.control is None:
+            return None
+        try:
+            socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
+        except OSError:
+            return None
+        return self._receive(REPLY_TIMEOUT)
+
+    def spawn(self, read_fd: int, write_fd: int) -> int:
+        """A fresh child on these pipe ends; restarts a dead server once."""
+        for attempt in range(2):
+            if self.control is None or (self.proc is not None and self.proc.poll() is not None):
+                self.start()
+            reply = self._ask({"spawn": str(self.submission_path)}, [read_fd, write_fd])
+            if reply and "spawned" in reply:
+                return int(reply["spawned"])
+            self.close()
+        raise SlotFailed(self._log_tail())
+
+    def status(self, pid: int) -> str:
+        reply = self._ask({"status": pid})
+        return str(reply.get("detail", "")) if reply else ""
+
+    def end(self, pid: int) -> None:
+        if self._ask({"end": pid}) is None:
+            self.close()  # a server that does not answer is ended with all its children
+
+    def close(self) -> None:
+        if self.control is not None:
+            self.control.close()  # the server sees the end of its socket and exits
+            self.control = None
+        if self.proc is not None:
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                process_limits.kill_tree(self.proc.pid)
+                self.proc.wait()
+            self.proc = None
+
+
+class ZygoteChild(ChildBase):
+    """A child forked by a slot's server: the runner's Child, for one submission."""
+
+    digests = True  # the batch's verdict cache keys on the bytes of each outcome
+
+    def __init__(self, slot: Slot) -> None:
+        super().__init__()
+        self.slot = slot
+        to_child_r, to_child_w = os.pipe()
+        from_child_r, from_child_w = os.pipe()
+        try:
+            self.pid = slot.spawn(to_child_r, from_child_w)
+            self._listen(to_child_w, from_child_r)
+        finally:
+            for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
+                os.close(fd)
+
+    def request(self, topics: list[TopicRequest], hung: Sequence[str]) -> dict:
+        # The server decoded every check's inputs once; the child needs only the names.
+        return {"plan": [t.name for t in topics], "hung": list(hung)}
+
+    def stop(self) -> None:
+        self._close_pipes()
+        self.slot.end(self.pid)
+
+    def exit_detail(self) -> str:
+        return self.slot.status(self.pid)

@@ -1,0 +1,301 @@
+"""The forking server of ``grader batch``: started once per slot, a fresh child per submission.
+
+Run as ``python -m grader.boundary.server CONTROL_FD SETTINGS_JSON`` with the encoded checks
+on stdin, inside bubblewrap or not. It imports numpy and the child's code once, decodes
+every check's inputs once, then forks one child per submission, which inherits all of
+that warm and starts answering at once. It never imports the reference: student code
+must not find the oracle even in its own memory.
+
+The parent talks to it over a Unix socket (one JSON message at a time, pipe ends passed
+alongside): ``spawn`` a child on the pipes it sends, ``status`` of a child that went
+quiet, ``end`` a child with everything it started.
+"""
+from __future__ import annotations
+
+import gc
+import json
+import os
+import shutil
+import signal
+import socket
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader.boundary import bwrap, limits as process_limits, wire
+
+MESSAGE_SIZE = 64 * 1024
+# Standard modules a child may need but, once it is `nobody`, might not be able to read
+# from a private Python installation: loaded here, while the server still can.
+WARM_MODULES = ("gzip", "importlib.util", "copy", "math", "cmath", "random", "itertools", "functools", "collections",
+                "operator", "statistics", "numbers", "decimal", "fractions", "string", "re",
+                "time", "typing", "dataclasses", "heapq", "bisect", "array", "pickle",
+                "numpy.linalg", "numpy.random", "numpy.fft", "numpy.polynomial", "numpy.ma",
+                "numpy.testing", "unittest")
+
+
+@dataclass
+class Settings:
+    limits: process_limits.Limits
+    topics: int  # how many topics a child serves (its total CPU time allowance)
+    workroot: str  # where each child's temporary working folder is made
+    drop_to: tuple[int, int] | None = None  # (uid, gid) the child becomes, when root
+    processes: int | None = None  # RLIMIT_NPROC of the child
+    leave_network: bool = False  # unshare the network in the child (no bubblewrap)
+    own_pid_namespace: bool = False  # inside bubblewrap: may end every other process
+    submission: str = bwrap.SANDBOX_ROOT
+
+    def to_json(self) -> str:
+        data = dict(self.__dict__)
+        data["limits"] = dict(self.limits.__dict__)
+        return json.dumps(data)
+
+    @staticmethod
+    def from_json(text: str) -> "Settings":
+        data = json.loads(text)
+        data["limits"] = process_limits.Limits(**data["limits"])
+        if data.get("drop_to"):
+            data["drop_to"] = tuple(data["drop_to"])
+        return Settings(**data)
+
+
+@dataclass
+class Server:
+    control: socket.socket
+    settings: Settings
+    plan: dict[str, list[tuple[str, dict]]]
+    ended: dict[int, str] = field(default_factory=dict)  # pid -> how it ended, once reaped
+
+    def serve_forever(self) -> None:
+        try:
+            self._serve()
+        finally:
+            self.shutdown()
+
+    def shutdown(self) -> None:
+        """End every process still here and wait for them: none outlives the server."""
+        for child in process_limits.children_of(os.getpid()):
+            process_limits.kill_tree(child)
+        deadline = time.monotonic() + 5.0
+        while time.monotonic() < deadline:
+            try:
+                done, _ = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if not done:
+                time.sleep(0.001)
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                data, fds, _, _ = socket.recv_fds(self.control, MESSAGE_SIZE, 2)
+            except (OSError, ValueError):
+                return
+            if not data:
+                return  # the parent is gone
+            request = json.loads(data)
+            try:
+                reply = self.handle(request, fds)
+            finally:
+                for fd in fds:
+                    os.close(fd)
+            self.control.send(json.dumps(reply).encode())
+
+    def handle(self, request: dict, fds: list[int]) -> dict:
+        self.reap()
+        if "spawn" in request and len(fds) == 2:
+            return {"spawned": self.spawn(str(request["spawn"]), fds[0], fds[1])}
+        if "status" in request:
+            return {"detail": self.status(int(request["status"]), wait=0.05)}
+        if "end" in request:
+            return {"detail": self.end(int(request["end"]))}
+        return {"error": "unknown request"}
+
+    def spawn(self, submission: str, read_fd: int, write_fd: int) -> int:
+        pid = os.fork()
+        if pid == 0:
+            status = 0
+            try:
+                become_child(self.settings, self.plan, submission, read_fd, write_fd,
+                             self.control.fileno())
+            except BaseException:  # noqa: BLE001 - never return into the server's loop
+                status = 70
+            finally:
+                os._exit(status)
+        self.ended.pop(pid, None)  # a pid seen before belonged to an earlier child
+        return pid
+
+    def status(self, pid: int, wait: float) -> str:
+        """How ``pid`` ended, if it has (waiting up to ``wait`` seconds for it)."""
+        deadline = time.monotonic() + wait
+        while pid not in self.ended:
+            try:
+                done, status = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                return ""
+            if done:
+                self.ended[pid] = process_limits.exit_detail(status)
+            elif time.monotonic() >= deadline:
+                return ""
+            else:
+                time.sleep(0.005)
+        return self.ended[pid]
+
+    def end(self, pid: int) -> str:
+        """End the child and every process it started; leave no file of it behind.
+
+        Killed processes are reaped later (``reap``): waiting here for the kernel to tear
+        down a child's memory would only keep the next submission waiting."""
+        detail = self.ended.pop(pid, None)
+        if detail is not None:  # reaped already: its pid may be reused, only its group is ours
+            process_limits.kill_group(pid)
+        else:
+            process_limits.kill_tree(pid)
+            detail = ""
+        self.sweep()
+        _empty(Path(self.settings.workroot))
+        return detail
+
+    def sweep(self) -> None:
+        """End whatever escaped the child's tree (orphans reparent to this subreaper)."""
+        if self.settings.own_pid_namespace:
+            try:
+                os.kill(-1, signal.SIGKILL)  # everything in the sandbox but its init and us
+            except (ProcessLookupError, PermissionError):
+                pass
+        for orphan in process_limits.children_of(os.getpid()):
+            process_limits.kill_tree(orphan)
+        self.reap()
+
+    def reap(self) -> None:
+        """Collect every child that has ended (none is left a zombie for long)."""
+        while True:
+            try:
+                done, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if not done:
+                return
+            self.ended.setdefault(done, process_limits.exit_detail(status))
+            if len(self.ended) > 1000:  # details nobody asked for
+                self.ended.pop(next(iter(self.ended)))
+
+
+def _empty(root: Path) -> None:
+    """Remove everything under ``root``, even folders a child made unreadable — but not
+    the folders that hold the sandbox's read-only binds (Python or the grader under /tmp)."""
+    try:
+        entries = list(root.iterdir())
+    except OSError:
+        return
+    kept = set(filter(None, os.environ.get(bwrap.KEEP_IN_TMP, "").split(":")))
+    for entry in entries:
+        if entry.name in kept and str(root) == "/tmp":
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, onerror=_unlock_and_retry)
+        else:
+            try:
+                entry.unlink()
+            except OSError:
+                pass
+
+
+def _unlock_and_retry(function: Any, path: str, _exc: Any) -> None:
+    try:
+        os.chmod(os.path.dirname(path), 0o700)
+        if os.path.isdir(path) and not os.path.islink(path):
+            os.chmod(path, 0o700)
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            function(path)
+    except OSError:
+        pass
+
+
+def become_child(settings: Settings, plan: dict, submission: str, read_fd: int, write_fd: int,
+                 control_fd: int) -> None:
+    """Turn this fresh fork into a limited, unprivileged child and serve the parent."""
+    from grader.boundary.child import serve
+
+    os.setsid()
+    os.close(control_fd)  # the child must not be able to ask the server for anything
+    read_fd, write_fd = _keep_only(read_fd, write_fd)
+    if settings.leave_network:
+        process_limits.leave_network()
+    process_limits.apply_limits(settings.limits, settings.topics, settings.processes)
+    process_limits.no_new_privileges()
+    if settings.drop_to:
+        process_limits.drop_privileges(*settings.drop_to)
+    process_limits.die_with_parent()  # after the change of user, which clears it
+    process_limits.adopt_orphans()
+    workdir = tempfile.mkdtemp(prefix="child-", dir=settings.workroot)
+    serve(read_fd, write_fd, submission, workdir, plan=plan,
+          cpu_per_topic=settings.limits.cpu_seconds)
+
+
+def _keep_only(read_fd: int, write_fd: int) -> tuple[int, int]:
+    """Close every inherited descriptor but the standard three and the two pipes (as 3, 4)."""
+    read_copy, write_copy = os.dup(read_fd), os.dup(write_fd)  # neither can be 3 and 4 swapped
+    os.dup2(read_copy, 3, inheritable=False)
+    os.dup2(write_copy, 4, inheritable=False)
+    os.closerange(5, _max_fd())
+    return 3, 4
+
+
+def _max_fd() -> int:
+    try:
+        return max(int(fd) for fd in os.listdir("/proc/self/fd")) + 1
+    except (OSError, ValueError):
+        return 1024
+
+
+def read_plan(stream: Any) -> dict[str, list[tuple[str, dict]]]:
+    """Every topic's checks with their inputs, decoded once for all children."""
+    request = wire.receive(stream) or {"topics": []}
+    return {topic["name"]: [(c["name"], wire.decode(c["spec"])) for c in topic["checks"]]
+            for topic in request["topics"]}
+
+
+def warm_up() -> None:
+    import importlib
+
+    import grader.boundary.child  # noqa: F401 - imported before the fork, shared by every child
+    for name in WARM_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue
+
+
+def warm_probes(plan: dict[str, list[tuple[str, dict]]]) -> None:
+    """The child-side code of the topics being graded, imported once before any fork."""
+    from grader.boundary.child import probe_of
+
+    for checks in plan.values():
+        for _, spec in checks:
+            probe_of(spec)
+
+
+def main(argv: list[str]) -> int:
+    control = socket.socket(fileno=int(argv[0]))
+    settings = Settings.from_json(argv[1])
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the batch stops
+    if not settings.own_pid_namespace:
+        process_limits.die_with_parent()
+    warm_up()
+    plan = read_plan(sys.stdin.buffer)
+    warm_probes(plan)
+    process_limits.not_dumpable()  # children of the same user cannot ptrace or read the server
+    process_limits.adopt_orphans()
+    gc.freeze()  # what is here now stays shared with every child, untouched by its GC
+    control.send(json.dumps({"ready": os.getpid()}).encode())
+    Server(control, settings, plan).serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

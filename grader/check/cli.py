@@ -1,0 +1,99 @@
+"""``grader check``: grade a submission folder, print a table or the contract's JSON."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from grader.i18n import LANGS, lang_from_argv, t
+from grader.boundary.runner import TopicRequest  # noqa: F401 - imported early: the child forks from here
+from grader.topics.registry import names as topic_names
+
+EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # exit 2 with our own wording, no usage dump
+        raise UsageError(message)
+
+
+def parser() -> Parser:
+    p = Parser(prog="grader check", description="Grade the exercises against the reference.")
+    p.add_argument("topics", nargs="*", metavar="TOPIC", help="topics to grade (default: all)")
+    p.add_argument("--submission", default="exercises", help="folder laid out like exercises/")
+    p.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    p.add_argument("--lang", choices=LANGS, default=None, help="language of the messages")
+    p.add_argument("--seed", type=int, default=None, help="seed of the generated inputs")
+    p.add_argument("--time-limit", type=float, default=None, help="seconds per topic")
+    p.add_argument("--plot", metavar="FILE.png", default=None,
+                   help="draw your curves beside the reference's: training's loss and accuracy, "
+                        "a failing activation or softmax over an input range")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    from grader.grading.engine import DEFAULT_SEED, DEFAULT_TIME_LIMIT, grade
+
+    lang = lang_from_argv(argv)
+    try:
+        args = parser().parse_args(argv)
+        topics = _topics(args.topics, lang)
+        submission = _submission(Path(args.submission), lang)
+        plot = _plot_file(args.plot, lang)
+    except UsageError as problem:
+        print(t("cli.usage_error", lang, problem=problem), file=sys.stderr)
+        return EXIT_UNUSABLE
+    lang = args.lang or lang
+    if plot is not None:
+        from grader.judging import curves
+        curves.request(plot)
+    results = grade(submission, topics, seed=DEFAULT_SEED if args.seed is None else args.seed,
+                    time_limit=args.time_limit or DEFAULT_TIME_LIMIT)
+    if args.json:
+        from grader.check.report import as_json
+        print(as_json(results, lang))
+    else:
+        from grader.check.report import print_table
+        print_table(results, lang, str(args.submission))
+    if plot is not None:
+        _write_plot(plot, lang)
+    return EXIT_PASSED if all(r.passed for r in results) else EXIT_FAILED
+
+
+
+
+def _topics(names: list[str], lang: str) -> list[str]:
+    for name in names:
+        if name not in topic_names():
+            raise UsageError(t("cli.unknown_topic", lang, topic=name, topics=", ".join(topic_names())))
+    chosen = names or list(topic_names())
+    return list(dict.fromkeys(chosen))
+
+
+def _plot_file(name: str | None, lang: str) -> Path | None:
+    if name is None:
+        return None
+    path = Path(name)
+    if path.suffix.lower() != ".png":
+        raise UsageError(t("cli.plot_not_png", lang, file=name))
+    if not path.parent.is_dir():
+        raise UsageError(t("cli.no_folder", lang, folder=path.parent))
+    return path
+
+
+def _write_plot(path: Path, lang: str) -> None:
+    """The picture, and a line on stderr saying so (stdout may be holding the JSON)."""
+    from grader.check import plots
+    written = plots.write()
+    key = "cli.plot_written" if written else "cli.plot_nothing"
+    print(t(key, lang, file=path), file=sys.stderr)
+
+
+def _submission(folder: Path, lang: str) -> Path:
+    if not folder.is_dir():
+        raise UsageError(t("cli.no_folder", lang, folder=folder))
+    return folder

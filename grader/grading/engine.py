@@ -1,0 +1,63 @@
+"""Grading one submission: declare topics, run the checks in a child, judge each outcome."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.judging.checks import Check, Message, Verdict, check_rng
+from grader.boundary.runner import Child, Event, TopicRequest, run_topics
+
+DEFAULT_SEED = 20260401
+DEFAULT_TIME_LIMIT = 10.0  # seconds per topic; the slowest correct topic takes well under 1 s
+
+
+@dataclass(frozen=True)
+class Result:
+    topic: str
+    check: str
+    passed: bool
+    points: float
+    max_points: float
+    messages: tuple[Message, ...]
+
+
+def grade(submission: Path, topic_names: list[str], seed: int = DEFAULT_SEED,
+          time_limit: float = DEFAULT_TIME_LIMIT) -> list[Result]:
+    """One result per check of every named topic, in declaration order."""
+    submission = submission.resolve()
+    first_child = Child(submission)  # forked before the reference is imported below
+    from grader.topics.registry import declare
+    topics = [declare(name) for name in topic_names]
+    specs = {(c.topic, c.name): c.build(check_rng(seed, c.topic, c.name)) for t in topics for c in t.checks}
+    requests = [TopicRequest(t.name, [(c.name, specs[(t.name, c.name)]) for c in t.checks]) for t in topics]
+    checks = {(c.topic, c.name): c for t in topics for c in t.checks}
+    verdicts: dict[tuple[str, str], Verdict] = {}
+    for event in run_topics(submission, requests, time_limit, first_child):
+        if event.kind == "outcome" and (event.topic, event.check) in checks:
+            check = checks[(event.topic, event.check)]
+            verdicts[(event.topic, event.check)] = judge_safely(check, specs[(check.topic, check.name)], event.outcome)
+        elif event.kind in ("timeout", "died"):
+            for check in checks.values():
+                if check.topic == event.topic:
+                    verdicts.setdefault((check.topic, check.name), lost(event))
+    return [_result(check, verdicts.get(key, lost(Event("died", topic=check.topic))))
+            for key, check in checks.items()]
+
+
+def judge_safely(check: Check, spec: dict, outcome: dict) -> Verdict:
+    """A verdict even when the student's values are too strange for the judge to read."""
+    try:
+        return check.judge(spec, outcome)
+    except Exception as exc:  # noqa: BLE001 - a malformed reply is the student's failure
+        return Verdict.fail(("fail.unreadable", {"what": check.name, "type": type(exc).__name__}))
+
+
+def lost(event: Event) -> Verdict:
+    if event.kind == "timeout":
+        return Verdict.fail(("error.timeout", {"seconds": event.detail}))
+    return Verdict.fail(("error.died", {"detail": event.detail or "?"}))
+
+
+def _result(check: Check, verdict: Verdict) -> Result:
+    return Result(check.topic, check.name, verdict.passed, check.points if verdict.passed else 0.0,
+                  check.points, verdict.messages)

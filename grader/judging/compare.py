@@ -1,0 +1,172 @@
+"""Comparing what the student's code returned with what the reference computes.
+
+Every function here runs in the grader's own process on decoded plain values. A failing
+comparison names the input, the expected and actual shape or value at the first
+differing index, and, when a hint's recogniser matches the actual output, the hint.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from grader.judging.checks import Message, Verdict
+from grader.boundary.wire import Other
+
+# The hint (at most one) that names the mistake an output shows: see grader.judging.misconceptions.
+Diagnose = Callable[[Any], tuple[Message, ...]]
+
+
+def no_hint(actual: Any) -> tuple[Message, ...]:
+    return ()
+
+ERROR_KEYS = {
+    "blank": "error.blank", "exception": "error.exception", "exit": "error.exit",
+    "interrupt": "error.interrupt", "memory": "error.memory", "recursion": "error.recursion",
+    "syntax": "error.syntax", "missing": "error.missing_function",
+    "missing_module": "error.missing_module", "unsendable": "error.unsendable",
+}
+
+
+def show(value: Any, limit: int = 160) -> str:
+    """A short, readable rendering of an input or output value."""
+    if isinstance(value, np.ndarray):
+        with np.printoptions(precision=4, threshold=12, edgeitems=2, linewidth=limit):
+            text = np.array2string(value, separator=", ")
+        text = " ".join(text.split())
+        return f"{text} (shape {value.shape})" if value.ndim else text
+    if isinstance(value, float):
+        return f"{value:.6g}"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def describe_inputs(**inputs: Any) -> str:
+    return ", ".join(f"{name}={show(value)}" for name, value in inputs.items())
+
+
+def error_verdict(outcome: dict, function: str) -> Verdict | None:
+    """The verdict for an outcome that is an error (a blank, an exception, ...), else None."""
+    error = outcome.get("error")
+    if error is None:
+        return None
+    kind = error.get("kind", "exception")
+    if error.get("phase") == "import" and kind not in ("blank", "syntax", "missing_module"):
+        kind = "import"
+    key = ERROR_KEYS.get(kind, "error.import")
+    fields = {"function": error.get("function") or function, "module": error.get("module", ""),
+              "label": error.get("label", ""), "type": error.get("type", ""),
+              "message": error.get("message", ""), "where": _where(error, with_code=kind != "blank")}
+    return Verdict.fail((key, fields), *warning_messages(outcome))
+
+
+def _where(error: dict, with_code: bool = True) -> str:
+    if not error.get("file"):
+        return ""
+    code = f" `{error['code']}`" if error.get("code") and with_code else ""
+    return f"{error['file']}:{error.get('line', '?')}{code}"
+
+
+def warning_messages(outcome: dict) -> list[Message]:
+    messages = []
+    for w in outcome.get("warnings", [])[:2]:
+        where = f" ({w['file']}:{w['line']})" if w.get("file") else ""
+        messages.append(("note.warning", {"category": w.get("category", ""),
+                                          "message": w.get("message", ""), "where": where}))
+    return messages
+
+
+def as_array(value: Any) -> np.ndarray | None:
+    """The student's value as a numeric array, or None when it is not array-like."""
+    if isinstance(value, Other) or value is None or isinstance(value, (str, dict)):
+        return None
+    try:
+        array = np.asarray(value)
+    except (ValueError, TypeError):
+        return None
+    if array.dtype == object or array.dtype.kind not in "biuf":
+        return None
+    return array
+
+
+def compare(actual: Any, expected: np.ndarray, *, inputs: str, what: str,
+            rtol: float = 1e-6, atol: float = 1e-8, diagnose: Diagnose = no_hint,
+            scalar: bool = False) -> Verdict:
+    """Pass when ``actual`` matches ``expected`` within tolerance; else say where and why."""
+    expected = np.asarray(expected, dtype=float)
+    array = as_array(actual)
+    if array is None:
+        return Verdict.fail(("fail.type", {"what": what, "inputs": inputs,
+                                           "actual": _type_name(actual)}))
+    if scalar:
+        if array.size != 1:
+            return _with_hint(diagnose, array, ("fail.not_scalar", {
+                "what": what, "inputs": inputs, "shape": str(array.shape)}))
+        array = array.reshape(())
+    elif array.shape != expected.shape:
+        return _with_hint(diagnose, array, ("fail.shape", {
+            "what": what, "inputs": inputs, "expected": str(expected.shape),
+            "actual": str(array.shape)}))
+    array = array.astype(float)
+    finite = np.isfinite(array)
+    if not finite.all() and np.isfinite(expected).all():
+        index = _first(~finite)
+        return _with_hint(diagnose, array, ("fail.not_finite", {
+            "what": what, "inputs": inputs, "index": index, "actual": show(array[index] if index else array)}))
+    close = np.isclose(array, expected, rtol=rtol, atol=atol)
+    if close.all():
+        return Verdict.ok()
+    index = _first(~close)
+    picked = (lambda a: a[index]) if index else (lambda a: a)
+    return _with_hint(diagnose, array, ("fail.value", {
+        "what": what, "inputs": inputs, "index": index or "-",
+        "expected": show(float(picked(expected))), "actual": show(float(picked(array))),
+        **errors(array, expected)}))
+
+
+def errors(actual: np.ndarray, expected: np.ndarray) -> dict[str, str]:
+    """Largest absolute and relative error: how far off, and whether it is rounding or a bug."""
+    difference = np.abs(actual - expected)
+    relative = difference / np.maximum(np.abs(expected), 1e-12)
+    return {"max_error": f"{np.max(difference):.3g}", "rel_error": f"{np.max(relative):.3g}"}
+
+
+def _first(mask: np.ndarray) -> tuple | str:
+    if mask.ndim == 0:
+        return ""
+    return tuple(int(i) for i in np.argwhere(mask)[0])
+
+
+def _type_name(value: Any) -> str:
+    return value.type_name if isinstance(value, Other) else type(value).__name__
+
+
+def _with_hint(diagnose: Diagnose, actual: np.ndarray, failure: Message) -> Verdict:
+    return Verdict.fail(failure, *diagnose(actual))
+
+
+def same(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-8) -> bool:
+    """True when the two are arrays of one shape and equal within tolerance (for recognisers)."""
+    a, b = as_array(a), as_array(b)
+    if a is None or b is None:
+        return False
+    if a.size == 1 and b.size == 1:
+        a, b = a.reshape(()), b.reshape(())
+    if a.shape != b.shape:
+        return False
+    with np.errstate(all="ignore"):
+        return bool(np.allclose(a.astype(float), b.astype(float), rtol=rtol, atol=atol))
+
+
+def with_warnings(verdict: Verdict, outcome: dict) -> Verdict:
+    """Attach the NumPy warnings the student's code raised to the check's message."""
+    notes = warning_messages(outcome)
+    return Verdict(verdict.passed, verdict.messages + tuple(notes)) if notes else verdict
+
+
+def all_of(*verdicts: Verdict) -> Verdict:
+    """The first failing verdict, or a pass."""
+    for verdict in verdicts:
+        if not verdict.passed:
+            return verdict
+    return Verdict.ok()

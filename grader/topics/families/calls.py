@@ -1,0 +1,70 @@
+"""Checks that call one student function and judge its result: the commonest topic shape."""
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from grader.judging.checks import Topic, Verdict
+from grader.judging.compare import all_of, compare, describe_inputs, error_verdict, same, with_warnings
+from grader.judging.misconceptions import Evidence, Misconception, diagnose, diagnoser
+
+PROBE = "grader.topics.families.probes:call"
+
+
+Args = dict[str, Any]  # named arguments, in call order
+
+
+def call_spec(module: str, func: str, args: Args, curve: np.ndarray | None = None) -> dict:
+    spec = {"probe": PROBE, "module": module, "func": func,
+            "args": list(args.values()), "names": list(args)}
+    if curve is not None:
+        spec["curve"] = curve  # also evaluated on an input range, for a plot
+    return spec
+
+
+def named_args(spec: dict) -> Args:
+    return dict(zip(spec["names"], copy.deepcopy(spec["args"])))
+
+
+def add_call_check(topic: Topic, name: str, points: float, module: str, func: str,
+                   make_args: Callable[[np.random.Generator], Args],
+                   expected: Callable[..., Any],
+                   misconceptions: Sequence[Misconception] = (),
+                   rtol: float = 1e-6, atol: float = 1e-8, scalar: bool = False,
+                   curve: Callable[[], np.ndarray] | None = None) -> None:
+    """A check that calls ``func(**args)`` and compares its result with ``expected(**args)``;
+    the arguments must come back unmodified. ``misconceptions`` about the part ``func``
+    explain a wrong value, those about ``func + ".error"`` an exception, and those about
+    ``func + ".modified"`` a changed argument."""
+
+    def build(rng: np.random.Generator) -> dict:
+        from grader.judging import curves
+        return call_spec(module, func, make_args(rng), curve() if curve and curves.wanted() else None)
+
+    def judge(spec: dict, outcome: dict) -> Verdict:
+        failed = error_verdict(outcome, func)
+        if failed:
+            hint = diagnose(misconceptions, f"{func}.error", Evidence(None, named_args(spec), outcome["error"]))
+            return Verdict.fail(*failed.messages, *hint)
+        args = named_args(spec)
+        verdict = compare(outcome["result"], expected(**named_args(spec)),
+                          inputs=describe_inputs(**args), what=func, rtol=rtol, atol=atol,
+                          diagnose=diagnoser(misconceptions, func, named_args(spec)), scalar=scalar)
+        verdict = all_of(verdict, unmodified(spec, outcome, func, misconceptions))
+        if curve is not None and not verdict.passed:
+            from grader.judging import curves
+            curves.record_curve(topic.name, func, spec, outcome, expected)
+        return with_warnings(verdict, outcome)
+
+    topic.add(name, points, build, judge)
+
+
+def unmodified(spec: dict, outcome: dict, func: str, misconceptions: Sequence[Misconception] = ()) -> Verdict:
+    """Fail when the student's function changed an array it was given."""
+    for name, before, after in zip(spec["names"], spec["args"], outcome.get("args_after", [])):
+        if isinstance(before, np.ndarray) and not same(after, before, rtol=0, atol=0):
+            hint = diagnose(misconceptions, f"{func}.modified", Evidence(after, named_args(spec)))
+            return Verdict.fail(("fail.modified", {"what": func, "arg": name}), *hint)
+    return Verdict.ok()

@@ -1,0 +1,183 @@
+"""The optimizer topics' shared shape: trajectories of several update() calls, judged.
+
+Each optimizer topic (sgd, momentum, adagrad, rmsprop, adam, …) declares its class, its
+settings and its own mistaken update rules; the checks, the simulation of a mistake over
+the same gradients and the mistakes every optimizer can make live here once.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from grader.judging.checks import Topic, Verdict
+from grader.judging.compare import as_array, compare, error_verdict, with_warnings
+from grader.judging.misconceptions import Evidence, Misconception, diagnose
+from grader.topics.families.in_place import changed_in_place, rebound
+from reference import optimizers as ref
+
+PROBE = "grader.topics.families.optimizer_probe:optimizer"
+
+
+EPS = 1e-7
+
+
+STEPS = 5
+
+
+# A mistaken update: (state of one key, w, g, hyper-parameters, t) -> new w.
+Step = Callable[[dict, np.ndarray, np.ndarray, dict, int], np.ndarray]
+
+
+def simulate(step: Step, params: dict, grads: list[dict], hp: dict, shared_state: bool = False,
+             keep_state: bool = True) -> list[dict]:
+    """Parameters after each update when every key's update is ``step``: with one state per
+    key (correct), one state for all keys (``shared_state``), or a state forgotten after
+    every call (``keep_state=False``)."""
+    params = {k: v.copy() for k, v in params.items()}
+    shared: dict = {}
+    states: dict[str, dict] = {k: shared if shared_state else {} for k in params}
+    seen = []
+    for t, g in enumerate(grads, start=1):
+        if not keep_state:
+            states = {k: {} for k in params}
+        for key in params:
+            params[key] = step(states[key], params[key], g[key], hp, t)
+        seen.append({k: v.copy() for k, v in params.items()})
+    return seen
+
+
+def same_trajectory(actual, expected: list[dict]) -> bool:
+    """Every update's parameters agree (nan where the mistake gives nan counts as agreeing)."""
+    if not isinstance(actual, list) or len(actual) != len(expected):
+        return False
+    for got, want in zip(actual, expected):
+        for key, value in want.items():
+            array = as_array(got.get(key)) if isinstance(got, dict) else None
+            if array is None or array.shape != value.shape or not np.allclose(
+                    array.astype(float), value, rtol=1e-4, atol=1e-7, equal_nan=True):
+                return False
+    return True
+
+
+def follows(step: Step, **how) -> Callable[[Evidence], bool]:
+    """A recogniser: the student's trajectory is the one ``step`` makes (on the same inputs)."""
+    return follows_fresh(lambda: step, **how)
+
+
+def follows_fresh(make_step: Callable[[], Step], **how) -> Callable[[Evidence], bool]:
+    """The same, for a mistaken step that counts its own calls (a fresh one per trajectory)."""
+    def recognise(e: Evidence) -> bool:
+        return same_trajectory(e.actual, simulate(make_step(), e.inputs["params"], e.inputs["grads"],
+                                                  e.inputs["hp"], **how))
+    return recognise
+
+
+def _explicit_defaults_right(e: Evidence) -> bool:
+    """Wrong when built with no arguments, right when given the defaults by name: the defaults are off."""
+    return (e.inputs["kwargs"] == {} and e.inputs["explicit"] is not None
+            and same_trajectory(e.inputs["explicit"], e.inputs["expected"]))
+
+
+def family_entries(topic: str, cls: str, defaults: dict,
+                   specific: list[tuple[str, str, Callable, str]]) -> tuple[Misconception, ...]:
+    """A topic's own mistakes, then the ones every optimizer can make (defaults, not in place)."""
+    entries = [Misconception(f"{topic}.{name}", "trajectory", key, recognise, evidence)
+               for name, key, recognise, evidence in specific]
+    entries.append(Misconception(f"{topic}.defaults", "trajectory", "hint.optimizer_defaults",
+                                 _explicit_defaults_right,
+                                 f"{cls}() goes wrong, {cls}(**the course's defaults) is right",
+                                 fields=lambda e: {"cls": cls, "defaults": defaults}))
+    entries.append(Misconception(f"{topic}.not_in_place", "in_place", "hint.not_in_place", rebound,
+                                 "new arrays in the dict, the caller's arrays unchanged"))
+    return tuple(entries)
+
+
+def reference_trajectory(cls: str, params: dict, grads: list[dict], hp: dict) -> list[dict]:
+    optimizer = getattr(ref, cls)(**hp)
+    params = {k: v.copy() for k, v in params.items()}
+    seen = []
+    for g in grads:
+        optimizer.update(params, g)
+        seen.append({k: v.copy() for k, v in params.items()})
+    return seen
+
+
+def gradients(rng: np.random.Generator, shapes: dict, steps: int) -> list[dict]:
+    """Gradients with |g| ≥ 1e-2, where both correct forms of Adam agree within tolerance."""
+    grads = []
+    for _ in range(steps):
+        g = {}
+        for key, shape in shapes.items():
+            raw = rng.normal(size=shape)
+            g[key] = np.sign(raw) * (0.02 + np.abs(raw))
+        grads.append(g)
+    return grads
+
+
+def optimizer_topic(topic_name: str, cls: str, settings: dict, defaults: dict,
+                    misconceptions: tuple[Misconception, ...]) -> Topic:
+    """Five updates with non-default settings, the defaults, same-shaped keys, and in place."""
+    topic = Topic(topic_name)
+    shapes = {"W": (3, 4), "b": (4,)}
+    same_shapes = {"W1": (3, 3), "W2": (3, 3)}  # shared state would not crash here: values show it
+
+    def spec(rng, shapes=shapes, kwargs=settings):
+        params = {k: rng.normal(size=s) for k, s in shapes.items()}
+        return {"probe": PROBE, "cls": cls, "kwargs": dict(kwargs), "params": params,
+                "grads": gradients(rng, shapes, STEPS)}
+
+    def defaults_spec(rng):
+        # The same run once more with the defaults given by name: tells wrong defaults from a wrong update.
+        return {**spec(rng, kwargs={}), "explicit": dict(defaults)}
+
+    def judge_trajectory(spec: dict, outcome: dict) -> Verdict:
+        return _judge_trajectory(spec, outcome, defaults, misconceptions)
+
+    def judge_in_place(spec: dict, outcome: dict) -> Verdict:
+        return _judge_in_place(spec, outcome, misconceptions)
+
+    topic.add("trajectory", 2, spec, judge_trajectory)
+    topic.add("defaults", 1, defaults_spec, judge_trajectory)
+    topic.add("state_per_key", 1, lambda rng: spec(rng, shapes=same_shapes), judge_trajectory)
+    topic.add("in_place", 1, spec, judge_in_place)
+    return topic
+
+
+def _judge_trajectory(spec: dict, outcome: dict, defaults: dict,
+                      misconceptions: tuple[Misconception, ...]) -> Verdict:
+    cls = spec["cls"]
+    failed = error_verdict(outcome, f"{cls}.update")
+    if failed:
+        return failed
+    hp = {**defaults, **spec["kwargs"]}
+    expected = reference_trajectory(cls, spec["params"], spec["grads"], hp)
+    actual = outcome.get("params")
+    if not isinstance(actual, list) or len(actual) != len(expected):
+        return Verdict.fail(("fail.type", {"what": f"{cls}.update", "inputs": "", "actual": "?"}))
+    settings = ", ".join(f"{k}={v}" for k, v in spec["kwargs"].items()) or "defaults"
+    evidence = Evidence(actual, {"params": spec["params"], "grads": spec["grads"], "hp": hp,
+                                 "kwargs": spec["kwargs"], "explicit": outcome.get("explicit"),
+                                 "expected": expected})
+    for step, (got, want) in enumerate(zip(actual, expected), start=1):
+        for key in want:
+            verdict = compare(got.get(key) if isinstance(got, dict) else None, want[key],
+                              inputs=f"{cls}({settings}), update #{step}", what=f"params['{key}']",
+                              rtol=1e-4, atol=1e-7)
+            if not verdict.passed:
+                hint = diagnose(misconceptions, "trajectory", evidence)
+                return with_warnings(Verdict.fail(*verdict.messages, *hint), outcome)
+    return with_warnings(Verdict.ok(), outcome)
+
+
+def _judge_in_place(spec: dict, outcome: dict, misconceptions: tuple[Misconception, ...]) -> Verdict:
+    """The arrays the caller holds must be the ones that change (whatever their values)."""
+    cls = spec["cls"]
+    failed = error_verdict(outcome, f"{cls}.update")
+    if failed:
+        return failed
+    held, after = outcome.get("held"), outcome.get("params")
+    if changed_in_place(spec["params"], held, after):
+        return Verdict.ok()
+    hint = diagnose(misconceptions, "in_place", Evidence((held, after), {"before": spec["params"]}))
+    return Verdict.fail(("fail.not_in_place", {"what": f"{cls}.update"}), *hint)

@@ -1,0 +1,57 @@
+"""Checks of forward (network.py)."""
+from __future__ import annotations
+
+import numpy as np
+
+from grader.judging.checks import Topic, Verdict
+from grader.judging.compare import all_of, compare, describe_inputs, error_verdict, show, with_warnings
+from grader.judging.misconceptions import Misconception, any_of, diagnoser, equals
+from grader.topics.families.calls import call_spec
+from grader.topics.families.network import M, SHAPES, make_network
+from reference import network as ref
+from reference.functions import relu, sigmoid
+
+
+def _u1(network: dict, x: np.ndarray) -> np.ndarray:
+    return x @ network["W1"] + network["b1"]
+
+
+MISCONCEPTIONS = (
+    Misconception("forward.no_activation", "z1", "hint.forward_no_activation",
+                  equals(lambda network, x: _u1(network, x)), "z1 equals u1 = x·W1 + b1: relu not applied"),
+    Misconception("forward.sigmoid_hidden", "z1", "hint.forward_sigmoid_hidden",
+                  equals(lambda network, x: sigmoid(_u1(network, x))), "z1 equals sigmoid(u1) instead of relu(u1)"),
+    Misconception("forward.no_bias", ("z1", "y"), "hint.forward_no_bias",
+                  any_of(equals(lambda network, x: relu(x @ network["W1"])),
+                         equals(lambda network, x: ref.forward(network, x)[0] @ network["W2"])),
+                  "z1 or y equals the product without + b"),
+    Misconception("forward.returns_swapped", "z1", "hint.forward_order",
+                  equals(lambda network, x: ref.forward(network, x)[1]), "the first value returned is y: (y, z1)"),
+    Misconception("forward.output_activation", "y", "hint.forward_output_activation",
+                  equals(lambda network, x: relu(ref.forward(network, x)[1])), "y equals relu(z1·W2 + b2)"),
+)
+
+
+def declare() -> Topic:
+    topic = Topic("forward")
+    for name, (b, d, h, o) in SHAPES.items():
+        topic.add(name, 1, lambda rng, b=b, d=d, h=h, o=o: call_spec(M, "forward", {
+            "network": make_network(rng, d, h, o), "x": rng.normal(size=(b, d))}), _judge_forward)
+    return topic
+
+
+def _judge_forward(spec: dict, outcome: dict) -> Verdict:
+    failed = error_verdict(outcome, "forward")
+    if failed:
+        return failed
+    network, x = spec["args"]
+    result = outcome["result"]
+    if not (isinstance(result, (tuple, list)) and len(result) == 2):
+        return Verdict.fail(("fail.return_pair", {"what": "forward", "actual": show(result)}))
+    z1, y = ref.forward(network, x)
+    inputs = describe_inputs(x=x)
+    given = {"network": network, "x": x}
+    verdict = all_of(
+        compare(result[0], z1, inputs=inputs, what="forward → z1", diagnose=diagnoser(MISCONCEPTIONS, "z1", given)),
+        compare(result[1], y, inputs=inputs, what="forward → y", diagnose=diagnoser(MISCONCEPTIONS, "y", given)))
+    return with_warnings(verdict, outcome)

@@ -1,0 +1,38 @@
+"""Checks of Momentum (optimizers.py): its trajectory, its defaults, state per key, in place."""
+from __future__ import annotations
+
+from grader.judging.checks import Topic
+from grader.topics.families.optimizer import family_entries, follows, optimizer_topic
+
+
+CLS = "Momentum"
+
+
+# Non-default settings catch constants written into update(); the defaults are checked too.
+SETTINGS = {"learning_rate": 0.05, "momentum": 0.8}
+
+
+DEFAULTS = {"learning_rate": 0.01, "momentum": 0.9}
+
+
+def _momentum_sign(s, w, g, hp, t):
+    s["v"] = hp["momentum"] * s.get("v", 0) + hp["learning_rate"] * g
+    return w + s["v"]
+
+
+def _momentum(s, w, g, hp, t):
+    s["v"] = hp["momentum"] * s.get("v", 0) - hp["learning_rate"] * g
+    return w + s["v"]
+
+
+MISCONCEPTIONS = family_entries('momentum', CLS, DEFAULTS, [
+    ("sign", "hint.momentum_sign", follows(_momentum_sign), "v = momentum·v + lr·g; w += v"),
+    ("state_shared", "hint.state_shared", follows(_momentum, shared_state=True),
+     "equal shapes: one velocity for all keys; different shapes crash"),
+    ("state_not_kept", "hint.state_not_kept", follows(_momentum, keep_state=False),
+     "v starts from 0 at every call: plain SGD"),
+])
+
+
+def declare() -> Topic:
+    return optimizer_topic('momentum', CLS, SETTINGS, DEFAULTS, MISCONCEPTIONS)

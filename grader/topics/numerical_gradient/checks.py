@@ -1,0 +1,99 @@
+"""Checks of numerical_gradient (functions.py)."""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from grader.judging.checks import Topic, Verdict
+from grader.judging.compare import as_array, compare, describe_inputs, error_verdict, same, with_warnings
+from grader.judging.misconceptions import Evidence, Misconception, diagnose, equals
+from reference import functions as ref
+from grader.topics.numerical_gradient import probe as probes
+
+
+def _zeros_for_lambda(e: Evidence) -> bool:
+    """A loss that reads x by reference never sees a perturbed copy: every difference is 0."""
+    return e.inputs["by_reference"] and same(e.actual, np.zeros_like(e.inputs["x"]), rtol=0, atol=1e-12)
+
+
+def _left_shifted(e: Evidence) -> bool:
+    """x came back moved by about ±h: entries were perturbed and not put back."""
+    after, x = as_array(e.actual), e.inputs["x"]
+    return after.shape == x.shape and bool(np.allclose(after, x, rtol=0, atol=2.5 * ref.H))
+
+
+def _forward_difference(loss, x: np.ndarray) -> np.ndarray:
+    x = x.copy()
+    grad = np.zeros_like(x)
+    base = loss(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + ref.H
+        grad[idx] = (loss(x) - base) / ref.H
+        x[idx] = old
+    return grad
+
+
+def _multiple(factor: float, of: str) -> Callable[..., np.ndarray]:
+    return lambda **inputs: factor * inputs[of]
+
+
+MISCONCEPTIONS = (
+    Misconception("numerical_gradient.forward_difference", "numerical_gradient", "hint.numgrad_forward_difference",
+                  lambda e: same(e.actual, _forward_difference(probes.LOSSES[e.inputs["loss"]], e.inputs["x"]),
+                                 rtol=1e-4), "equals (f(x + h) − f(x)) / h"),
+    Misconception("numerical_gradient.no_2h", "numerical_gradient", "hint.numgrad_no_2h",
+                  equals(_multiple(2, "expected"), rtol=1e-4), "exactly twice the central difference"),
+    Misconception("numerical_gradient.perturbs_copy", "numerical_gradient", "hint.numgrad_by_reference",
+                  _zeros_for_lambda, "right for f(x); all zeros for the course's lambda W: loss(...) that reads x"),
+    Misconception("numerical_gradient.not_restored", "numerical_gradient.modified", "hint.numgrad_restore",
+                  _left_shifted, "x comes back moved by ±h: entries not put back"),
+)
+
+
+def declare() -> Topic:
+    topic = Topic("numerical_gradient")
+    cases = {
+        "sum_of_squares": (lambda rng: rng.normal(size=(3, 4)), "sum_of_squares", False),
+        "smooth_1d": (lambda rng: rng.normal(size=5), "smooth_mix", False),
+        "lambda_by_reference": (lambda rng: rng.normal(size=(2, 3)), "smooth_mix", True),
+    }
+    for name, (make_x, loss, by_reference) in cases.items():
+        topic.add(name, 1,
+                  lambda rng, make_x=make_x, loss=loss, by_reference=by_reference: {
+                      "probe": "grader.topics.numerical_gradient.probe:numerical_gradient", "x": make_x(rng), "loss": loss,
+                      "by_reference": by_reference},
+                  _judge_numerical_gradient)
+    return topic
+
+
+def _judge_numerical_gradient(spec: dict, outcome: dict) -> Verdict:
+    failed = error_verdict(outcome, "numerical_gradient")
+    if failed:
+        return failed
+    x = spec["x"].copy()
+    f = probes.by_reference(spec["loss"], x) if spec["by_reference"] else probes.LOSSES[spec["loss"]]
+    expected = ref.numerical_gradient(f, x)
+    evidence = {"x": spec["x"], "loss": spec["loss"], "by_reference": spec["by_reference"], "expected": expected}
+    # Restoring x comes first: a gradient taken around moved entries is wrong for that reason.
+    if not same(outcome.get("x_after"), spec["x"], rtol=0, atol=0):
+        hint = diagnose(MISCONCEPTIONS, "numerical_gradient.modified", Evidence(outcome.get("x_after"), evidence))
+        return with_warnings(Verdict.fail(("fail.modified", {"what": "numerical_gradient", "arg": "x"}), *hint),
+                             outcome)
+    verdict = compare(outcome["result"], expected, inputs=describe_inputs(x=spec["x"]) + f", f={spec['loss']}",
+                      what="numerical_gradient", rtol=1e-5, atol=1e-7,
+                      diagnose=lambda a: diagnose(MISCONCEPTIONS, "numerical_gradient", Evidence(a, evidence)))
+    if not verdict.passed:
+        verdict = Verdict.fail(*verdict.messages, *_against_exact_derivative(outcome["result"], spec))
+    return with_warnings(verdict, outcome)
+
+
+def _against_exact_derivative(actual, spec: dict) -> tuple:
+    """How far the student's gradient is from the loss's exact derivative (not from a method)."""
+    exact = probes.EXACT_GRADIENTS[spec["loss"]](spec["x"])
+    array = as_array(actual)
+    if array is None or array.shape != exact.shape:
+        return ()
+    error = np.max(np.abs(array - exact)) / max(float(np.max(np.abs(exact))), 1e-12)
+    return (("fail.exact_gradient", {"loss": spec["loss"], "error": f"{error:.2g}"}),)

@@ -1,0 +1,7 @@
+"""Topic softmax: probabilities per row, safe for large inputs."""
+from grader.topics.registry import About
+
+ABOUT = About('softmax', order=20, module='functions', functions=('softmax',))
+
+
+

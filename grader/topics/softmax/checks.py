@@ -1,0 +1,86 @@
+"""Checks of softmax (functions.py)."""
+from __future__ import annotations
+
+
+import numpy as np
+
+from grader.judging.checks import Topic, Verdict
+from grader.judging.compare import as_array, compare, describe_inputs, error_verdict, same, with_warnings
+from grader.judging.misconceptions import Evidence, Misconception, diagnose, equals, not_finite, raised
+from grader.topics.families.calls import add_call_check, call_spec
+from reference import functions as ref
+
+
+M = "functions"
+
+
+def _softmax_axis0(x: np.ndarray) -> np.ndarray:
+    """The course's `x = x - np.max(x, axis=0)` for a batch, without transposing it first."""
+    e = np.exp(x - x.max(axis=0))
+    return e / e.sum(axis=0)
+
+
+def _global_sum(e: Evidence) -> bool:
+    """Each row has the right proportions, but the whole batch sums to 1 instead of each row."""
+    x, actual = e.inputs["x"], as_array(e.actual).astype(float)
+    rows = actual / actual.sum(axis=-1, keepdims=True)
+    return x.ndim == 2 and x.shape[0] > 1 and same(rows, ref.softmax(x)) and same(actual.sum(), 1.0)
+
+
+MISCONCEPTIONS = (
+    Misconception("softmax.overflow", "softmax", "hint.softmax_overflow", not_finite,
+                  "right on small inputs, nan/inf at x ≈ 1000: no maximum subtracted before exp"),
+    Misconception("softmax.axis", "softmax", "hint.softmax_axis", equals(lambda x: _softmax_axis0(x)),
+                  "a batch's result equals the softmax over axis 0 (columns) instead of rows"),
+    Misconception("softmax.global_sum", "softmax", "hint.softmax_global_sum", _global_sum,
+                  "rows in the right proportions, but the whole batch sums to 1"),
+    Misconception("softmax.keepdims", "softmax.error", "hint.softmax_keepdims",
+                  raised("exception", "ValueError", ["broadcast"], when=lambda x: x.ndim == 2),
+                  "1-D inputs pass, a (B, C) batch raises a broadcasting ValueError: max/sum without keepdims"),
+    Misconception("softmax.in_place", "softmax.modified", "hint.softmax_in_place",
+                  equals(lambda x: x - x.max(axis=-1, keepdims=True)),
+                  "the caller's x comes back as x − max: `x -= …` changed the argument"),
+)
+
+
+def _about(*parts: str) -> tuple[Misconception, ...]:
+    return tuple(m for m in MISCONCEPTIONS if any(m.about(p) for p in parts))
+
+
+def declare() -> Topic:
+    topic = Topic("softmax")
+    cases = {
+        "1d": lambda rng: {"x": rng.normal(size=6)},
+        "batch": lambda rng: {"x": rng.normal(size=(5, 4)) * 2},
+        "batch_of_one": lambda rng: {"x": rng.normal(size=(1, 7))},
+        "large_inputs": lambda rng: {"x": 1000 + rng.normal(size=(3, 4)) * 5},
+        "large_1d": lambda rng: {"x": np.array([1000.0, 1000.0 + np.log(3.0), -1000.0])},
+    }
+    for name, make in cases.items():
+        add_call_check(topic, name, 1, M, "softmax", make, expected=ref.softmax,
+                       misconceptions=_about("softmax", "softmax.error", "softmax.modified"),
+                       curve=softmax_curve)
+    topic.add("rows_sum_to_one", 1, lambda rng: call_spec(M, "softmax", {"x": rng.normal(size=(6, 3)) * 50}),
+              _judge_rows_sum_to_one)
+    return topic
+
+
+def softmax_curve() -> np.ndarray:
+    """Rows [s, 0, −1] for s across a range, and the same rows shifted by 1000 (where overflow shows)."""
+    s = np.linspace(-8, 8, 161)
+    rows = np.stack([s, np.zeros_like(s), -np.ones_like(s)], axis=1)
+    return np.concatenate([rows, rows + 1000.0])
+
+
+def _judge_rows_sum_to_one(spec: dict, outcome: dict) -> Verdict:
+    failed = error_verdict(outcome, "softmax")
+    if failed:
+        return failed
+    x = spec["args"][0]
+    result = outcome["result"]
+    array = as_array(result)
+    sums = array.sum(axis=-1) if array is not None and array.shape == x.shape else result
+    verdict = compare(sums, np.ones(x.shape[0]), inputs=describe_inputs(x=x), what="softmax(x).sum(axis=1)",
+                      diagnose=lambda _: diagnose(MISCONCEPTIONS, "softmax", Evidence(result, {"x": x})),
+                      rtol=1e-9, atol=1e-9)
+    return with_warnings(verdict, outcome)
