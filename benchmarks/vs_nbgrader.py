@@ -65,7 +65,7 @@ def make_class(course: Path, assignment: str, count: int, seed: int = 11) -> dic
     """``count`` submissions of ``assignment``: solved, blank, partly blank, one bug."""
     import nbformat
 
-    from grader.nb.generate import filled_in
+    from grader.authoring.notebooks import filled_in
 
     name = f"{assignment}.ipynb"
     released = nbformat.read(course / "release" / assignment / name, as_version=4)

@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
         from grader.quiz.cli import main as quiz_main
         return quiz_main(rest)
     if command == "nbgrader":
-        from grader.nb.course import main as nbgrader_main
+        from grader.instructor.course import main as nbgrader_main
         return nbgrader_main(rest)
     if command == "batch":
         from grader.batch.cli import main as batch_main

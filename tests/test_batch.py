@@ -298,7 +298,7 @@ def _blank_solutions(notebook: dict) -> dict:
 
 
 def test_nbgrader_submitted_notebooks_are_read_and_graded(tmp_path):
-    generate = pytest.importorskip("grader.nb.generate")
+    generate = pytest.importorskip("grader.authoring.notebooks")
     from grader.nb.assignments import assignment
 
     source = json.loads(generate.generate_notebooks(SOLUTIONS)["day1.ipynb"])

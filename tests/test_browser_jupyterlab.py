@@ -25,7 +25,7 @@ from ipykernel.kernelspec import write_kernel_spec
 
 from conftest import SOLUTIONS
 from grader.nb.assignments import assignment
-from grader.nb.generate import build_notebook, filled_in
+from grader.authoring.notebooks import build_notebook, filled_in
 
 pytestmark = pytest.mark.browser
 

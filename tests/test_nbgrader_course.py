@@ -20,7 +20,7 @@ from nbclient import NotebookClient
 from conftest import check_json, run_grader, topic_scores
 from grader.grading.engine import DEFAULT_SEED
 from grader.nb.assignments import ASSIGNMENTS, assignment
-from grader.nb.generate import filled_in, topic_points
+from grader.authoring.notebooks import filled_in, topic_points
 
 PIPELINE = assignment("day2-init-batchnorm")  # two topics: the pipeline, not the checks, is under test
 STUDENTS = ("alice", "bob", "carol")  # solved everything, filled nothing, broke he_init

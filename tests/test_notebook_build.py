@@ -13,7 +13,7 @@ from conftest import ROOT, SOLUTIONS, check_json, run_grader, topic_scores
 from grader.authoring.blanks import parse_file
 from grader.authoring.build import run_notebooks
 from grader.nb.assignments import ASSIGNMENTS, MODULES, NAMES, TOPICS, Assignment
-from grader.nb.generate import build_notebook, generate_notebooks
+from grader.authoring.notebooks import build_notebook, generate_notebooks
 from grader.nb.program import Cell, program_from_cells, relabel
 from grader.topics.registry import names
 

@@ -198,7 +198,7 @@ def run_exercises(solutions: Path, out: Path, check: bool) -> int:
 
 def run_notebooks(solutions: Path, out: Path, check: bool) -> int:
     """The ``notebooks`` sub-command: one nbgrader source notebook per assignment."""
-    from grader.nb.generate import generate_notebooks, is_generated
+    from grader.authoring.notebooks import generate_notebooks, is_generated
     expected = _generated(solutions, generate_notebooks)
     if isinstance(expected, int):
         return expected

@@ -151,7 +151,7 @@ class BatchJudge:
 
     def plan_file(self, path: Path) -> Path:
         """Every check's encoded inputs, once, for the forking servers to decode once."""
-        from grader import wire
+        from grader.boundary import wire
         from grader.boundary.runner import encoded_request
 
         with open(path, "wb") as stream:

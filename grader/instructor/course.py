@@ -49,7 +49,7 @@ c.ExecutePreprocessor.timeout = 300
 
 def init_course(folder: Path, course_id: str, solutions: Path, force: bool = False) -> dict[str, float]:
     """Writes the course; returns each assignment's points."""
-    from grader.nb.generate import build_notebook, notebook_text, topic_points
+    from grader.authoring.notebooks import build_notebook, notebook_text, topic_points
 
     points = topic_points()
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,1 @@
+"""`grader batch`: a class graded in parallel — inputs, verdicts, results files, progress."""

@@ -1,0 +1,1 @@
+"""`grader check`: one student's folder graded — the command line, the report, the pictures."""

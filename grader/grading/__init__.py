@@ -1,0 +1,1 @@
+"""Grading one submission: declare its topics, run the checks across the boundary, judge."""

@@ -1,0 +1,2 @@
+"""Instructors' commands around a course: the nbgrader course folder (init, export).
+"""

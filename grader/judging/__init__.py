@@ -1,0 +1,1 @@
+"""The judging vocabulary: checks and verdicts, comparing values, misconceptions, curves."""
