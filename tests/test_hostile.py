@@ -62,8 +62,14 @@ def hostile(submissions: Path, case: str, targets: list[Path]) -> None:
         f.write("\n\n" + source)
 
 
+# What other processes change meanwhile (tests running in parallel compile bytecode, a
+# virtual environment inside the clone, git): not the project's files.
+NOT_THE_PROJECT = {".venv", ".git", "__pycache__", ".pytest_cache", ".hypothesis", "grades"}
+
+
 def tree(folder: Path) -> set[str]:
-    return {str(p.relative_to(folder)) for p in folder.rglob("*")}
+    return {str(p.relative_to(folder)) for p in folder.rglob("*")
+            if not NOT_THE_PROJECT.intersection(p.relative_to(folder).parts)}
 
 
 def sleeping() -> list[str]:

@@ -31,8 +31,9 @@ BLANK_MESSAGE = re.compile(r"blank \((?P<label>[^)]+)\) in (?P<function>[\w.]+) 
 # Trusted code the student must not reach by import from inside the child.
 FORBIDDEN = ("reference", "solutions")
 # Where probes may come from: a spec names its probe as "module:function" of the grader's
-# own child-side code (the parent builds specs; this only keeps a typo from importing more).
-PROBE_PACKAGE = "grader.topics."
+# own child-side code (the parent builds specs; this only keeps a typo from importing more):
+# the topics' probes, and the quiz's code answers.
+PROBE_PACKAGES = ("grader.topics.", "grader.quiz.code_probe")
 
 
 class _Forbidden:
@@ -112,7 +113,7 @@ def student_module_names(folder: Path) -> set[str]:
 def probe_of(spec: dict) -> Callable[[Callable[[str, str], Any], dict], dict]:
     """The child-side function a check's spec names, ``"grader.topics.x.probe:function"``."""
     module, _, function = spec["probe"].partition(":")
-    if not module.startswith(PROBE_PACKAGE):
+    if not module.startswith(PROBE_PACKAGES):
         raise ValueError(f"not a probe: {spec['probe']!r}")
     return getattr(importlib.import_module(module), function)
 
@@ -151,7 +152,7 @@ class _Pristine:
 
 def _probe_modules() -> dict[str, Any]:
     """The grader's child-side modules already loaded (a forking server imports them early)."""
-    return {name: module for name, module in list(sys.modules.items()) if name.startswith(PROBE_PACKAGE)}
+    return {name: module for name, module in list(sys.modules.items()) if name.startswith(PROBE_PACKAGES)}
 
 
 _MISSING = object()

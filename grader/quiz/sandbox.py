@@ -1,83 +1,122 @@
-"""Running code answers in a child process with a time limit.
+"""Running code answers across the process boundary the exercises use.
 
-The grader's own process never executes a student's code. The child reports through a
-result file (not its stdout, which the student's ``print`` owns) and the report is
-JSON, decoded here with ``json.loads``: nothing a child sends is ever unpickled.
+The student's answer runs in a child of :mod:`grader.boundary` (the same fork, limits,
+process-tree kill and wire format as `grader check`), one check per seed; the model
+answer runs here, in the grader's process, on the same setup and seed. The child only
+ever sends values; the comparison happens here, so an answer that patches ``json`` or
+numpy in the child changes nothing but its own values.
 """
 from __future__ import annotations
 
-import json
-import os
-import signal
-import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-CHILD_SCRIPT = Path(__file__).with_name("_sandbox_child.py")
+import numpy as np
+
+from grader.boundary.runner import TopicRequest, run_topics
+from grader.boundary.wire import Other
+from grader.quiz import code_probe
+
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_SEEDS = (0, 1, 2)
+PROBE = "grader.quiz.code_probe:answer"
+TOPIC = "code_answer"
 
 
 @dataclass(frozen=True)
 class RunReport:
-    """What the child said: ``status`` is ``ok``, ``timeout`` or ``crashed``."""
+    """``status`` is ``ok``, ``timeout`` or ``crashed``; ``model`` and ``student`` are
+    ``{"ok": True, "values": [...]}`` (one value per seed) or ``{"ok": False, "error": {...}}``."""
 
     status: str
     model: dict[str, Any] | None = None
     student: dict[str, Any] | None = None
-    exit_code: int | None = None
+    exit_code: str | None = None
 
 
 def run_code_answer(setup: str, model: str, student: str, *, compare: list[str] | None,
                     seeds: list[int] | None = None, timeout: float | None = None) -> RunReport:
-    """Run ``model`` and then ``student`` after ``setup`` for each seed, in a child."""
-    job = {"setup": setup, "model": model, "student": student, "compare": compare,
-           "seeds": list(seeds or DEFAULT_SEEDS)}
-    with tempfile.TemporaryDirectory(prefix="grader-quiz-") as tmp:
-        job_path, result_path = Path(tmp, "job.json"), Path(tmp, "result.json")
-        job_path.write_text(json.dumps(job), encoding="utf-8")
-        status, code = _run_child(job_path, result_path, Path(tmp), timeout or DEFAULT_TIMEOUT)
-        if status == "timeout":
-            return RunReport("timeout")
-        report = _read_report(result_path)
-    if report is None:
-        return RunReport("crashed", exit_code=code)
-    return RunReport("ok", model=report.get("model"), student=report.get("student"), exit_code=code)
+    """The model's values (computed here) and the student's (computed in a child)."""
+    seeds = list(seeds or DEFAULT_SEEDS)
+    expected = model_values(setup, model, compare, seeds)
+    if not expected["ok"]:
+        return RunReport("ok", model=expected)
+    return student_values(setup, student, compare, seeds, timeout or DEFAULT_TIMEOUT, expected)
 
 
-def _run_child(job_path: Path, result_path: Path, cwd: Path, timeout: float) -> tuple[str, int | None]:
-    # -I: no user site, no PYTHON* variables, no script folder on sys.path: the child
-    # sees numpy from this interpreter's site-packages and nothing of the project.
-    command = [sys.executable, "-I", str(CHILD_SCRIPT), str(job_path), str(result_path)]
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    try:
-        return "done", process.wait(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        _kill_group(process)
-        return "timeout", None
-    except BaseException:
-        _kill_group(process)  # Ctrl-C while waiting: leave no child behind
-        raise
+def model_values(setup: str, model: str, compare: list[str] | None, seeds: list[int]) -> dict:
+    """The model answer, run in the grader's process: it is the quiz author's code."""
+    values = []
+    for seed in seeds:
+        outcome = code_probe.run(model, setup, seed, compare)
+        if "value" not in outcome:
+            return {"ok": False, "error": outcome.get("setup_error") or outcome.get("answer_error")}
+        values.append(plain(outcome["value"]))
+    return {"ok": True, "values": values}
 
 
-def _kill_group(process: subprocess.Popen) -> None:
-    # The child leads its own session, so this also ends anything the student's code started.
-    try:
-        os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, AttributeError):
-        process.kill()
-    process.wait()
+def student_values(setup: str, student: str, compare: list[str] | None, seeds: list[int],
+                   timeout: float, expected: dict) -> RunReport:
+    checks = [(f"seed {seed}", {"probe": PROBE, "code": student, "setup": setup, "seed": seed,
+                                "compare": compare}) for seed in seeds]
+    outcomes: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory(prefix="grader-quiz-") as empty:
+        for event in run_topics(Path(empty), [TopicRequest(TOPIC, checks)], timeout):
+            if event.kind == "outcome":
+                outcomes[event.check] = event.outcome
+            elif event.kind == "timeout":
+                return RunReport("timeout", model=expected)
+            elif event.kind == "died":
+                return RunReport("crashed", model=expected, exit_code=event.detail or None)
+    values = []
+    for name, _ in checks:
+        outcome = outcomes.get(name, {})
+        problem = outcome.get("answer_error") or outcome.get("setup_error") or outcome.get("error")
+        if problem or "value" not in outcome:
+            return RunReport("ok", model=expected,
+                             student={"ok": False, "error": _error(problem), "seed": name})
+        value = plain(outcome["value"])
+        unsupported = _unsupported(value)
+        if unsupported:
+            return RunReport("ok", model=expected, student={"ok": False, "error": {
+                "kind": "unsupported", "type": unsupported, "message": "", "line": None}})
+        values.append(value)
+    return RunReport("ok", model=expected, student={"ok": True, "values": values})
 
 
-def _read_report(path: Path) -> dict[str, Any] | None:
-    try:
-        report = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return report if isinstance(report, dict) else None
+def plain(value: Any) -> Any:
+    """Values as the comparison reads them: sequences as tuples, NumPy scalars as Python numbers."""
+    if isinstance(value, (list, tuple)):
+        return tuple(plain(v) for v in value)
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def _unsupported(value: Any) -> str:
+    """The type name of the first value the comparison cannot read ("" when there is none)."""
+    if isinstance(value, Other):
+        return value.type_name
+    if isinstance(value, np.ndarray) and value.dtype.kind not in "biuf":
+        return f"array of {value.dtype}"
+    if isinstance(value, complex):
+        return "complex"
+    if isinstance(value, tuple):
+        return next((found for found in map(_unsupported, value) if found), "")
+    if isinstance(value, dict):
+        return next((found for found in map(_unsupported, value.values()) if found), "")
+    return ""
+
+
+def _error(problem: Any) -> dict:
+    """The student's error in the quiz's terms (an error the boundary described is an exception)."""
+    if not isinstance(problem, dict):
+        return {"kind": "exception", "type": "", "message": "", "line": None}
+    if problem.get("kind") in ("syntax", "undefined", "need_expression", "exception", "exit", "memory", "setup"):
+        return problem
+    return {"kind": "exception", "type": str(problem.get("type", "")),
+            "message": str(problem.get("message", "")), "line": None}

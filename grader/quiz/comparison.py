@@ -1,50 +1,10 @@
-"""Rebuilding the plain values a code child reports, and comparing them with tolerances."""
+"""Comparing a code answer's values with the model's, with tolerances, and saying where they differ."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-
-_SPECIAL_FLOATS = {"nan": float("nan"), "inf": float("inf"), "-inf": float("-inf")}
-
-
-class DecodeError(ValueError):
-    pass
-
-
-def decode(value: Any) -> Any:
-    """The Python/NumPy value for an encoded child value; rejects anything unexpected."""
-    if not isinstance(value, dict) or "t" not in value:
-        raise DecodeError("malformed value")
-    kind = value["t"]
-    if kind == "none":
-        return None
-    if kind in ("bool", "str"):
-        return value["v"]
-    if kind == "num":
-        return _number(value["v"])
-    if kind == "array":
-        if value.get("kind") not in ("b", "i", "u", "f"):
-            raise DecodeError("bad array kind")
-        dtype = {"b": bool, "i": np.int64, "u": np.uint64, "f": np.float64}[value["kind"]]
-        data = [_number(v) for v in value["data"]]
-        return np.array(data, dtype=dtype).reshape([int(n) for n in value["shape"]])
-    if kind == "seq":
-        return tuple(decode(v) for v in value["items"])
-    if kind == "dict":
-        return {str(k): decode(v) for k, v in value["items"].items()}
-    raise DecodeError(f"unknown value kind {kind!r}")
-
-
-def _number(v: Any) -> Any:
-    if isinstance(v, str):
-        if v not in _SPECIAL_FLOATS:
-            raise DecodeError("bad number")
-        return _SPECIAL_FLOATS[v]
-    if isinstance(v, bool) or not isinstance(v, (int, float)):
-        raise DecodeError("bad number")
-    return v
 
 
 @dataclass(frozen=True)
