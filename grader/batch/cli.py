@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Callable
 from grader.boundary import bwrap, limits as process_limits
 from grader.batch.inputs import InputError, Submission, content_hash, discover
 from grader.batch.output import Store
+from grader.batch.resume import WORKSPACE_PREFIX, clear_stale_workspaces, settings_key
 from grader.batch.progress import Progress
 from grader.i18n import LANGS, lang_from_argv, t
 
@@ -42,7 +43,6 @@ if TYPE_CHECKING:  # these import numpy: only once the environment is set (see m
 
 EXIT_DONE, EXIT_INCOMPLETE, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
 REPORT_EVERY = 5.0  # seconds between rewrites of the class-wide files during a run
-WORKSPACE_PREFIX = "grader-batch-"  # + the batch's pid: a folder whose batch is gone is stale
 
 
 class UsageError(Exception):
@@ -169,12 +169,12 @@ def run(opts: Options) -> int:
 
     judge = BatchJudge(topics, opts.seed)
     store = Store(opts.out)
-    settings_key = _settings_key(opts, topics)
-    keyed = [Pending(s, hashlib.sha256((content_hash(s) + settings_key).encode()).hexdigest())
+    key = settings_key(opts.seed, opts.time_limit, opts.lang, topics)
+    keyed = [Pending(s, hashlib.sha256((content_hash(s) + key).encode()).hexdigest())
              for s in submissions]
     pending = [p for p in keyed if opts.force or not _unchanged(store, p)]
     started = time.monotonic()
-    _clear_stale_workspaces()
+    clear_stale_workspaces()
     root = Path(tempfile.mkdtemp(prefix=f"{WORKSPACE_PREFIX}{os.getpid()}-"))
     try:
         workspace = _workspace(opts, judge, root) if pending else None
@@ -191,28 +191,6 @@ def run(opts: Options) -> int:
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return status
-
-
-def _clear_stale_workspaces() -> None:
-    """Remove the temporary folders of batches that were killed outright (kill -9)."""
-    for folder in Path(tempfile.gettempdir()).glob(f"{WORKSPACE_PREFIX}*-*"):
-        try:
-            pid = int(folder.name[len(WORKSPACE_PREFIX):].split("-")[0])
-            if folder.stat().st_uid != os.getuid() or _alive(pid):
-                continue
-        except (ValueError, OSError):
-            continue
-        shutil.rmtree(folder, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _unchanged(store: Store, item: Pending) -> bool:
@@ -234,18 +212,6 @@ def _topics(assignment: str | None) -> list[str]:
     except (ImportError, KeyError):
         return every  # an assignment the course does not know: grade everything
     return [n for n in every if n in chosen]
-
-
-def _settings_key(opts: Options, topics: list[str]) -> str:
-    """What else decides a result: the settings, and the code that grades (the engine,
-    the topics, the messages, the reference, the notebook reader; not the quizzes)."""
-    digest = hashlib.sha256(json.dumps([opts.seed, opts.time_limit, opts.lang, topics]).encode())
-    package = bwrap.grader_package()
-    files = [*package.glob("*.py"), *package.glob("topics/*.py"), *package.glob("messages/*.yaml"),
-             *package.glob("nb/program.py"), *(package.parent / "reference").glob("*.py")]
-    for path in sorted(files):
-        digest.update(str(path.relative_to(package.parent)).encode() + path.read_bytes())
-    return digest.hexdigest()
 
 
 def _workspace(opts: Options, judge: BatchJudge, root: Path) -> Workspace:
