@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 from pathlib import Path
 
@@ -10,6 +12,8 @@ from grader.boundary.runner import TopicRequest  # noqa: F401 - imported early: 
 from grader.topics.registry import names as topic_names
 
 EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+MAX_SEED = 2 ** 63 - 1  # what numpy's seed sequence takes
+MAX_TIME_LIMIT = 3600.0  # seconds per topic; more is a typo, not a wish
 
 
 class UsageError(Exception):
@@ -42,6 +46,7 @@ def main(argv: list[str]) -> int:
     try:
         args = parser().parse_args(argv)
         topics = _topics(args.topics, lang)
+        _check_numbers(args, lang)
         submission = _submission(Path(args.submission), lang)
         plot = _plot_file(args.plot, lang)
     except UsageError as problem:
@@ -52,7 +57,7 @@ def main(argv: list[str]) -> int:
         from grader.judging import curves
         curves.request(plot)
     results = grade(submission, topics, seed=DEFAULT_SEED if args.seed is None else args.seed,
-                    time_limit=args.time_limit or DEFAULT_TIME_LIMIT)
+                    time_limit=DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit)
     if args.json:
         from grader.check.report import as_json
         print(as_json(results, lang))
@@ -64,6 +69,15 @@ def main(argv: list[str]) -> int:
     return EXIT_PASSED if all(r.passed for r in results) else EXIT_FAILED
 
 
+
+
+def _check_numbers(args: argparse.Namespace, lang: str) -> None:
+    """A seed numpy can use and a time limit that is a real number of seconds."""
+    if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
+        raise UsageError(t("cli.bad_seed", lang, value=args.seed, most=MAX_SEED))
+    if args.time_limit is not None and not (math.isfinite(args.time_limit)
+                                            and 0 < args.time_limit <= MAX_TIME_LIMIT):
+        raise UsageError(t("cli.bad_time_limit", lang, value=args.time_limit, most=f"{MAX_TIME_LIMIT:g}"))
 
 
 def _topics(names: list[str], lang: str) -> list[str]:
@@ -82,13 +96,23 @@ def _plot_file(name: str | None, lang: str) -> Path | None:
         raise UsageError(t("cli.plot_not_png", lang, file=name))
     if not path.parent.is_dir():
         raise UsageError(t("cli.no_folder", lang, folder=path.parent))
+    try:
+        unwritable = path.is_dir() or not os.access(path.parent, os.W_OK)
+    except OSError:  # e.g. a name longer than the file system allows: said when writing
+        unwritable = False
+    if unwritable:
+        raise UsageError(t("cli.plot_unwritable", lang, file=name))
     return path
 
 
 def _write_plot(path: Path, lang: str) -> None:
     """The picture, and a line on stderr saying so (stdout may be holding the JSON)."""
     from grader.check import plots
-    written = plots.write()
+    try:
+        written = plots.write()
+    except OSError as problem:  # the grades stand; only the picture is lost
+        print(t("cli.plot_failed", lang, file=path, problem=problem.strerror or problem), file=sys.stderr)
+        return
     key = "cli.plot_written" if written else "cli.plot_nothing"
     print(t(key, lang, file=path), file=sys.stderr)
 

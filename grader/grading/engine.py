@@ -26,9 +26,13 @@ def grade(submission: Path, topic_names: list[str], seed: int = DEFAULT_SEED,
     """One result per check of every named topic, in declaration order."""
     submission = submission.resolve()
     first_child = Child(submission)  # forked before the reference is imported below
-    from grader.topics.registry import declare
-    topics = [declare(name) for name in topic_names]
-    specs = {(c.topic, c.name): c.build(check_rng(seed, c.topic, c.name)) for t in topics for c in t.checks}
+    try:
+        from grader.topics.registry import declare
+        topics = [declare(name) for name in topic_names]
+        specs = {(c.topic, c.name): c.build(check_rng(seed, c.topic, c.name)) for t in topics for c in t.checks}
+    except BaseException:
+        first_child.stop()  # no child or temporary folder outlives a grading that never began
+        raise
     requests = [TopicRequest(t.name, [(c.name, specs[(t.name, c.name)]) for c in t.checks]) for t in topics]
     checks = {(c.topic, c.name): c for t in topics for c in t.checks}
     verdicts: dict[tuple[str, str], Verdict] = {}
