@@ -9,7 +9,7 @@ import pytest
 from conftest import SOLUTIONS, check_json, messages_of
 from grader.topics.training import data as run
 from grader.topics.training.checks import reference_run
-from grader.topics import training as topic
+from grader.topics.training import checks as topic
 
 
 def test_the_data_is_scikit_learns_digits_read_without_importing_it():
