@@ -45,7 +45,7 @@ PROSE_WORDS = frozenset({
     "uniform", "random", "permutation", "choice", "sample", "beta", "gamma", "median",
     "quantile", "percentile", "variance", "roots", "interp", "mod", "remainder", "invert",
     # ordinary English
-    "where", "all", "any", "add", "subtract", "multiply", "divide", "equal", "less",
+    "array", "where", "all", "any", "add", "subtract", "multiply", "divide", "equal", "less",
     "greater", "copy", "place", "put", "take", "size", "shape", "full", "empty", "ones",
     "fill", "view", "item", "select", "choose", "sort", "split", "stack", "repeat", "block",
     "delete", "insert", "append", "extract", "fix", "pad", "flip", "roll", "clip", "info",
