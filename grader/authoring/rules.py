@@ -126,9 +126,11 @@ _WORD = re.compile(rf"(?<![A-Za-z0-9_.]){IDENT}")
 _CALL = re.compile(rf"(?<![A-Za-z0-9_.])({IDENT})\(")
 _ATTRIBUTE = re.compile(rf"(?<![A-Za-z0-9_])({IDENT})\.({IDENT})")
 _SUBSCRIPT = re.compile(rf"(?<![A-Za-z0-9_])({IDENT})\[")
-# A multi-letter identifier being assigned is a line of code (i_end = …, delta2 = …); the
-# course's equations assign single letters with subscripts and marks (u1 =, y_k =, m̂ =).
-_ASSIGNMENT = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z]{2,}[A-Za-z0-9_]*)\s*=(?!=)")
+# An identifier being assigned is a line of code (i_end = …, delta2 = …) unless it is the
+# course's equation notation: one letter with digits or a one-character subscript, and
+# marks (u1 =, y_k =, h_t =, m̂ =, δ2 =).
+_ASSIGNMENT = re.compile(rf"(?<![A-Za-z0-9_])({IDENT})\s*=(?!=)")
+_MATH_SYMBOL = re.compile(r"[A-Za-z](\d*|_[A-Za-z0-9])")
 _KEYWORD = re.compile(rf"(?<![A-Za-z0-9_])({IDENT})=(?!=)")
 _PY_OPERATOR = re.compile(r"\*\*|\*|[-+*/]=|==|//|\blambda\b|`")
 _CONSTANT = re.compile(r"\b(True|False|None)\b")
@@ -160,7 +162,8 @@ def text_problems(text: str, allowed: frozenset[str], functions: frozenset[str])
     problems += [Problem("code", f"{m[1]}.{m[2]}") for m in _ATTRIBUTE.finditer(text)
                  if not (m[1] in ("np", "numpy") or m[2] in numpy_names())]
     problems += [Problem("code", f"{m[1]}[…]") for m in _SUBSCRIPT.finditer(text)]
-    problems += [Problem("code", f"{m[1]} =") for m in _ASSIGNMENT.finditer(text)]
+    problems += [Problem("code", f"{m[1]} =") for m in _ASSIGNMENT.finditer(text)
+                 if not _MATH_SYMBOL.fullmatch(m[1])]
     problems += [Problem("code", m[0]) for m in _PY_OPERATOR.finditer(text)]
     return problems
 
