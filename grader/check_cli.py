@@ -33,6 +33,8 @@ def parser() -> Parser:
     p.add_argument("--plot", metavar="FILE.png", default=None,
                    help="draw your curves beside the reference's: training's loss and accuracy, "
                         "a failing activation or softmax over an input range")
+    p.add_argument("--record", action="store_true",
+                   help="record the results in your progress even for a --submission other than ./exercises")
     return p
 
 
@@ -62,6 +64,8 @@ def main(argv: list[str]) -> int:
         print_table(results, lang, str(args.submission))
     if plot is not None:
         _write_plot(plot, lang)
+    from grader.learn.check_hook import after_check  # progress and the next-hint line (§5)
+    after_check(results, submission, record=args.record, as_json=args.json, lang=lang)
     return EXIT_PASSED if all(r.passed for r in results) else EXIT_FAILED
 
 

@@ -1,4 +1,4 @@
-"""The ``grader`` command line: ``grader check`` and ``grader quiz``."""
+"""The ``grader`` command line: ``grader check``, ``grader quiz``, the learner's commands, …"""
 from __future__ import annotations
 
 import sys
@@ -20,6 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     if command == "nbgrader":
         from grader.nb.course import main as nbgrader_main
         return nbgrader_main(rest)
+    if command in LEARNER_COMMANDS:
+        import importlib
+        return importlib.import_module(LEARNER_COMMANDS[command]).main(rest)
     if command == "batch":
         from grader.batch import main as batch_main
         return batch_main(rest)
@@ -27,11 +30,20 @@ def main(argv: list[str] | None = None) -> int:
     return 2
 
 
+# Contract §5: the learner's commands, each a module with main(argv).
+LEARNER_COMMANDS = {"hint": "grader.learn.hint_cli", "solution": "grader.learn.solution_cli",
+                    "status": "grader.learn.status_cli"}
+
 USAGE = """usage: grader COMMAND [ARGS]
 
 commands:
   check [TOPIC ...] [--submission DIR] [--json] [--lang en|ja]
                      grade the exercises (default folder: ./exercises)
+  hint TOPIC [--level N | --all] [--json] [--lang en|ja]
+                     the next hint for a topic's blanks, one level at a time
+  solution TOPIC [--anyway]
+                     the model code of a topic, once it passed in your `grader check`
+  status [--json]    your progress over exercises and quizzes, and what to do next
   quiz list|take|template|check|validate|reset ...
                      the course's confirmation tests (確認テスト)
   nbgrader init COURSE_DIR | export NOTEBOOK DIR

@@ -54,7 +54,7 @@ def test_editing_a_solution_makes_the_check_fail_until_regenerated(tmp_path: Pat
     shutil.copytree(SOLUTIONS, solutions, ignore=shutil.ignore_patterns("__pycache__"))
     assert run_notebooks(solutions, out, check=False) == 0
     path = solutions / "optimizers.py"
-    path.write_text(path.read_text(encoding="utf-8").replace("(with -=)", "(with -=, in place)", 1),
+    path.write_text(path.read_text(encoding="utf-8").replace("itself (in place)", "itself (in place, the same array)", 1),
                     encoding="utf-8")
 
     stale = run_build("--check", "--solutions", solutions, "--out", out)
@@ -63,7 +63,7 @@ def test_editing_a_solution_makes_the_check_fail_until_regenerated(tmp_path: Pat
 
     assert run_notebooks(solutions, out, check=False) == 0
     assert run_build("--check", "--solutions", solutions, "--out", out).returncode == 0
-    assert "(with -=, in place)" in (out / "day2-optimizers.ipynb").read_text(encoding="utf-8")
+    assert "itself (in place, the same array)" in (out / "day2-optimizers.ipynb").read_text(encoding="utf-8")
 
 
 # --- the same topics, worth the same points, as `grader check` ----------------------------

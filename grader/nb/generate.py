@@ -4,7 +4,7 @@ Each assignment becomes one notebook, written first as a jupytext percent script
 with their nbgrader metadata) and read back into a notebook by jupytext:
 
 - read-only markdown cells: each function's formula from its docstring (Japanese and
-  English) and a table of its blanks;
+  English), a table of its blanks and each blank's hint ladder (a collapsed block per level);
 - solution cells: the function with its blank regions between nbgrader's
   ``### BEGIN SOLUTION`` / ``### END SOLUTION``, the blank's instructions just above;
 - read-only autograder cells ``check("TOPIC")`` worth the topic's points in ``grader check``.
@@ -25,6 +25,7 @@ import jupytext
 import nbformat
 
 from grader.authoring.blanks import BlankRegion, exercise_lines, parse_regions, render, strip_markers
+from grader.learn.ladder import ladder_html
 from grader.nb.assignments import ASSIGNMENTS, MODULES, TOPICS, Assignment
 
 GENERATOR = "python -m grader.authoring.build notebooks"
@@ -142,6 +143,8 @@ def _definition_cells(mod: _Module, node: ast.FunctionDef | ast.ClassDef) -> lis
     if regions:
         text += ["", "| 空欄 / blank | 書くこと | what to write |", "|---|---|---|"]
         text += [f"| ({r.label}) | {_table_cell(r.ja)} | {_table_cell(r.en)} |" for r in regions]
+        # The hint ladders are teaching text, not the solution: nbgrader's release keeps them.
+        text += [line for r in regions if r.hints for line in ("", ladder_html(r))]
     return [Cell("markdown", f"{node.name}-text", "\n".join(text)),
             Cell("code", node.name, mod.segment(node), solution=bool(regions))]
 
