@@ -138,7 +138,7 @@ def _print_text(exercises: list[dict], quizzes: list[dict], upcoming: dict, lang
                  else f"{q['best']:g}/{q['max_score']:g}")
         quiz_table.add_row(q["section"], score)
     console.print(quiz_table)
-    console.print(_next_text(upcoming, lang), style="bold")
+    console.print(_next_text(upcoming, lang), style="bold", soft_wrap=True)  # a command stays one line
 
 
 def _next_text(upcoming: dict, lang: str) -> str:
