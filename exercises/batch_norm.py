@@ -1,7 +1,7 @@
 # この演習は solutions/batch_norm.py から `python -m grader.authoring.build exercises` で生成されています。
-# 空欄 (あ), (い), … (き) を埋めて、`grader check` で採点してください。
+# 空欄 (あ), (い), … (き) を埋めて、`grader check` で採点してください。行き詰まったら `grader hint トピック名`。
 # Generated from solutions/batch_norm.py by `python -m grader.authoring.build exercises`.
-# Fill in the blanks marked (あ), (い), … (き) and check your work with `grader check`.
+# Fill in the blanks marked (あ), (い), … (き) and check your work with `grader check`; stuck? `grader hint TOPIC`.
 """バッチ正規化 (学習時): ミニバッチの軸 (axis=0) で平均 0・分散 1 に正規化し、γ・β で調整する。
 Batch normalisation (training mode): normalise over the batch axis (axis=0), then scale by γ and shift by β."""
 import numpy as np

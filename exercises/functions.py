@@ -1,7 +1,7 @@
 # この演習は solutions/functions.py から `python -m grader.authoring.build exercises` で生成されています。
-# 空欄 (あ), (い), … (さ) を埋めて、`grader check` で採点してください。
+# 空欄 (あ), (い), … (さ) を埋めて、`grader check` で採点してください。行き詰まったら `grader hint トピック名`。
 # Generated from solutions/functions.py by `python -m grader.authoring.build exercises`.
-# Fill in the blanks marked (あ), (い), … (さ) and check your work with `grader check`.
+# Fill in the blanks marked (あ), (い), … (さ) and check your work with `grader check`; stuck? `grader hint TOPIC`.
 """活性化関数・出力関数・誤差関数 (講座の common/functions.py にならう)。
 Activation, output and loss functions, after the course's common/functions.py.
 """

@@ -1,7 +1,7 @@
 # この演習は solutions/minibatch.py から `python -m grader.authoring.build exercises` で生成されています。
-# 空欄 (あ), (い), … (え) を埋めて、`grader check` で採点してください。
+# 空欄 (あ), (い), … (え) を埋めて、`grader check` で採点してください。行き詰まったら `grader hint トピック名`。
 # Generated from solutions/minibatch.py by `python -m grader.authoring.build exercises`.
-# Fill in the blanks marked (あ), (い), … (え) and check your work with `grader check`.
+# Fill in the blanks marked (あ), (い), … (え) and check your work with `grader check`; stuck? `grader hint TOPIC`.
 """ミニバッチの切り出し (講座の例題チャレンジ: data_x[i:i_end], data_t[i:i_end])。
 Mini-batch slicing, as in the course's exercise challenge: data_x[i:i_end], data_t[i:i_end]."""
 import numpy as np

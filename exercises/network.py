@@ -1,7 +1,7 @@
 # この演習は solutions/network.py から `python -m grader.authoring.build exercises` で生成されています。
-# 空欄 (あ), (い), … (く) を埋めて、`grader check` で採点してください。
+# 空欄 (あ), (い), … (く) を埋めて、`grader check` で採点してください。行き詰まったら `grader hint トピック名`。
 # Generated from solutions/network.py by `python -m grader.authoring.build exercises`.
-# Fill in the blanks marked (あ), (い), … (く) and check your work with `grader check`.
+# Fill in the blanks marked (あ), (い), … (く) and check your work with `grader check`; stuck? `grader hint TOPIC`.
 """講座の 2 層ニューラルネットワーク (中間層 ReLU、出力は恒等写像): 順伝播・誤差逆伝播・SGD。
 The course's two-layer network (ReLU hidden layer, identity output): forward, backward, SGD."""
 import numpy as np

@@ -1,7 +1,7 @@
 # この演習は solutions/optimizers.py から `python -m grader.authoring.build exercises` で生成されています。
-# 空欄 (あ), (い), … (こ) を埋めて、`grader check` で採点してください。
+# 空欄 (あ), (い), … (こ) を埋めて、`grader check` で採点してください。行き詰まったら `grader hint トピック名`。
 # Generated from solutions/optimizers.py by `python -m grader.authoring.build exercises`.
-# Fill in the blanks marked (あ), (い), … (こ) and check your work with `grader check`.
+# Fill in the blanks marked (あ), (い), … (こ) and check your work with `grader check`; stuck? `grader hint TOPIC`.
 """学習率最適化手法: SGD・Momentum・AdaGrad・RMSprop・Adam (params をその場で更新する)。
 Optimizers: SGD, Momentum, AdaGrad, RMSprop and Adam, each updating params in place."""
 import numpy as np

@@ -1,7 +1,7 @@
 # この演習は solutions/weight_init.py から `python -m grader.authoring.build exercises` で生成されています。
-# 空欄 (あ), (い) を埋めて、`grader check` で採点してください。
+# 空欄 (あ), (い) を埋めて、`grader check` で採点してください。行き詰まったら `grader hint トピック名`。
 # Generated from solutions/weight_init.py by `python -m grader.authoring.build exercises`.
-# Fill in the blanks marked (あ), (い) and check your work with `grader check`.
+# Fill in the blanks marked (あ), (い) and check your work with `grader check`; stuck? `grader hint TOPIC`.
 """重みの初期値: Xavier (sigmoid 向け) と He (ReLU 向け)。乱数は呼び出し側の rng から引く。
 Weight initialisation: Xavier (for sigmoid) and He (for ReLU), drawn from the caller's rng."""
 import numpy as np

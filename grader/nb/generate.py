@@ -211,11 +211,13 @@ def _intro(assignment: Assignment, total: float) -> Cell:
     text = f"""# {assignment.title_ja}
 ## {assignment.title_en}
 
-各関数の空欄 (あ), (い), … の `raise NotImplementedError()` を消して、その上のコメントのとおりにコードを書いてください。
+各関数の空欄 (あ), (い), … の `raise NotImplementedError()` を消して、その上のコメントが求めるものを計算するコードを書いてください。
+行き詰まったら、関数の説明の下にあるヒントを 1 段階ずつ開くか、`from grader.notebook import hint; hint("softmax")` で次のヒントを表示できます。
 上のセルから順に実行すると、`check(...)` のセルが採点結果を表示します。
 提出後の自動採点 (nbgrader) も `grader check` と同じ検査・同じ配点です (合計 {total:g} 点)。
 
-Replace `raise NotImplementedError()` at each blank (あ), (い), … with code that does what the comment above it says.
+Replace `raise NotImplementedError()` at each blank (あ), (い), … with code that computes what the comment above it asks for.
+Stuck? Open the hints under a function's description one level at a time, or show the next one with `from grader.notebook import hint; hint("softmax")`.
 Run the cells from the top: each `check(...)` cell shows how a topic is graded.
 nbgrader's autograder runs the same checks for the same points as `grader check` ({total:g} points in all).
 
