@@ -1,7 +1,7 @@
 # この演習は solutions/optimizers.py から `python -m grader.authoring.build exercises` で生成されています。
-# 空欄 (あ), (い), … (こ) を埋めて、`grader check` で採点してください。
+# 空欄 (あ), (い), … (こ) を埋めて、`grader check` で採点してください。行き詰まったら `grader hint トピック名`。
 # Generated from solutions/optimizers.py by `python -m grader.authoring.build exercises`.
-# Fill in the blanks marked (あ), (い), … (こ) and check your work with `grader check`.
+# Fill in the blanks marked (あ), (い), … (こ) and check your work with `grader check`; stuck? `grader hint TOPIC`.
 """学習率最適化手法: SGD・Momentum・AdaGrad・RMSprop・Adam (params をその場で更新する)。
 Optimizers: SGD, Momentum, AdaGrad, RMSprop and Adam, each updating params in place."""
 import numpy as np
@@ -18,8 +18,8 @@ class SGD:
         """params[key] を w ← w − ε∇E でその場で更新する。
         Updates params[key] in place by w ← w − ε∇E."""
         for key in params.keys():
-            # (あ) params[key] から learning_rate × grads[key] をその場で (-= で) 引く
-            #      subtract learning_rate × grads[key] from params[key] in place (with -=)
+            # (あ) パラメータ key を w ← w − ε·∇E で更新する (ε は learning_rate)。params の配列そのものを書き換える (その場で更新)
+            #      update parameter key by w ← w − ε·∇E (ε is learning_rate), changing the array in params itself (in place)
             raise NotImplementedError("blank (あ) in SGD.update is not filled yet")
 
 
@@ -40,11 +40,11 @@ class Momentum:
             for key, val in params.items():
                 self.v[key] = np.zeros_like(val)
         for key in params.keys():
-            # (い) self.v[key] を momentum × self.v[key] − learning_rate × grads[key] に更新する
-            #      update self.v[key] to momentum × self.v[key] − learning_rate × grads[key]
+            # (い) 速度を更新する: V ← μ·V − ε·∇E (μ は momentum、ε は learning_rate)。キーごとの速度は次の呼び出しまで保たれる
+            #      update the velocity V ← μ·V − ε·∇E (μ is momentum, ε is learning_rate); each key's velocity lives on until the next call
             raise NotImplementedError("blank (い) in Momentum.update is not filled yet")
-            # (う) params[key] に self.v[key] をその場で (+= で) 足す
-            #      add self.v[key] to params[key] in place (with +=)
+            # (う) パラメータ key を w ← w + V で動かす (V はいま更新した速度)。params の配列そのものを書き換える
+            #      move parameter key by w ← w + V, V being the velocity just updated, changing the array in params itself
             raise NotImplementedError("blank (う) in Momentum.update is not filled yet")
 
 
@@ -64,11 +64,11 @@ class AdaGrad:
             for key, val in params.items():
                 self.h[key] = np.zeros_like(val)
         for key in params.keys():
-            # (え) self.h[key] に grads[key] の二乗を足す
-            #      add the square of grads[key] to self.h[key]
+            # (え) パラメータ key の勾配の二乗の累積を h ← h + (∇E)² で更新する (要素ごとの二乗を、呼び出しをまたいで足し続ける)
+            #      update the accumulated squared gradient of parameter key, h ← h + (∇E)² (element-wise squares, added up across calls)
             raise NotImplementedError("blank (え) in AdaGrad.update is not filled yet")
-            # (お) params[key] から learning_rate × grads[key] / (√self.h[key] + 1e-7) をその場で引く
-            #      subtract learning_rate × grads[key] / (√self.h[key] + 1e-7) from params[key] in place
+            # (お) パラメータ key を w ← w − ε·∇E / (√h + 1e-7) でその場で更新する。1e-7 は h が 0 の間の 0 除算を防ぐ
+            #      update parameter key in place by w ← w − ε·∇E / (√h + 1e-7); the 1e-7 prevents a division by zero while h is 0
             raise NotImplementedError("blank (お) in AdaGrad.update is not filled yet")
 
 
@@ -89,11 +89,11 @@ class RMSprop:
             for key, val in params.items():
                 self.h[key] = np.zeros_like(val)
         for key in params.keys():
-            # (か) self.h[key] を decay_rate × self.h[key] + (1 − decay_rate) × grads[key]² に更新する
-            #      update self.h[key] to decay_rate × self.h[key] + (1 − decay_rate) × grads[key]²
+            # (か) 勾配の二乗の移動平均を h ← α·h + (1 − α)·(∇E)² で更新する (α は decay_rate)
+            #      update the moving average of the squared gradient, h ← α·h + (1 − α)·(∇E)² (α is decay_rate)
             raise NotImplementedError("blank (か) in RMSprop.update is not filled yet")
-            # (き) params[key] から learning_rate × grads[key] / (√self.h[key] + 1e-7) をその場で引く
-            #      subtract learning_rate × grads[key] / (√self.h[key] + 1e-7) from params[key] in place
+            # (き) パラメータ key を w ← w − ε·∇E / (√h + 1e-7) でその場で更新する (h はいま更新した移動平均)
+            #      update parameter key in place by w ← w − ε·∇E / (√h + 1e-7), h being the moving average just updated
             raise NotImplementedError("blank (き) in RMSprop.update is not filled yet")
 
 
@@ -119,12 +119,12 @@ class Adam:
                 self.v[key] = np.zeros_like(val)
         self.t += 1  # 更新回数 t は全パラメータで共通
         for key in params.keys():
-            # (く) self.m[key] を beta1 × m + (1 − beta1) × grads[key]、self.v[key] を beta2 × v + (1 − beta2) × grads[key]² に更新する
-            #      update self.m[key] to beta1 × m + (1 − beta1) × grads[key] and self.v[key] to beta2 × v + (1 − beta2) × grads[key]²
+            # (く) 1 次と 2 次のモーメントをキーごとに更新する: m ← β1·m + (1 − β1)·∇E、v ← β2·v + (1 − β2)·(∇E)² (β1 は beta1、β2 は beta2)
+            #      update the first and second moments per key, m ← β1·m + (1 − β1)·∇E and v ← β2·v + (1 − β2)·(∇E)² (β1 is beta1, β2 is beta2)
             raise NotImplementedError("blank (く) in Adam.update is not filled yet")
-            # (け) バイアス補正: m_hat = self.m[key] / (1 − beta1 の t 乗)、v_hat = self.v[key] / (1 − beta2 の t 乗)
-            #      bias correction: m_hat = self.m[key] / (1 − beta1 to the power t), v_hat = self.v[key] / (1 − beta2 to the power t)
+            # (け) バイアス補正した m̂ = m / (1 − β1ᵗ) と v̂ = v / (1 − β2ᵗ) を m_hat と v_hat に求める (t は update の呼び出し回数で、1 から数える)
+            #      compute the bias-corrected m̂ = m / (1 − β1ᵗ) and v̂ = v / (1 − β2ᵗ) as m_hat and v_hat (t counts the update calls, from 1)
             raise NotImplementedError("blank (け) in Adam.update is not filled yet")
-            # (こ) params[key] から learning_rate × m_hat / (√v_hat + 1e-7) をその場で引く
-            #      subtract learning_rate × m_hat / (√v_hat + 1e-7) from params[key] in place
+            # (こ) パラメータ key を w ← w − ε·m̂ / (√v̂ + 1e-7) でその場で更新する
+            #      update parameter key in place by w ← w − ε·m̂ / (√v̂ + 1e-7)
             raise NotImplementedError("blank (こ) in Adam.update is not filled yet")

@@ -1,4 +1,4 @@
-"""The ``grader`` command line: ``grader check`` and ``grader quiz``."""
+"""The ``grader`` command line: ``grader check``, ``grader quiz``, the learner's commands, …"""
 from __future__ import annotations
 
 import os
@@ -23,13 +23,17 @@ def dispatch(argv: list[str]) -> int:
     # Imported lazily: `grader check` must not pay for sympy/jsonschema and vice versa.
     if command == "check":
         from grader.check.cli import main as check_main
-        return check_main(rest)
+        from grader.learn.check_hook import after_check
+        return check_main(rest, after=after_check)
     if command == "quiz":
         from grader.quiz.cli import main as quiz_main
         return quiz_main(rest)
     if command == "nbgrader":
         from grader.instructor.course import main as nbgrader_main
         return nbgrader_main(rest)
+    if command in LEARNER_COMMANDS:
+        import importlib
+        return importlib.import_module(LEARNER_COMMANDS[command]).main(rest)
     if command == "batch":
         from grader.batch.cli import main as batch_main
         return batch_main(rest)
@@ -37,11 +41,20 @@ def dispatch(argv: list[str]) -> int:
     return 2
 
 
+# Contract §5: the learner's commands, each a module with main(argv).
+LEARNER_COMMANDS = {"hint": "grader.learn.hint_cli", "solution": "grader.learn.solution_cli",
+                    "status": "grader.learn.status_cli"}
+
 USAGE = """usage: grader COMMAND [ARGS]
 
 commands:
   check [TOPIC ...] [--submission DIR] [--json] [--lang en|ja]
                      grade the exercises (default folder: ./exercises)
+  hint TOPIC [--level N | --all] [--json] [--lang en|ja]
+                     the next hint for a topic's blanks, one level at a time
+  solution TOPIC [--anyway]
+                     the model code of a topic, once it passed in your `grader check`
+  status [--json]    your progress over exercises and quizzes, and what to do next
   quiz list|take|template|check|validate|reset ...
                      the course's confirmation tests (確認テスト)
   nbgrader init COURSE_DIR | export NOTEBOOK DIR

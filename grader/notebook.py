@@ -4,6 +4,8 @@
     check("softmax")              # grade the notebook's softmax, as `grader check softmax` does
     check("softmax", my_softmax)  # grade another function in its place
     show_quiz("day1-s3")          # a confirmation test's questions; with answers, checked
+    hint("softmax")               # the next level of the softmax blanks' hint ladder
+    hint("softmax", all=True)     # every level, as `grader hint softmax --all`
 
 The result is shown as HTML in Japanese and English; a topic that scores nothing raises
 an AssertionError, so nbgrader's autograder gives its cell the points ``grader check``
@@ -22,4 +24,11 @@ def show_quiz(section: str, answers: dict[str, Any] | None = None, lang: str | N
     return show(section, answers, lang)
 
 
-__all__ = ["check", "show_quiz", "CheckFailed", "TopicFeedback"]
+def hint(topic: str, all: bool = False, level: int | None = None,  # noqa: A002 - the CLI's --all
+         lang: str | None = None) -> Any:
+    """A topic's hint ladder as HTML (see :mod:`grader.nb.hint`); levels seen are remembered."""
+    from grader.nb.hint import hint as show
+    return show(topic, all=all, level=level, lang=lang)
+
+
+__all__ = ["check", "hint", "show_quiz", "CheckFailed", "TopicFeedback"]

@@ -82,3 +82,13 @@ def kernel_env(tmp_path_factory: pytest.TempPathFactory):
         patch.setenv("JUPYTER_DATA_DIR", str(data))
         patch.setenv("JUPYTER_PLATFORM_DIRS", "1")
         yield data
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_data_dir(tmp_path_factory: pytest.TempPathFactory):
+    """No test touches a developer's own progress: `grader check` on ./exercises records
+    it, so every grader a test starts keeps quiz and exercise progress in a private
+    folder unless the test names its own GRADER_DATA_DIR."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("GRADER_DATA_DIR", str(tmp_path_factory.mktemp("grader-data")))
+        yield

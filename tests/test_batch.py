@@ -299,7 +299,7 @@ def _blank_solutions(notebook: dict) -> dict:
 
 def test_nbgrader_submitted_notebooks_are_read_and_graded(tmp_path):
     generate = pytest.importorskip("grader.authoring.notebooks")
-    from grader.nb.assignments import assignment
+    from grader.authoring.assignments import assignment
 
     source = json.loads(generate.generate_notebooks(SOLUTIONS)["day1.ipynb"])
     course = tmp_path / "course"

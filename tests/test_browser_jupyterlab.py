@@ -24,7 +24,7 @@ import pytest
 from ipykernel.kernelspec import write_kernel_spec
 
 from conftest import SOLUTIONS
-from grader.nb.assignments import assignment
+from grader.authoring.assignments import assignment
 from grader.authoring.notebooks import build_notebook, filled_in
 
 pytestmark = pytest.mark.browser

@@ -25,7 +25,7 @@ def test_every_key_the_check_code_names_is_in_the_catalogue():
     from pathlib import Path
     source = "\n".join(p.read_text(encoding="utf-8")
                        for p in (Path(__file__).parents[1] / "grader").rglob("*.py"))
-    named = set(re.findall(r'"((?:hint|fail|error|note|report|cli)\.[a-z_0-9]+)"', source))
+    named = set(re.findall(r'"((?:hint|fail|error|note|report|cli|learn)\.[a-z_0-9]+)"', source))
     assert named, "the pattern found no keys"
     assert named <= set(catalogue()), named - set(catalogue())
 

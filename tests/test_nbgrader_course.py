@@ -17,9 +17,9 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from conftest import check_json, run_grader, topic_scores
+from conftest import SOLUTIONS, check_json, run_grader, topic_scores
 from grader.grading.engine import DEFAULT_SEED
-from grader.nb.assignments import ASSIGNMENTS, assignment
+from grader.authoring.assignments import ASSIGNMENTS, assignment
 from grader.authoring.notebooks import filled_in, topic_points
 
 PIPELINE = assignment("day2-init-batchnorm")  # two topics: the pipeline, not the checks, is under test
@@ -111,6 +111,19 @@ def test_init_writes_config_sources_and_a_gradebook_with_the_cli_points(course: 
 def test_init_refuses_to_write_over_a_course(course: Path, env: dict) -> None:
     done = run_grader("nbgrader", "init", str(course), env=env)
     assert done.returncode == 2 and "--force" in done.stderr
+
+
+@pytest.mark.parametrize("name", [a.name for a in ASSIGNMENTS])
+def test_the_release_keeps_every_blanks_hint_ladder(course: Path, name: str) -> None:
+    """The ladder is teaching text, not a solution: generate_assignment must not strip it."""
+    from grader.authoring.blanks import parse_file
+    from grader.authoring.ladders import ladder_html
+
+    text = "\n".join(c.source for c in released(course, name).cells if c.cell_type == "markdown")
+    regions = [r for m in assignment(name).modules for r in parse_file(SOLUTIONS / f"{m}.py")]
+    assert regions
+    for region in regions:
+        assert ladder_html(region) in text, (region.module, region.label)
 
 
 # --- the pipeline ------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import nbformat
 from conftest import ROOT, SOLUTIONS, check_json, run_grader, topic_scores
 from grader.authoring.blanks import parse_file
 from grader.authoring.build import run_notebooks
-from grader.nb.assignments import ASSIGNMENTS, MODULES, NAMES, TOPICS, Assignment
+from grader.authoring.assignments import ASSIGNMENTS, MODULES, NAMES, TOPICS, Assignment
 from grader.authoring.notebooks import build_notebook, generate_notebooks
 from grader.nb.program import Cell, program_from_cells, relabel
 from grader.topics.registry import names
@@ -53,7 +53,7 @@ def test_editing_a_solution_makes_the_check_fail_until_regenerated(tmp_path: Pat
     shutil.copytree(SOLUTIONS, solutions, ignore=shutil.ignore_patterns("__pycache__"))
     assert run_notebooks(solutions, out, check=False) == 0
     path = solutions / "optimizers.py"
-    path.write_text(path.read_text(encoding="utf-8").replace("(with -=)", "(with -=, in place)", 1),
+    path.write_text(path.read_text(encoding="utf-8").replace("itself (in place)", "itself (in place, the same array)", 1),
                     encoding="utf-8")
 
     stale = run_build("--check", "--solutions", solutions, "--out", out)
@@ -62,7 +62,7 @@ def test_editing_a_solution_makes_the_check_fail_until_regenerated(tmp_path: Pat
 
     assert run_notebooks(solutions, out, check=False) == 0
     assert run_build("--check", "--solutions", solutions, "--out", out).returncode == 0
-    assert "(with -=, in place)" in (out / "day2-optimizers.ipynb").read_text(encoding="utf-8")
+    assert "itself (in place, the same array)" in (out / "day2-optimizers.ipynb").read_text(encoding="utf-8")
 
 
 # --- the same topics, worth the same points, as `grader check` ----------------------------

@@ -399,9 +399,9 @@ def exercise_header(solution_name: str, regions: list[BlankRegion]) -> str:
     labels = _label_span(regions)
     return (
         f"# この演習は solutions/{solution_name} から `python -m grader.authoring.build exercises` で生成されています。\n"
-        f"# 空欄 {labels} を埋めて、`grader check` で採点してください。\n"
+        f"# 空欄 {labels} を埋めて、`grader check` で採点してください。行き詰まったら `grader hint トピック名`。\n"
         f"# Generated from solutions/{solution_name} by `python -m grader.authoring.build exercises`.\n"
-        f"# Fill in the blanks marked {labels} and check your work with `grader check`.\n"
+        f"# Fill in the blanks marked {labels} and check your work with `grader check`; stuck? `grader hint TOPIC`.\n"
     )
 
 

@@ -4,7 +4,7 @@ Each assignment becomes one notebook, written first as a jupytext percent script
 with their nbgrader metadata) and read back into a notebook by jupytext:
 
 - read-only markdown cells: each function's formula from its docstring (Japanese and
-  English) and a table of its blanks;
+  English), a table of its blanks and each blank's hint ladder (a collapsed block per level);
 - solution cells: the function with its blank regions between nbgrader's
   ``### BEGIN SOLUTION`` / ``### END SOLUTION``, the blank's instructions just above;
 - read-only autograder cells ``check("TOPIC")`` worth the topic's points in ``grader check``.
@@ -25,7 +25,8 @@ import jupytext
 import nbformat
 
 from grader.authoring.blanks import BlankRegion, exercise_lines, parse_regions, render, strip_markers
-from grader.nb.assignments import ASSIGNMENTS, MODULES, TOPICS, Assignment
+from grader.authoring.ladders import ladder_html
+from grader.authoring.assignments import ASSIGNMENTS, MODULES, TOPICS, Assignment
 
 GENERATOR = "python -m grader.authoring.build notebooks"
 CHECK_IMPORT = "from grader.notebook import check"
@@ -142,6 +143,8 @@ def _definition_cells(mod: _Module, node: ast.FunctionDef | ast.ClassDef) -> lis
     if regions:
         text += ["", "| 空欄 / blank | 書くこと | what to write |", "|---|---|---|"]
         text += [f"| ({r.label}) | {_table_cell(r.ja)} | {_table_cell(r.en)} |" for r in regions]
+        # The hint ladders are teaching text, not the solution: nbgrader's release keeps them.
+        text += [line for r in regions if r.hints for line in ("", ladder_html(r))]
     return [Cell("markdown", f"{node.name}-text", "\n".join(text)),
             Cell("code", node.name, mod.segment(node), solution=bool(regions))]
 
@@ -208,11 +211,13 @@ def _intro(assignment: Assignment, total: float) -> Cell:
     text = f"""# {assignment.title_ja}
 ## {assignment.title_en}
 
-各関数の空欄 (あ), (い), … の `raise NotImplementedError()` を消して、その上のコメントのとおりにコードを書いてください。
+各関数の空欄 (あ), (い), … の `raise NotImplementedError()` を消して、その上のコメントが求めるものを計算するコードを書いてください。
+行き詰まったら、関数の説明の下にあるヒントを 1 段階ずつ開くか、`from grader.notebook import hint; hint("softmax")` で次のヒントを表示できます。
 上のセルから順に実行すると、`check(...)` のセルが採点結果を表示します。
 提出後の自動採点 (nbgrader) も `grader check` と同じ検査・同じ配点です (合計 {total:g} 点)。
 
-Replace `raise NotImplementedError()` at each blank (あ), (い), … with code that does what the comment above it says.
+Replace `raise NotImplementedError()` at each blank (あ), (い), … with code that computes what the comment above it asks for.
+Stuck? Open the hints under a function's description one level at a time, or show the next one with `from grader.notebook import hint; hint("softmax")`.
 Run the cells from the top: each `check(...)` cell shows how a topic is graded.
 nbgrader's autograder runs the same checks for the same points as `grader check` ({total:g} points in all).
 

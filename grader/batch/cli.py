@@ -37,7 +37,7 @@ from grader.batch.progress import Progress
 from grader.i18n import LANGS, lang_from_argv, t
 
 if TYPE_CHECKING:  # these import numpy: only once the environment is set (see main)
-    from grader.batch.judge import BatchJudge
+    from grader.grading.batch_judge import BatchJudge
     from grader.boundary.pool import Slot
     from grader.boundary.server import Settings
 
@@ -165,7 +165,7 @@ def run(opts: Options) -> int:
     except InputError as problem:
         raise UsageError(problem.key, **problem.fields) from None
     topics = _topics(assignment)
-    from grader.batch.judge import BatchJudge  # imports numpy and the reference: after the env
+    from grader.grading.batch_judge import BatchJudge  # imports numpy and the reference: after the env
 
     judge = BatchJudge(topics, opts.seed)
     store = Store(opts.out)
@@ -206,7 +206,7 @@ def _topics(assignment: str | None) -> list[str]:
     if assignment is None:
         return every
     try:
-        from grader.nb.assignments import assignment as find
+        from grader.authoring.assignments import assignment as find
 
         chosen = set(find(assignment).topics)
     except (ImportError, KeyError):

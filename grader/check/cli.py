@@ -6,12 +6,14 @@ import math
 import os
 import sys
 from pathlib import Path
+from typing import Callable
 
 from grader.i18n import LANGS, lang_from_argv, t
 from grader.boundary.runner import TopicRequest  # noqa: F401 - imported early: the child forks from here
 from grader.topics.registry import names as topic_names
 
 EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
+AfterCheck = Callable[..., None]  # (results, submission, *, record, as_json, lang)
 MAX_SEED = 2 ** 63 - 1  # what numpy's seed sequence takes
 MAX_TIME_LIMIT = 3600.0  # seconds per topic; more is a typo, not a wish
 
@@ -36,10 +38,13 @@ def parser() -> Parser:
     p.add_argument("--plot", metavar="FILE.png", default=None,
                    help="draw your curves beside the reference's: training's loss and accuracy, "
                         "a failing activation or softmax over an input range")
+    p.add_argument("--record", action="store_true",
+                   help="record the results in your progress even for a --submission other than ./exercises")
     return p
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], after: AfterCheck | None = None) -> int:
+    """``grader check ARGV``; ``after`` sees the results once they are printed."""
     from grader.grading.engine import DEFAULT_SEED, DEFAULT_TIME_LIMIT, grade
 
     lang = lang_from_argv(argv)
@@ -66,6 +71,8 @@ def main(argv: list[str]) -> int:
         print_table(results, lang, str(args.submission))
     if plot is not None:
         _write_plot(plot, lang)
+    if after is not None:  # the learner's loop: progress and the next-hint line (grader/learn/)
+        after(results, submission, record=args.record, as_json=args.json, lang=lang)
     return EXIT_PASSED if all(r.passed for r in results) else EXIT_FAILED
 
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from grader.i18n import LANGS, default_lang, t
-from grader.nb.assignments import ASSIGNMENTS
+from grader.authoring.assignments import ASSIGNMENTS
 from grader.nb.program import program_from_notebook, write_submission
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

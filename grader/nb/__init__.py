@@ -1,6 +1,6 @@
 """The exercises as Jupyter notebooks, graded by nbgrader with the grader's own checks.
 
-- :mod:`grader.nb.assignments` — which modules and topics make up each assignment.
+- :mod:`grader.authoring.assignments` — which modules and topics make up each assignment.
 - :mod:`grader.authoring.notebooks` — nbgrader source notebooks generated from ``solutions/``.
 - :mod:`grader.nb.program` — a notebook's code turned back into the modules the engine grades.
 - :mod:`grader.nb.check` — ``check("softmax")`` inside a kernel (students import it from

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.i18n import LANGS, t
-from grader.nb.assignments import NAMES, TOPICS
+from grader.authoring.assignments import NAMES, TOPICS
 from grader.nb.feedback import CheckFailed, CheckResult, GraderUnavailable, TopicFeedback
 from grader.nb.program import (ORIGINS_FILE, Cell, Program, kept_statements, program_from_cells,
                                write_origins, write_submission)

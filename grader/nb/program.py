@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.nb.assignments import MODULES
+from grader.authoring.assignments import MODULES
 
 PROGRAM_MODULE = "_notebook"
 PROGRAM_FILE = f"{PROGRAM_MODULE}.py"

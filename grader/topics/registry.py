@@ -39,6 +39,7 @@ class About:
     module: str  # the submission module (course file) it grades
     functions: tuple[str, ...] = ()  # the names of that module it grades
     uses: tuple[str, ...] = ()  # an integration topic: the functions of other topics it calls
+    quiz: str = ""  # the confirmation test (quizzes/<section>.yaml) of the course section it practises
 
     @property
     def calls(self) -> tuple[str, ...]:

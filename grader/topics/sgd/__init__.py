@@ -1,7 +1,4 @@
 """Topic sgd: the SGD optimizer (w −= lr·g)."""
 from grader.topics.registry import About
 
-ABOUT = About('sgd', order=100, module='optimizers', functions=('SGD',))
-
-
-
+ABOUT = About('sgd', order=100, module='optimizers', functions=('SGD',), quiz='day2-s5')
