@@ -43,7 +43,7 @@ def dispatch(argv: list[str]) -> int:
 
 # Contract §5: the learner's commands, each a module with main(argv).
 LEARNER_COMMANDS = {"hint": "grader.learn.hint_cli", "solution": "grader.learn.solution_cli",
-                    "status": "grader.learn.status_cli"}
+                    "status": "grader.learn.status_cli", "watch": "grader.learn.watch"}
 
 USAGE = """usage: grader COMMAND [ARGS]
 
@@ -55,6 +55,8 @@ commands:
   solution TOPIC [--anyway]
                      the model code of a topic, once it passed in your `grader check`
   status [--json]    your progress over exercises and quizzes, and what to do next
+  watch [--submission DIR] [--plain]
+                     re-grade whenever you save a file; h/n/l/s/q keys
   quiz list|take|template|check|validate|reset ...
                      the course's confirmation tests (確認テスト)
   nbgrader init COURSE_DIR | export NOTEBOOK DIR

@@ -1,0 +1,243 @@
+"""``grader watch``: re-grade on every save, the topic being edited first.
+
+One loop takes events from two threads — the file watcher (watchfiles) and the keys
+(h: next hint level, n: next unfinished topic, l: list, s: solution once passed, q:
+quit) — and re-grades through a warm forking server (:mod:`grader.grading.warm`), so a
+re-grade costs a fork and the saved module's checks. A syntax error or an unfilled blank
+is feedback like any other; a topic that hangs is ended by its time limit and the watch
+goes on. Without a terminal (or with ``--plain``) it prints one line per re-graded topic.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import queue
+import shutil
+import sys
+import threading
+from pathlib import Path
+
+from grader.i18n import LANGS, lang_from_argv, t
+from grader.learn.watch_screen import Board, plain_line, screen
+from grader.topics import registry
+
+EXIT_OK, EXIT_UNUSABLE = 0, 2
+DEFAULT_TIME_LIMIT = 10.0
+QUIT = "q"
+
+
+class UsageError(Exception):
+    pass
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:
+        raise UsageError(message)
+
+
+def parser() -> Parser:
+    p = Parser(prog="grader watch", description="Re-grade the exercises whenever a file is saved.")
+    p.add_argument("--submission", default="exercises", help="the folder to watch (default: exercises)")
+    p.add_argument("--plain", action="store_true", help="one line per re-graded topic, no screen")
+    p.add_argument("--lang", choices=LANGS, default=None)
+    p.add_argument("--seed", type=int, default=None)
+    p.add_argument("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, help="seconds per topic")
+    p.add_argument("--record", action="store_true", help="record progress for a folder other than ./exercises")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    lang = lang_from_argv(argv)
+    try:
+        args = parser().parse_args(argv)
+        folder = Path(args.submission)
+        if not folder.is_dir():
+            raise UsageError(t("cli.no_folder", lang, folder=folder))
+        if not 0 < args.time_limit <= 3600:
+            raise UsageError(t("cli.bad_time_limit", lang, value=args.time_limit, most="3600"))
+    except UsageError as problem:
+        print(t("learn.watch.usage_error", lang, problem=problem), file=sys.stderr)
+        return EXIT_UNUSABLE
+    lang = args.lang or lang
+    plain = args.plain or not sys.stdout.isatty()
+    from grader.learn.check_hook import is_own_folder
+    watch = Watch(folder.resolve(), lang, plain, args, record=args.record or is_own_folder(folder))
+    try:
+        return watch.run()
+    except KeyboardInterrupt:
+        return EXIT_OK
+    finally:
+        watch.close()
+
+
+class Watch:
+    def __init__(self, folder: Path, lang: str, plain: bool, args: argparse.Namespace, record: bool) -> None:
+        from grader.grading.engine import DEFAULT_SEED
+        from grader.grading.warm import WarmGrader
+
+        self.folder, self.lang, self.plain, self.record = folder, lang, plain, record
+        self.board = Board(list(registry.names()))
+        self.events: queue.Queue = queue.Queue()
+        self.stop = threading.Event()
+        self.grader = WarmGrader(folder, self.board.topics, DEFAULT_SEED if args.seed is None else args.seed,
+                                 args.time_limit)
+        self.keys = Keys(self.events, self.stop) if not plain and sys.stdin.isatty() else None
+
+    def run(self) -> int:
+        self.regrade(self.board.topics)
+        self.board.current = self.board.next_unfinished()
+        self.show()
+        threading.Thread(target=watch_files, args=(self.folder, self.events, self.stop), daemon=True).start()
+        if self.keys:
+            self.keys.start()
+        while True:
+            kind, value = self.events.get()
+            if kind == "key" and value == QUIT or kind == "end":
+                return EXIT_OK
+            if kind == "key":
+                self.on_key(value)
+            elif kind == "saved":
+                self.on_save(value)
+            self.show()
+
+    # -- what happens -------------------------------------------------------------------
+
+    def on_save(self, modules: set[str]) -> None:
+        topics = topics_of(modules, self.board.topics)
+        if not topics:
+            return
+        # The topic being edited first: the current one when the save is about it.
+        topics.sort(key=lambda name: name != self.board.current)
+        self.board.status = t("learn.watch.grading", self.lang, modules=", ".join(sorted(modules)))
+        self.show()
+        self.board.status = ""
+        self.board.note = ""
+        self.regrade(topics)
+        if self.board.current not in topics or self.board.passed(self.board.current):
+            # Show what is being edited: the saved module's first unfinished topic, else the
+            # next unfinished one in the course's order.
+            own = [n for n in topics if registry.about(n).module in modules]
+            self.board.current = (next((n for n in own if not self.board.passed(n)), "")
+                                  or self.board.next_unfinished(own[-1] if own else self.board.current))
+
+    def on_key(self, key: str) -> None:
+        self.board.listing = key == "l" and not self.board.listing
+        if key == "n":
+            self.board.current = self.board.next_unfinished(self.board.current)
+            self.board.note = ""
+        elif key == "h" and self.board.current:
+            self.board.note = next_hint(self.board.current, self.folder, self.lang)
+        elif key == "s" and self.board.current:
+            self.board.note = solution_once_passed(self.board, self.lang)
+
+    def regrade(self, topics: list[str]) -> None:
+        for name in topics:  # one topic at a time: the first answer comes soonest
+            results = self.grader.grade([name])
+            self.board.results[name] = results
+            if self.plain:
+                print(plain_line(name, results), flush=True)
+            if self.record:
+                from grader.learn.check_hook import record_results
+                record_results(results, self.lang)
+
+    def show(self) -> None:
+        if self.plain:
+            return
+        from rich.console import Console
+
+        size = shutil.get_terminal_size((80, 24))
+        console = Console(width=size.columns, height=size.lines, highlight=False)
+        console.clear()
+        console.print(screen(self.board, self.lang, str(self.folder.name), size.columns, size.lines))
+
+    def close(self) -> None:
+        self.stop.set()
+        if self.keys:
+            self.keys.restore()
+        self.grader.close()
+
+
+def topics_of(modules: set[str], topics: list[str]) -> list[str]:
+    """The topics a save of ``modules`` can change: theirs, and the integrations that call them."""
+    defined = registry.defined_names()
+    chosen = []
+    for name in topics:
+        about = registry.about(name)
+        if about.module in modules or any(defined.get(f) in modules for f in about.uses):
+            chosen.append(name)
+    return chosen
+
+
+def watch_files(folder: Path, events: queue.Queue, stop: threading.Event) -> None:
+    """Saved modules, as sets of module names; a short step: a save is graded at once."""
+    from watchfiles import watch
+
+    try:
+        for changes in watch(folder, stop_event=stop, step=10, debounce=400, recursive=False,
+                             raise_interrupt=False):
+            modules = {Path(path).stem for _, path in changes
+                       if path.endswith(".py") and Path(path).parent == folder}
+            if modules:
+                events.put(("saved", modules))
+    finally:
+        events.put(("end", None))
+
+
+def next_hint(topic: str, folder: Path, lang: str) -> str:
+    """The next unseen level of the topic's first unfinished blank, remembered like `grader hint`."""
+    from grader.learn.common import load_progress, save_progress
+    from grader.learn.ladder import next_step
+    from grader.learn.topics import blank_key, topic_blanks
+
+    blanks = topic_blanks(topic)
+    loaded = load_progress(lang)
+    entry = loaded.progress.topic(topic)
+    step = next_step(blanks, entry, folder)
+    if step is None:
+        return t("learn.hint.all_seen", lang, topic=topic)
+    entry.see(blank_key(step.blank), step.level)
+    save_progress(loaded, lang)
+    return t("learn.hint.header", lang, topic=topic, blank=f"({step.blank.label})",
+             function=step.blank.qualname, level=step.level, levels=step.levels) + "\n  " + step.text(lang)
+
+
+def solution_once_passed(board: Board, lang: str) -> str:
+    from grader.learn.solution_cli import solution_text
+    from grader.learn.topics import topic_blanks
+
+    if not board.passed(board.current):
+        return t("learn.watch.solution_locked", lang, topic=board.current)
+    return solution_text(board.current, topic_blanks(board.current), lang)
+
+
+class Keys:
+    """Single key presses from the terminal, without Enter (cbreak mode), put back on exit."""
+
+    def __init__(self, events: queue.Queue, stop: threading.Event) -> None:
+        import termios
+
+        self.events, self.stop = events, stop
+        self.fd = sys.stdin.fileno()
+        self.saved = termios.tcgetattr(self.fd)
+
+    def start(self) -> None:
+        import tty
+
+        tty.setcbreak(self.fd)
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        while not self.stop.is_set():
+            try:
+                key = os.read(self.fd, 1).decode("utf-8", "replace").lower()
+            except OSError:
+                key = ""
+            if not key:  # the terminal is gone
+                self.events.put(("end", None))
+                return
+            self.events.put(("key", key))
+
+    def restore(self) -> None:
+        import termios
+
+        termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)
