@@ -14,7 +14,7 @@ NAMES: dict[str, str] = {
                      "numerical_gradient"), "functions"),
     **dict.fromkeys(("forward", "backward", "sgd_update"), "network"),
     **dict.fromkeys(("get_minibatch", "iterate_minibatches"), "minibatch"),
-    **dict.fromkeys(("SGD", "Momentum", "AdaGrad", "RMSprop", "Adam"), "optimizers"),
+    **dict.fromkeys(("SGD", "Momentum", "AdaGrad", "RMSprop", "Adam", "Nesterov"), "optimizers"),
     **dict.fromkeys(("xavier_init", "he_init"), "weight_init"),
     **dict.fromkeys(("batchnorm_forward", "batchnorm_backward"), "batch_norm"),
 }
