@@ -1,9 +1,9 @@
 # この演習は solutions/optimizers.py から `python -m grader.authoring.build exercises` で生成されています。
-# 空欄 (あ), (い), … (こ) を埋めて、`grader check` で採点してください。行き詰まったら `grader hint トピック名`。
+# 空欄 (あ), (い), … (し) を埋めて、`grader check` で採点してください。行き詰まったら `grader hint トピック名`。
 # Generated from solutions/optimizers.py by `python -m grader.authoring.build exercises`.
-# Fill in the blanks marked (あ), (い), … (こ) and check your work with `grader check`; stuck? `grader hint TOPIC`.
-"""学習率最適化手法: SGD・Momentum・AdaGrad・RMSprop・Adam (params をその場で更新する)。
-Optimizers: SGD, Momentum, AdaGrad, RMSprop and Adam, each updating params in place."""
+# Fill in the blanks marked (あ), (い), … (し) and check your work with `grader check`; stuck? `grader hint TOPIC`.
+"""学習率最適化手法: SGD・Momentum・AdaGrad・RMSprop・Adam・Nesterov (params をその場で更新する)。
+Optimizers: SGD, Momentum, AdaGrad, RMSprop, Adam and Nesterov, each updating params in place."""
 import numpy as np
 
 
@@ -128,3 +128,28 @@ class Adam:
             # (こ) パラメータ key を w ← w − ε·m̂ / (√v̂ + 1e-7) でその場で更新する
             #      update parameter key in place by w ← w − ε·m̂ / (√v̂ + 1e-7)
             raise NotImplementedError("blank (こ) in Adam.update is not filled yet")
+
+
+class Nesterov:
+    """ネステロフの加速勾配法 (講座の形): V_t = μV_{t−1} − ε∇E、w ← w + μ²V_t − (1 + μ)ε∇E。
+    Nesterov's accelerated gradient (the course's form): V_t = μV_{t−1} − ε∇E, w ← w + μ²V_t − (1 + μ)ε∇E."""
+
+    def __init__(self, learning_rate=0.01, momentum=0.9):
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.v = None
+
+    def update(self, params, grads):
+        """速度 V をモメンタムと同じく更新し、その新しい V と勾配で params[key] をその場で更新する。
+        Updates the velocity V as Momentum does, then params[key] in place from the new V and the gradient."""
+        if self.v is None:
+            self.v = {}
+            for key, val in params.items():
+                self.v[key] = np.zeros_like(val)
+        for key in params.keys():
+            # (さ) 速度を更新する: V ← μ·V − ε·∇E (μ は momentum、ε は learning_rate、∇E はこの key の勾配 grads)、V はその場で書き換える
+            #      update the velocity: V ← μ·V − ε·∇E (μ is momentum, ε is learning_rate, ∇E is this key's gradient in grads), changing V in place
+            raise NotImplementedError("blank (さ) in Nesterov.update is not filled yet")
+            # (し) パラメータをその場で更新する: w ← w + μ²·V − (1 + μ)·ε·∇E (V は今更新した新しい速度)
+            #      update the parameter in place: w ← w + μ²·V − (1 + μ)·ε·∇E (V is the velocity just updated)
+            raise NotImplementedError("blank (し) in Nesterov.update is not filled yet")

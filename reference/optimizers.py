@@ -73,3 +73,20 @@ class Adam:
             m_hat = m / (1 - self.beta1 ** self.t)
             v_hat = v / (1 - self.beta2 ** self.t)
             params[key] -= self.learning_rate * m_hat / (np.sqrt(v_hat) + EPS)
+
+
+class Nesterov:
+    """The course's (and the book's) Nesterov form, in the look-ahead variables."""
+
+    def __init__(self, learning_rate=0.01, momentum=0.9):
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.v = {}
+
+    def update(self, params, grads):
+        for key in params:
+            g = grads[key]
+            v = self.v.setdefault(key, np.zeros_like(params[key]))
+            v *= self.momentum
+            v -= self.learning_rate * g
+            params[key] += self.momentum ** 2 * v - (1 + self.momentum) * self.learning_rate * g

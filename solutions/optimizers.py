@@ -1,5 +1,5 @@
-"""学習率最適化手法: SGD・Momentum・AdaGrad・RMSprop・Adam (params をその場で更新する)。
-Optimizers: SGD, Momentum, AdaGrad, RMSprop and Adam, each updating params in place."""
+"""学習率最適化手法: SGD・Momentum・AdaGrad・RMSprop・Adam・Nesterov (params をその場で更新する)。
+Optimizers: SGD, Momentum, AdaGrad, RMSprop, Adam and Nesterov, each updating params in place."""
 import numpy as np
 
 
@@ -205,4 +205,47 @@ class Adam:
             ### hint 3 ja: np.sqrt と -= を使います。学習率は self.learning_rate です。
             ### hint 3 en: np.sqrt and -= are what you need; the learning rate is self.learning_rate.
             params[key] -= self.learning_rate * m_hat / (np.sqrt(v_hat) + 1e-7)
+            ### END BLANK
+
+
+class Nesterov:
+    """ネステロフの加速勾配法 (講座の形): V_t = μV_{t−1} − ε∇E、w ← w + μ²V_t − (1 + μ)ε∇E。
+    Nesterov's accelerated gradient (the course's form): V_t = μV_{t−1} − ε∇E, w ← w + μ²V_t − (1 + μ)ε∇E."""
+
+    def __init__(self, learning_rate=0.01, momentum=0.9):
+        self.learning_rate = learning_rate
+        self.momentum = momentum
+        self.v = None
+
+    def update(self, params, grads):
+        """速度 V をモメンタムと同じく更新し、その新しい V と勾配で params[key] をその場で更新する。
+        Updates the velocity V as Momentum does, then params[key] in place from the new V and the gradient."""
+        if self.v is None:
+            self.v = {}
+            for key, val in params.items():
+                self.v[key] = np.zeros_like(val)
+        for key in params.keys():
+            ### BEGIN BLANK
+            ### ja: 速度を更新する: V ← μ·V − ε·∇E (μ は momentum、ε は learning_rate、∇E はこの key の勾配 grads)、V はその場で書き換える
+            ### en: update the velocity: V ← μ·V − ε·∇E (μ is momentum, ε is learning_rate, ∇E is this key's gradient in grads), changing V in place
+            ### hint 1 ja: ここまではモメンタムと同じ: 速度 V は過去の勾配を μ で減衰させながらためたもの
+            ### hint 1 en: this part is the same as Momentum: the velocity V accumulates past gradients, each decayed by μ
+            ### hint 2 ja: V は self.v[key]、形は params[key] と同じ。先に μ 倍してから ε·∇E を引く (順番を逆にすると ε·∇E まで μ 倍される)
+            ### hint 2 en: V is self.v[key], shaped like params[key]; multiply by μ first, then subtract ε·∇E (the other order also scales ε·∇E by μ)
+            ### hint 3 ja: *= と -= でその場の更新になる
+            ### hint 3 en: *= and -= update in place
+            self.v[key] *= self.momentum
+            self.v[key] -= self.learning_rate * grads[key]
+            ### END BLANK
+            ### BEGIN BLANK
+            ### ja: パラメータをその場で更新する: w ← w + μ²·V − (1 + μ)·ε·∇E (V は今更新した新しい速度)
+            ### en: update the parameter in place: w ← w + μ²·V − (1 + μ)·ε·∇E (V is the velocity just updated)
+            ### hint 1 ja: ネステロフ法は、慣性で進んだ先 (w + μV) の勾配を使うモメンタム。その先読みを変数の置き換えで書き直すと、この形で w を直接更新できる
+            ### hint 1 en: Nesterov's method is momentum that uses the gradient at the point inertia leads to (w + μV); rewritten by a change of variables, that look-ahead updates w directly in this form
+            ### hint 2 ja: w に V を足すだけではモメンタムと同じになる。μ² と (1 + μ) の 2 つの項が必要で、使う V は更新後のもの (PyTorch の nesterov=True は更新前の V を使う別の変数の取り方)
+            ### hint 2 en: adding V to w alone is plain Momentum; both terms, with μ² and with (1 + μ), are needed, and V is the updated one (PyTorch's nesterov=True tracks other variables, with the V from before the update)
+            ### hint 3 ja: params[key] への += と -= (新しい配列を代入しない)。μ² は self.momentum を 2 回掛ける
+            ### hint 3 en: += and -= on params[key] (no new array assigned); μ² is self.momentum multiplied by itself
+            params[key] += self.momentum * self.momentum * self.v[key]
+            params[key] -= (1 + self.momentum) * self.learning_rate * grads[key]
             ### END BLANK

@@ -423,3 +423,28 @@ def test_adam_counts_one_t_per_update_call_for_all_keys():
     # constant g = 1: m̂ = v̂ = 1 at every t, so each step is −0.1/(1+ε), for every key
     for key in params:
         np.testing.assert_allclose(params[key], [-0.2 / (1 + 1e-7)], rtol=1e-14, err_msg=key)
+
+
+def test_nesterov_second_step_by_hand():
+    opt = optimizers.Nesterov(learning_rate=0.1, momentum=0.5)
+    params = {"w": np.array([1.0])}
+    opt.update(params, {"w": np.array([2.0])})   # v = −0.2; w += 0.25·(−0.2) − 1.5·0.2 = −0.35
+    np.testing.assert_allclose(params["w"], [0.65], rtol=1e-14)
+    opt.update(params, {"w": np.array([-4.0])})  # v = −0.1 + 0.4 = 0.3; w += 0.075 + 0.6
+    np.testing.assert_allclose(params["w"], [1.325], rtol=1e-14)
+
+
+@pytest.mark.parametrize("lr, mu", [(0.01, 0.9), (0.2, 0.5)])
+def test_nesterov_trajectory_is_the_closed_form_sum_of_past_gradients(lr, mu):
+    """w_t − w_{t−1} = −lr·((1 + μ + μ²)·g_t + Σ_{s<t} μ^{t+2−s}·g_s), with v_0 = 0."""
+    rng = np.random.default_rng(5)
+    grads = [rng.normal(size=(2, 3)) for _ in range(8)]
+    params = {"w": rng.normal(size=(2, 3))}
+    held, w = params["w"], params["w"].copy()
+    opt = optimizers.Nesterov(learning_rate=lr, momentum=mu)
+    for t, g in enumerate(grads, start=1):
+        opt.update(params, {"w": g.copy()})
+        past = sum((mu ** (t + 2 - s) * grads[s - 1] for s in range(1, t)), np.zeros_like(g))
+        w = w - lr * ((1 + mu + mu ** 2) * g + past)
+        assert params["w"] is held
+        np.testing.assert_allclose(params["w"], w, rtol=1e-12, atol=1e-15, err_msg=f"step {t}")

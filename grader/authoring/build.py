@@ -16,6 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from grader.topics import registry
 from grader.authoring.blanks import (
     BlankMarkerError,
     BlankRegion,
@@ -27,7 +28,7 @@ from grader.authoring.blanks import (
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 # The contract's order, so the README reads from activations to batch norm.
-MODULE_ORDER = ("functions", "network", "minibatch", "optimizers", "weight_init", "batch_norm")
+MODULE_ORDER = registry.student_modules()  # the course's order, from the topics
 README = "README.md"
 GENERATED_MARK = "`python -m grader.authoring.build exercises`"
 
