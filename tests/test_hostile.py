@@ -24,14 +24,16 @@ HOME_FILE = Path.home() / "grader-hostile-left-behind.txt"
 SLEEPS = ("987654", "987655", "987656")  # what leave_process.py starts
 
 # case -> (the topics it must fail, words in their messages); every other topic keeps full marks
-EXPECTED: dict[str, tuple[set[str], str]] = {
+EXPECTED: dict[str, tuple[set[str], str | tuple[str, ...]]] = {
     "loop_at_import": ({"minibatch", "training"}, f"did not finish within {TIME_LIMIT} s"),
     "loop_in_function": ({"softmax", "training"}, f"did not finish within {TIME_LIMIT} s"),
     "exhaust_memory": ({"mse"}, "ran out of memory"),
     "sys_exit": ({"mse"}, "ended the program (SystemExit / sys.exit)"),
     "os_exit": ({"numerical_gradient"}, "ended abruptly (3)"),
     "keyboard_interrupt": ({"activations"}, "KeyboardInterrupt"),
-    "stack_overflow": ({"weight_init"}, "ended abruptly (SIGSEGV)"),
+    # A C-stack overflow ends the child with SIGSEGV; on a loaded machine the deep nesting
+    # before it can outlast the time limit instead. Either way only weight_init is lost.
+    "stack_overflow": ({"weight_init"}, ("ended abruptly (SIGSEGV)", f"did not finish within {TIME_LIMIT} s")),
     "print_megabytes": (set(), ""),
     "fake_json": ({"activations"}, "step_function"),
     "patch_numpy": ({"activations"}, "d_sigmoid"),
@@ -131,7 +133,7 @@ def test_a_hostile_submission_fails_only_its_own_topics(graded, case):
     lost = {r["topic"] for r in report["results"] if not r["passed"]}
     assert lost == failing, [r["message"] for r in report["results"] if not r["passed"]][:3]
     messages = " ".join(r["message"] for r in report["results"] if r["topic"] in failing)
-    assert words in messages or not failing
+    assert any(w in messages for w in ((words,) if isinstance(words, str) else words)) or not failing
     for row in report["results"]:
         if not row["passed"]:
             assert row["points"] == 0 and row["message"]
