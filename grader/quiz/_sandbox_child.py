@@ -82,8 +82,11 @@ def course_functions(np):
 def run_all(np, job, code):
     outputs = []
     for seed in job["seeds"]:
+        functions = course_functions(np)
         namespace = {"np": np, "numpy": np, "rng": np.random.default_rng(seed), "seed": seed,
-                     "functions": course_functions(np)}
+                     "functions": functions, "math": math}
+        # Where the course's notebook defines them itself: relu(u) as well as functions.relu(u).
+        namespace.update({name: getattr(functions, name) for name in job.get("bare_functions", [])})
         try:
             exec(compile(job["setup"], "<setup>", "exec"), namespace)
         except BaseException as exc:  # the author's setup is broken: say so, not the student
@@ -112,7 +115,7 @@ def run_one(np, code, namespace, compare):
         error = describe(exc, ANSWER_FILE)
         if isinstance(exc, NameError):
             error["names"] = sorted(k for k in namespace
-                                    if not k.startswith("_") and k not in ("seed", "numpy", "__builtins__"))
+                                    if not k.startswith("_") and k not in ("seed", "numpy", "__builtins__", "math"))
         return {"ok": False, "error": error}
     try:
         return {"ok": True, "value": encode(np, value, 0)}

@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Any
 
 CHILD_SCRIPT = Path(__file__).with_name("_sandbox_child.py")
+REAPER_SCRIPT = Path(__file__).with_name("_reaper.py")
+REAPER_TIMEOUT_STATUS = 124
+REAPER_GRACE = 5.0
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_SEEDS = (0, 1, 2)
 
@@ -32,10 +35,11 @@ class RunReport:
 
 
 def run_code_answer(setup: str, model: str, student: str, *, compare: list[str] | None,
-                    seeds: list[int] | None = None, timeout: float | None = None) -> RunReport:
+                    seeds: list[int] | None = None, timeout: float | None = None,
+                    bare_functions: list[str] | None = None) -> RunReport:
     """Run ``model`` and then ``student`` after ``setup`` for each seed, in a child."""
     job = {"setup": setup, "model": model, "student": student, "compare": compare,
-           "seeds": list(seeds or DEFAULT_SEEDS)}
+           "seeds": list(seeds or DEFAULT_SEEDS), "bare_functions": list(bare_functions or [])}
     with tempfile.TemporaryDirectory(prefix="grader-quiz-") as tmp:
         job_path, result_path = Path(tmp, "job.json"), Path(tmp, "result.json")
         job_path.write_text(json.dumps(job), encoding="utf-8")
@@ -51,13 +55,17 @@ def run_code_answer(setup: str, model: str, student: str, *, compare: list[str] 
 def _run_child(job_path: Path, result_path: Path, cwd: Path, timeout: float) -> tuple[str, int | None]:
     # -I: no user site, no PYTHON* variables, no script folder on sys.path: the child
     # sees numpy from this interpreter's site-packages and nothing of the project.
-    command = [sys.executable, "-I", str(CHILD_SCRIPT), str(job_path), str(result_path)]
+    # The reaper runs the child and then kills whatever it left behind, even processes that
+    # left the session with setsid (they are re-parented to the reaper, a subreaper).
+    command = [sys.executable, "-I", str(REAPER_SCRIPT), str(timeout),
+               sys.executable, "-I", str(CHILD_SCRIPT), str(job_path), str(result_path)]
     env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     process = subprocess.Popen(command, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     try:
-        return "done", process.wait(timeout=timeout)
+        code = process.wait(timeout=timeout + REAPER_GRACE)
+        return ("timeout", None) if code == REAPER_TIMEOUT_STATUS else ("done", code)
     except subprocess.TimeoutExpired:
         _kill_group(process)
         return "timeout", None

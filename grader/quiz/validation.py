@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from grader.quiz.model import Problem
-from grader.quiz.normalize import fold_key
+from grader.quiz.choices import fold_key
 from grader.quiz.yamlsource import YamlDocument, duplicate_keys, format_path
 
 if TYPE_CHECKING:
