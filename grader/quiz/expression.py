@@ -35,13 +35,6 @@ def read_expression(text: str, rules: Rules) -> list[sympy.Expr]:
     return [parse(strip_approximately(part), rules) for part in parts]
 
 
-def parse_student_expression(text: str, variables: list[str], substitutions: dict[str, str],
-                             rules: Rules | None = None) -> sympy.Expr:
-    """The last form of ``text`` (kept for callers that want one expression)."""
-    rules = rules or Rules(variables=tuple(variables), substitutions=dict(substitutions))
-    return read_expression(text, rules)[-1]
-
-
 class _OutOfTime(Exception):
     pass
 

@@ -26,7 +26,7 @@ from grader.quiz.reading import Folded, Rules
 MAX_LENGTH = 200
 MAX_DEPTH = 40
 MAX_DIGITS = 30
-MAX_DECIMAL_EXPONENT = 300
+MAX_DECIMAL_EXPONENT = 400
 MAX_EXPONENT = 100
 MAX_DEGREE = 12
 MAX_NODES = 400
@@ -90,9 +90,9 @@ def tokenize(folded: Folded) -> list[Token]:
             continue
         if ch in _OPERATORS:
             tokens.append(Token("op", ch, i, i + 1))
-            i += 1
-            continue
-        raise ExpressionError("quiz.expr.bad_token", {"token": folded.typed(i, i + 1)})
+        else:
+            tokens.append(Token("bad", ch, i, i + 1))
+        i += 1
     tokens.append(Token("end", "", len(text), len(text)))
     return tokens
 
@@ -130,6 +130,18 @@ class Parser:
         self.functions = {**BUILTIN_FUNCTIONS,
                           **{name: COURSE_FUNCTIONS[f] for name, f in rules.functions.items()}}
         self.tokens = [piece for tok in self.tokens for piece in self.split_product(tok)]
+        self.check_tokens()
+
+    def check_tokens(self) -> None:
+        """Unknown names first (the most useful message), then characters that have no
+        place in a formula; both quoted as the student typed them."""
+        for tok in self.tokens:
+            if tok.kind == "name" and tok.text not in self.values and tok.text not in self.functions:
+                allowed = ", ".join(sorted(self.values)) or "-"
+                raise ExpressionError("quiz.expr.unknown_name", {"name": self.typed(tok), "allowed": allowed})
+        for tok in self.tokens:
+            if tok.kind == "bad":
+                raise ExpressionError("quiz.expr.bad_token", {"token": self.typed(tok)})
 
     # --- tokens ------------------------------------------------------------------------
     @property

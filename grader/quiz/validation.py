@@ -110,7 +110,30 @@ def question_problems(doc: YamlDocument, file: str, index: int, question: dict[s
         return list(_code_problems(doc, file, path, question))
     if kind == "expression" and deep:
         return list(_expression_problems(doc, file, path, question))
+    if kind == "numeric":
+        return list(_numeric_problems(doc, file, path, question))
     return []
+
+
+_NUMBER_RULES = ("tolerance", "rtol", "sig_figs", "decimals")
+
+
+def _numeric_problems(doc: YamlDocument, file: str, path: tuple, question: dict) -> Iterator[Problem]:
+    given = [name for name in _NUMBER_RULES if name in question]
+    if len(given) > 1:
+        where = path + (given[1],)
+        yield Problem(file, doc.line_of(where, key=True), format_path(where), "quiz.problem.several_rules",
+                      {"names": ", ".join(given)})
+    if isinstance(question["answer"], str):
+        from grader.quiz.mathparse import ExpressionError
+        from grader.quiz.numbers import expected_value
+        from grader.quiz.reading import Rules
+        try:
+            expected_value(question["answer"], Rules.of(question))
+        except ExpressionError:
+            where = path + ("answer",)
+            yield Problem(file, doc.line_of(where), format_path(where), "quiz.problem.wrong_type",
+                          {"expected": "number", "actual": "string that is not a formula"})
 
 
 def _choice_problems(doc: YamlDocument, file: str, path: tuple, question: dict) -> Iterator[Problem]:
@@ -143,14 +166,17 @@ def _code_problems(doc: YamlDocument, file: str, path: tuple, question: dict) ->
 
 
 def _expression_problems(doc: YamlDocument, file: str, path: tuple, question: dict) -> Iterator[Problem]:
-    from grader.quiz.expression import ExpressionError, parse_student_expression
-    variables = question["variables"]
+    from grader.quiz.expression import ExpressionError, read_expression
+    from grader.quiz.reading import Rules
+    rules = Rules.of(question)
     substitutions = question.get("substitutions", {})
-    checks = [(("answer",), question["answer"], substitutions)]
-    checks += [(("substitutions", key), text, {}) for key, text in substitutions.items()]
-    for where, text, allowed_substitutions in checks:
+    checks = [(("answer",), question["answer"], rules)]
+    checks += [(("substitutions", key), text, Rules(variables=rules.variables, functions=rules.functions,
+                                                     constants=rules.constants))
+               for key, text in substitutions.items()]
+    for where, text, allowed in checks:
         try:
-            parse_student_expression(text, variables, allowed_substitutions)
+            read_expression(text, allowed)
         except ExpressionError as exc:
             yield Problem(file, doc.line_of(path + where), format_path(path + where), "quiz.problem.bad_expression",
                           {"detail": {lang: exc.describe(lang) for lang in ("ja", "en")}})
