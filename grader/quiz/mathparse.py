@@ -133,13 +133,12 @@ class Parser:
         self.check_tokens()
 
     def check_tokens(self) -> None:
-        """Unknown names first (the most useful message), then characters that have no
-        place in a formula; both quoted as the student typed them."""
+        """The first unknown name or character that has no place in a formula, before
+        anything is built; quoted as the student typed it."""
         for tok in self.tokens:
             if tok.kind == "name" and tok.text not in self.values and tok.text not in self.functions:
                 allowed = ", ".join(sorted(self.values)) or "-"
                 raise ExpressionError("quiz.expr.unknown_name", {"name": self.typed(tok), "allowed": allowed})
-        for tok in self.tokens:
             if tok.kind == "bad":
                 raise ExpressionError("quiz.expr.bad_token", {"token": self.typed(tok)})
 
