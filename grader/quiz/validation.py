@@ -45,10 +45,18 @@ def document_problems(doc: YamlDocument, file: str) -> list[Problem]:
                 for dup in duplicate_keys(doc)]
     errors = sorted(_validator().iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
     bad_types = _paths_with_unknown_type(errors)
+    deeper = {tuple(e.absolute_path) for e in errors if e.validator != "unevaluatedProperties"}
     for error in errors:
         if error.validator == "unevaluatedProperties" and tuple(error.absolute_path) in bad_types:
             continue  # an unknown type already explains why its own fields look unknown
-        problems.extend(_schema_problems(error, doc, file))
+        found = list(_schema_problems(error, doc, file))
+        if error.validator == "unevaluatedProperties":
+            # A known field whose value is wrong also fails the type's sub-schema, which then
+            # calls it "unknown"; its own, deeper error says what is wrong.
+            base = tuple(error.absolute_path)
+            found = [p for p in found if not any(d[:len(base) + 1] == base + (p.field.rsplit(".", 1)[-1],)
+                                                   for d in deeper)]
+        problems.extend(found)
     return problems
 
 
