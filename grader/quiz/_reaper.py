@@ -24,15 +24,26 @@ def main(argv):
     _become_subreaper()
     child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                              stderr=subprocess.DEVNULL)
+    # The parent sends SIGTERM when the user interrupts the quiz: clean up the same way.
+    signal.signal(signal.SIGTERM, _stop)
+    status = TIMEOUT_STATUS
     try:
         code = child.wait(timeout=timeout)
         status = code if code >= 0 else 128 - code
-    except subprocess.TimeoutExpired:
+    except (subprocess.TimeoutExpired, _Stopped):
         child.kill()
         child.wait()
-        status = TIMEOUT_STATUS
-    _kill_leftovers()
+    finally:
+        _kill_leftovers()
     return status
+
+
+class _Stopped(Exception):
+    pass
+
+
+def _stop(signum, frame):
+    raise _Stopped()
 
 
 def _become_subreaper():

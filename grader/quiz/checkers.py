@@ -77,6 +77,9 @@ def _unreadable(question: Question, key: str, **fields: Any) -> Verdict:
 def _read_keys(question: Question, answer: Any) -> tuple[list[str], Verdict | None]:
     from grader.quiz.choices import read_choices
     reading = read_choices(question, answer)
+    if not reading.keys and not reading.unknown:  # only separators, e.g. "、"
+        return [], _unreadable(question, "quiz.verdict.not_a_choice", value=_typed(str(answer)).strip(),
+                               keys=_key_list(question))
     if reading.unknown:
         return [], _unreadable(question, "quiz.verdict.not_a_choice", value=", ".join(reading.unknown),
                                keys=_key_list(question))

@@ -75,7 +75,13 @@ def _run_child(job_path: Path, result_path: Path, cwd: Path, timeout: float) -> 
 
 
 def _kill_group(process: subprocess.Popen) -> None:
-    # The child leads its own session, so this also ends anything the student's code started.
+    # First ask the reaper to end the child and everything it detached, then kill the
+    # whole process group (the reaper leads its own session) in case it cannot.
+    try:
+        process.terminate()
+        process.wait(timeout=REAPER_GRACE)
+    except (subprocess.TimeoutExpired, OSError):
+        pass
     try:
         os.killpg(process.pid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError, AttributeError):
