@@ -132,7 +132,7 @@ def _numeric_problems(doc: YamlDocument, file: str, path: tuple, question: dict)
         where = path + (given[1],)
         yield Problem(file, doc.line_of(where, key=True), format_path(where), "quiz.problem.several_rules",
                       {"names": ", ".join(given)})
-    if isinstance(question["answer"], str):
+    if isinstance(question["answer"], (str, int, float)):  # .inf or a 400-digit number too
         from grader.quiz.mathparse import ExpressionError
         from grader.quiz.numbers import expected_value
         from grader.quiz.reading import Rules
@@ -140,8 +140,10 @@ def _numeric_problems(doc: YamlDocument, file: str, path: tuple, question: dict)
             expected_value(question["answer"], Rules.of(question))
         except ExpressionError:
             where = path + ("answer",)
+            actual = "string that is not a formula" if isinstance(question["answer"], str) else repr(question["answer"])
             yield Problem(file, doc.line_of(where), format_path(where), "quiz.problem.wrong_type",
-                          {"expected": "number", "actual": "string that is not a formula"})
+                          {"expected": "a finite number", "actual": actual} if not isinstance(question["answer"], str)
+                          else {"expected": "number", "actual": actual})
 
 
 def _choice_problems(doc: YamlDocument, file: str, path: tuple, question: dict) -> Iterator[Problem]:
