@@ -233,8 +233,9 @@ def test_take_in_japanese_with_wrong_answers_and_self_assessment(tmp_path):
 
 
 def test_take_code_question_reports_errors_clearly(tmp_path):
-    # day1-s1: q1 free text; q2 code (an exception); q3 code (wrong shape); q4 numeric; q5 choice.
-    lines = ["", "n", "n", "n",
+    # day1-s1: q1 free text (left empty: nothing to self-assess, issue 12); q2 code (an
+    # exception); q3 code (wrong shape); q4 numeric; q5 choice.
+    lines = ["",
              "np.dot(W, x) + b", "",
              "u2 = np.dot(z1, W2) + b2", "z2 = functions.relu(u2)[:2]", "",
              "0.6", "1"]
@@ -251,4 +252,6 @@ def test_take_stops_cleanly_when_input_ends(tmp_path):
     assert result.returncode == 2
     assert "Input ended before the last question" in result.stderr
     assert_no_traceback(result)
-    assert not (tmp_path / "quiz-progress.json").exists()
+    # Issue 12: stopping early keeps what was answered (it used to save nothing).
+    rows = {r["id"]: r for r in json.loads(run_quiz("list", "--json", data_dir=tmp_path).stdout)["sections"]}
+    assert rows["day2-s1"]["best_score"] == 1.0

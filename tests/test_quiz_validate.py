@@ -70,3 +70,53 @@ def test_another_quiz_folder_can_be_used(tmp_path):
     result = run_quiz("list", "--json", "--lang", "en", data_dir=tmp_path, quiz_dir=FIXTURES / "valid")
     assert result.returncode == 0, result.stderr
     assert '"id": "day9-s1"' in result.stdout
+
+
+# --- the fields of issue 12: what a question allows is declared and checked -------------
+
+NUMERIC = '''section: day9-s1
+title: {{ja: "数値", en: "Numbers"}}
+questions:
+  - id: t-number
+    type: numeric
+    prompt: {{ja: "1/4 は？", en: "What is 1/4?"}}
+    answer: {answer}
+{extra}
+    explanation: {{ja: "0.25 です。", en: "It is 0.25."}}
+'''
+
+
+@pytest.mark.parametrize("answer,extra,message", [
+    ('"1/4"', "    sig_figs: 2\n    tolerance: 0.1", "give only one of tolerance, sig_figs"),
+    ('"a quarter"', "", "should be number, not string that is not a formula"),
+    ("0.25", "    units: {個: 0}", "questions[0].units.個: 0 is less than or equal to the minimum of 0"),
+    ("0.25", "    constants: [φ]", "constants[0]"),
+])
+def test_numeric_rules_are_checked(tmp_path, answer, extra, message):
+    target = tmp_path / "day9-s1.yaml"
+    target.write_text(NUMERIC.format(answer=answer, extra=extra), encoding="utf-8")
+    result = run_quiz("validate", "--lang", "en", str(target), data_dir=tmp_path)
+    assert result.returncode == 1, result.stdout
+    assert message in result.stdout
+    assert "unknown field" not in result.stdout  # a known field with a bad value is not "unknown"
+    assert_no_traceback(result)
+
+
+def test_exact_numeric_answer_and_units_are_valid(tmp_path):
+    target = tmp_path / "day9-s1.yaml"
+    target.write_text(NUMERIC.format(answer='"1/4"', extra='    rtol: 0.001\n    units: {"%": 0.01}'), encoding="utf-8")
+    result = run_quiz("validate", "--lang", "en", str(target), data_dir=tmp_path)
+    assert result.returncode == 0, result.stdout
+
+
+def test_declared_course_names_agree_with_the_code():
+    """The schema's names for `functions` and `bare_functions` are the ones the grader has."""
+    import json
+
+    from grader.quiz import code_probe
+    from grader.quiz.mathparse import COURSE_FUNCTIONS, CONSTANTS
+    schema = json.loads((FIXTURES.parents[1] / "quizzes" / "schema.json").read_text(encoding="utf-8"))["$defs"]
+    assert set(schema["expression"]["properties"]["functions"]["additionalProperties"]["enum"]) == set(COURSE_FUNCTIONS)
+    assert set(schema["constants"]["items"]["enum"]) == set(CONSTANTS)
+    child_names = set(vars(code_probe.course_functions()))
+    assert set(schema["code"]["properties"]["bare_functions"]["items"]["enum"]) == child_names

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.quiz.model import Problem, Question
-from grader.quiz.yamlsource import YamlSyntaxError, duplicate_keys, parse
+from grader.quiz.yamlsource import FileTooLarge, YamlSyntaxError, duplicate_keys, parse, read_limited
 
 
 @dataclass
@@ -31,7 +31,9 @@ class AnswersError(Exception):
 def read_answers(path: Path, name: str, known: dict[str, Question]) -> AnswersFile:
     """The answers in ``path``; AnswersError with every reason when it is unusable."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path)
+    except FileTooLarge as exc:
+        raise AnswersError([Problem(name, None, "", "quiz.problem.too_large", {"limit": exc.limit})]) from None
     except FileNotFoundError:
         raise AnswersError([Problem(name, None, "", "quiz.problem.not_found", {})]) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -6,15 +6,14 @@ student wrote them (text, a number from YAML, a list) and are normalised here.
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, Callable
 
 from grader.i18n import t
 from grader.quiz.model import Question
-from grader.quiz.normalize import (fold_key, normalize_code, normalize_math, nfkc,
-                                   split_choice_keys)
+from grader.quiz.choices import fold_key
+from grader.quiz.normalize import nfkc
+from grader.quiz.reading import Rules
 
 
 @dataclass(frozen=True)
@@ -31,6 +30,7 @@ class Verdict:
     max_points: float
     key: str = ""
     fields: dict[str, Any] = field(default_factory=dict)
+    readable: bool = True  # False: the answer could not be read at all (take asks again)
 
     def message(self, lang: str) -> str:
         if not self.key:
@@ -68,40 +68,39 @@ def _wrong(question: Question, key: str, **fields: Any) -> Verdict:
     return Verdict(False, 0.0, question.points, key, fields)
 
 
+def _unreadable(question: Question, key: str, **fields: Any) -> Verdict:
+    return Verdict(False, 0.0, question.points, key, fields, readable=False)
+
+
 # --- choices -------------------------------------------------------------------------
 
-def _typed_keys(question: Question, answer: Any) -> list[str]:
-    valid = {fold_key(c.key) for c in question.choices}
-    if isinstance(answer, (list, tuple)):
-        keys: list[str] = []
-        for item in answer:
-            keys.extend(split_choice_keys(str(item), valid))
-        return keys
-    return split_choice_keys(str(answer), valid)
-
-
-def _unknown_keys(question: Question, keys: list[str]) -> list[str]:
-    valid = {fold_key(c.key) for c in question.choices}
-    return [k for k in keys if k not in valid]
+def _read_keys(question: Question, answer: Any) -> tuple[list[str], Verdict | None]:
+    from grader.quiz.choices import read_choices
+    reading = read_choices(question, answer)
+    if not reading.keys and not reading.unknown:  # only separators, e.g. "、"
+        return [], _unreadable(question, "quiz.verdict.not_a_choice", value=_typed(str(answer)).strip(),
+                               keys=_key_list(question))
+    if reading.unknown:
+        return [], _unreadable(question, "quiz.verdict.not_a_choice", value=", ".join(reading.unknown),
+                               keys=_key_list(question))
+    return reading.keys, None
 
 
 def check_single_choice(question: Question, answer: Any) -> Verdict:
-    keys = _typed_keys(question, answer)
-    unknown = _unknown_keys(question, keys)
-    if unknown:
-        return _wrong(question, "quiz.verdict.not_a_choice", value=", ".join(unknown), keys=_key_list(question))
-    if len(keys) != 1:
-        return _wrong(question, "quiz.verdict.one_choice")
+    keys, problem = _read_keys(question, answer)
+    if problem:
+        return problem
+    if len(set(keys)) != 1:
+        return _unreadable(question, "quiz.verdict.one_choice")
     if keys[0] == fold_key(question.answer):
         return _right(question)
     return _wrong(question, "quiz.verdict.wrong_choice")
 
 
 def check_multiple_choice(question: Question, answer: Any) -> Verdict:
-    keys = _typed_keys(question, answer)
-    unknown = _unknown_keys(question, keys)
-    if unknown:
-        return _wrong(question, "quiz.verdict.not_a_choice", value=", ".join(unknown), keys=_key_list(question))
+    keys, problem = _read_keys(question, answer)
+    if problem:
+        return problem
     chosen, expected = set(keys), {fold_key(k) for k in question.answer}
     if chosen == expected:
         return _right(question)
@@ -116,48 +115,53 @@ def _key_list(question: Question) -> str:
 
 # --- numbers -------------------------------------------------------------------------
 
-def parse_number(answer: Any) -> float | None:
-    """A number from ``0.25``, ``"０．２５"``, ``"1/4"``, ``"25%"`` or ``"1,000"``; else None."""
-    if isinstance(answer, bool):
-        return None
-    if isinstance(answer, (int, float)):
-        return float(answer)
-    text = normalize_math(str(answer)).replace(" ", "")
-    percent = text.endswith("%")
-    text = text.removesuffix("%")
-    if "," in text and "." not in text and all(len(g) == 3 for g in text.lstrip("+-").split(",")[1:]):
-        text = text.replace(",", "")  # thousands separators, not a decimal comma
+def parse_number(answer: Any, rules: Rules | None = None) -> float | None:
+    """A number from ``0.25``, ``"０．２５"``, ``"1/4"`` or ``"0.25^5"``; else None."""
+    from grader.quiz.mathparse import ExpressionError
+    from grader.quiz.numbers import read_numbers
     try:
-        value = float(Fraction(text))
-    except (ValueError, ZeroDivisionError, OverflowError):
+        return float(read_numbers(answer, rules or Rules())[-1])
+    except ExpressionError:
         return None
-    return value / 100 if percent else value
 
 
 def check_numeric(question: Question, answer: Any) -> Verdict:
-    value = parse_number(answer)
-    if value is None or not math.isfinite(value):
-        return _wrong(question, "quiz.verdict.not_a_number", value=str(answer))
-    expected = float(question.answer)
-    tolerance = question.data.get("tolerance")
-    tolerance = 1e-9 * max(1.0, abs(expected)) if tolerance is None else float(tolerance)
-    if abs(value - expected) <= tolerance:
+    from grader.quiz.mathparse import ExpressionError
+    from grader.quiz.numbers import NumberRule, expected_value, read_numbers
+    rules = Rules.of(question.data)
+    try:
+        values = read_numbers(answer, rules)
+    except ExpressionError as exc:
+        return _unreadable(question, "quiz.verdict.not_a_number", value=_typed(answer),
+                           detail=_bilingual_detail(exc))
+    rule = NumberRule.of(question.data)
+    expected = expected_value(question.answer, rules)
+    if all(rule.agrees(value, expected) for value in values):
         return _right(question)
     return _wrong(question, "quiz.verdict.wrong_number")
+
+
+def _typed(answer: Any) -> str:
+    text = answer if isinstance(answer, str) else repr(answer)
+    return text if len(text) <= 80 else text[:77] + "…"
+
+
+def _bilingual_detail(exc: Any) -> dict[str, str]:
+    return {lang: exc.describe(lang) for lang in ("ja", "en")}
 
 
 # --- expressions ---------------------------------------------------------------------
 
 def check_expression(question: Question, answer: Any) -> Verdict:
-    from grader.quiz.expression import ExpressionError, equivalent, parse_student_expression
-    variables = list(question.data["variables"])
-    substitutions = dict(question.data.get("substitutions", {}))
-    model = parse_student_expression(str(question.answer), variables, substitutions)
+    from grader.quiz.expression import ExpressionError, equivalent, read_expression
+    rules = Rules.of(question.data)
+    model = read_expression(str(question.answer), rules)[-1]
     try:
-        typed = parse_student_expression(str(answer), variables, substitutions)
+        forms = read_expression(str(answer), rules)
     except ExpressionError as exc:
-        return _wrong(question, "quiz.verdict.bad_expression", detail={lang: exc.describe(lang) for lang in ("ja", "en")})
-    if equivalent(typed, model):
+        return _unreadable(question, "quiz.verdict.bad_expression", typed=_typed(str(answer)),
+                           detail=_bilingual_detail(exc))
+    if all(equivalent(form, model) for form in forms):
         return _right(question)
     return _wrong(question, "quiz.verdict.wrong_expression")
 
@@ -165,13 +169,17 @@ def check_expression(question: Question, answer: Any) -> Verdict:
 # --- code ----------------------------------------------------------------------------
 
 def check_code(question: Question, answer: Any) -> Verdict:
-    from grader.quiz.sandbox import run_code_answer
+    from grader.quiz.code_answers import MAX_CODE_LENGTH, prepare_code
+    from grader.quiz.sandbox import DEFAULT_TIMEOUT, run_code_answer
     data = question.data
-    report = run_code_answer(data["setup"], str(question.answer), normalize_code(str(answer)),
+    text = str(answer)
+    if len(text) > MAX_CODE_LENGTH:
+        return _unreadable(question, "quiz.code.too_long", limit=MAX_CODE_LENGTH)
+    student = prepare_code(text, expression=data.get("compare") is None)
+    report = run_code_answer(data["setup"], str(question.answer), student,
                              compare=data.get("compare"), seeds=data.get("seeds"),
-                             timeout=data.get("timeout"))
+                             timeout=data.get("timeout"), bare_functions=data.get("bare_functions", []))
     if report.status == "timeout":
-        from grader.quiz.sandbox import DEFAULT_TIMEOUT
         return _wrong(question, "quiz.code.timeout", seconds=data.get("timeout", DEFAULT_TIMEOUT))
     if report.status != "ok" or report.model is None:
         return _wrong(question, "quiz.code.crashed", code=report.exit_code)
@@ -181,28 +189,24 @@ def check_code(question: Question, answer: Any) -> Verdict:
 
 
 def _compare_runs(question: Question, model: dict, student: dict) -> Verdict:
-    from grader.quiz.comparison import compare
+    from grader.quiz.code_answers import compare_runs
     if not student.get("ok"):
         return _student_error(question, student.get("error") or {})
-    rtol = float(question.data.get("rtol", 1e-6))
-    atol = float(question.data.get("atol", 1e-8))
-    expected, actual = model["values"], student["values"]
-    for e, a in zip(expected, actual):
-        mismatch = compare(e, a, rtol=rtol, atol=atol)
-        if mismatch:
-            where = mismatch.where or {lang: t("quiz.code.result", lang) for lang in ("ja", "en")}
-            return _wrong(question, mismatch.key, where=where, **mismatch.fields)
+    mismatch = compare_runs(model["values"], student["values"], question.data)
+    if mismatch:
+        where = mismatch.where or {lang: t("quiz.code.result", lang) for lang in ("ja", "en")}
+        return _wrong(question, mismatch.key, where=where, **mismatch.fields)
     return _right(question)
 
 
 def _student_error(question: Question, error: dict) -> Verdict:
     kind = error.get("kind")
     if kind == "syntax":
-        return _wrong(question, "quiz.code.syntax", line=error.get("line") or 1, detail=error.get("message", ""))
+        return _unreadable(question, "quiz.code.syntax", line=error.get("line") or 1, detail=error.get("message", ""))
     if kind == "undefined":
         return _wrong(question, "quiz.code.undefined", names=error.get("message", ""))
     if kind == "need_expression":
-        return _wrong(question, "quiz.code.need_expression")
+        return _unreadable(question, "quiz.code.need_expression")
     if kind == "unsupported":
         return _wrong(question, "quiz.code.unsupported", type=error.get("type", "?"))
     if kind == "exit":
@@ -251,7 +255,8 @@ def free_text_of(answer: Any) -> str:
 def check_free_text(question: Question, answer: Any) -> Verdict:
     total = len(question.key_points)
     claimed = claimed_points(question, answer)
-    if not nfkc(free_text_of(answer)) and not claimed:
+    if not nfkc(free_text_of(answer)):
+        # Nothing written: there is nothing to compare with the key points.
         return Verdict(None, 0.0, float(total), "quiz.verdict.free_text_unanswered",
                        {"answer": dict(question.answer)})
     return Verdict(None, float(len(claimed)), float(total), "quiz.verdict.free_text",

@@ -148,17 +148,59 @@ def cmd_take(args: argparse.Namespace) -> int:
     if section is None:
         return EXIT_UNUSABLE
     _enable_line_editing()
-    session = Session(section, args.lang, sys.stdin, sys.stdout)
+    saver = _AttemptSaver(section, args.lang)
+    session = Session(section, args.lang, sys.stdin, sys.stdout, on_answer=saver.save)
+    status = None
     try:
-        results = session.run()
+        session.run()
     except InputEnded:
-        print("\n" + t("quiz.take.input_ended", args.lang), file=sys.stderr)
-        return EXIT_UNUSABLE
+        status, key = EXIT_UNUSABLE, "quiz.take.input_ended"
+    except KeyboardInterrupt:
+        status, key = 130, "quiz.take.interrupted"
+    if status is not None:
+        print("\n" + t(key, args.lang, answered=len(session.results), total=len(section.questions)),
+              file=sys.stderr)
+    results = session.results
     print()
-    for line in summary_lines(results, args.lang):
-        session.say(line, "bold")
-    _record(results, sections, args.lang)
+    if results:
+        for line in summary_lines(results, args.lang):
+            session.say(line, "bold")
+    saver.report(sys.stdout if status is None else sys.stderr)
+    if status is not None:
+        return status
     return EXIT_OK if all(r.verdict.passed is not False for r in results) else EXIT_FAILED
+
+
+class _AttemptSaver:
+    """Saves a ``take`` attempt after every answer: the first save counts the attempt, the
+    next ones update it, so Ctrl-C or the end of input never loses an answer."""
+
+    def __init__(self, section: Section, lang: str):
+        self.section, self.lang = section, lang
+        self.saved: progress.SectionProgress | None = None
+        self.score = 0.0
+        self.failed = False
+
+    def save(self, results: list) -> None:
+        from grader.quiz.grading import section_scores
+        if self.failed:
+            return
+        score, max_score = section_scores(results, [self.section]).get(self.section.id, (0.0, self.section.max_score))
+        try:
+            self.saved = progress.record(self.section.id, score, max_score, new_attempt=self.saved is None)
+            self.score = score
+        except progress.ProgressError as exc:
+            self.failed = True
+            print(t("quiz.progress.write_failed", self.lang, path=exc.path, detail=exc.detail), file=sys.stderr)
+
+    def report(self, stream: Any) -> None:
+        from grader.quiz.render import score_text
+        if self.saved is None:
+            if not self.failed:
+                print(t("quiz.take.nothing_saved", self.lang), file=stream)
+            return
+        print(t("quiz.take.saved", self.lang, section=self.section.id, score=score_text(self.score),
+                max=score_text(self.saved.max_score), best=score_text(self.saved.best)), file=stream)
 
 
 def _enable_line_editing() -> None:

@@ -10,6 +10,7 @@ Nothing here imports the reference.
 from __future__ import annotations
 
 import ast
+import math
 import traceback
 import types
 from typing import Any, Callable
@@ -61,10 +62,13 @@ def course_functions() -> types.SimpleNamespace:
         d_mean_squared_error=d_mean_squared_error, cross_entropy_error=cross_entropy_error)
 
 
-def namespace_for(seed: int, setup: str) -> dict:
-    """The names an answer sees: numpy, the seeded ``rng``, the course's functions, the setup's."""
-    namespace = {"np": np, "numpy": np, "rng": np.random.default_rng(seed), "seed": seed,
-                 "functions": course_functions()}
+def namespace_for(seed: int, setup: str, bare_functions: list[str] = ()) -> dict:
+    """The names an answer sees: numpy, math, the seeded ``rng``, the course's functions (and
+    those of them the course's notebook defines itself, by bare name), the setup's."""
+    functions = course_functions()
+    namespace = {"np": np, "numpy": np, "math": math, "rng": np.random.default_rng(seed), "seed": seed,
+                 "functions": functions}
+    namespace.update({name: getattr(functions, name) for name in bare_functions})
     exec(compile(setup, SETUP_FILE, "exec"), namespace)  # noqa: S102 - the quiz author's setup
     return namespace
 
@@ -109,14 +113,14 @@ def describe(exc: BaseException, filename: str, namespace: dict | None = None) -
     error = {"kind": kind, "type": type(exc).__name__, "message": str(exc)[:500], "line": line}
     if isinstance(exc, NameError) and namespace is not None:
         error["names"] = sorted(k for k in namespace
-                                if not k.startswith("_") and k not in ("seed", "numpy", "__builtins__"))
+                                if not k.startswith("_") and k not in ("seed", "numpy", "math", "__builtins__"))
     return error
 
 
-def run(code: str, setup: str, seed: int, compare: list[str] | None) -> dict:
+def run(code: str, setup: str, seed: int, compare: list[str] | None, bare_functions: list[str] = ()) -> dict:
     """``{"value": …}`` or ``{"answer_error": {…}}`` (``{"setup_error": …}`` for the author's)."""
     try:
-        namespace = namespace_for(seed, setup)
+        namespace = namespace_for(seed, setup, bare_functions)
     except BaseException as exc:  # noqa: BLE001 - the author's setup is broken: say so, not the student
         return {"setup_error": describe(exc, SETUP_FILE)}
     try:
@@ -129,4 +133,4 @@ def run(code: str, setup: str, seed: int, compare: list[str] | None) -> dict:
 
 def answer(get: Callable[[str, str], Any], spec: dict) -> dict:
     """The probe the boundary's child runs: the student's answer for one seed."""
-    return run(spec["code"], spec["setup"], spec["seed"], spec["compare"])
+    return run(spec["code"], spec["setup"], spec["seed"], spec["compare"], spec.get("bare_functions", ()))

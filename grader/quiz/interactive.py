@@ -1,12 +1,14 @@
 """``grader quiz take SECTION``: one question at a time, verdict and explanation at once.
 
 Reads plain lines from stdin, so it works in a terminal and with piped input alike.
-Multi-line answers (code, free text) end with an empty line.
+Multi-line answers (code, free text) end with an empty line. An answer that cannot be read
+at all is asked again (up to twice) with the reason; every answer is saved to the progress
+file at once, so stopping early (Ctrl-C, end of input) keeps what was answered.
 """
 from __future__ import annotations
 
 import sys
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
 from grader.i18n import t
 from grader.quiz.grading import Result, grade
@@ -16,6 +18,7 @@ from grader.quiz.render import (answer_hint, choice_lines, indent, key_point_lin
                                 model_answer, score_text, style, type_label)
 
 MULTILINE_TYPES = ("code", "free_text")
+RETRIES = 2
 YES = {"y", "yes", "はい", "h", "1", "o", "ok", "○", "〇"}
 NO = {"n", "no", "いいえ", "0", "x", "×"}
 
@@ -32,8 +35,14 @@ def _isatty(stream: TextIO) -> bool:
 
 
 class Session:
-    def __init__(self, section: Section, lang: str, stdin: TextIO, stdout: TextIO):
+    """One pass through a section. ``results`` holds every answer given so far, also when
+    the pass stops early; ``on_answer`` is called after each one (to save progress)."""
+
+    def __init__(self, section: Section, lang: str, stdin: TextIO, stdout: TextIO,
+                 on_answer: Callable[[list[Result]], None] | None = None):
         self.section, self.lang, self.stdin, self.out = section, lang, stdin, stdout
+        self.results: list[Result] = []
+        self.on_answer = on_answer
 
     def say(self, text: str = "", color: str | None = None) -> None:
         self.out.write((style(text, color, self.out) if color else text) + "\n")
@@ -74,10 +83,11 @@ class Session:
         questions = self.section.questions
         self.say(t("quiz.take.intro", self.lang, section=self.section.id,
                    title=self.section.title[self.lang], count=len(questions)), "bold")
-        results = []
         for number, question in enumerate(questions, 1):
-            results.append(self.ask(question, number, len(questions)))
-        return results
+            self.results.append(self.ask(question, number, len(questions)))
+            if self.on_answer:
+                self.on_answer(self.results)
+        return self.results
 
     def ask(self, question: Question, number: int, total: int) -> Result:
         lang = self.lang
@@ -91,14 +101,18 @@ class Session:
         self.say(style(answer_hint(question, lang), "dim", self.out))
         if question.type in MULTILINE_TYPES:
             self.say(style(t("quiz.take.multiline", lang), "dim", self.out))
-            answer: Any = self.read_block("> ")
-        else:
-            answer = self.read_line("> ")
         if question.type == "free_text":
-            return self.self_assess(question, answer)
-        result = grade(question, answer)
+            return self.self_assess(question, self.read_answer(question))
+        for tries_left in range(RETRIES, -1, -1):
+            result = grade(question, self.read_answer(question))
+            if result.verdict.readable or not tries_left:
+                break
+            self.say(t("quiz.take.retry", lang, message=result.verdict.message(lang), tries=tries_left), "yellow")
         self.show_verdict(result)
         return result
+
+    def read_answer(self, question: Question) -> str:
+        return self.read_block("> ") if question.type in MULTILINE_TYPES else self.read_line("> ")
 
     def show_verdict(self, result: Result) -> None:
         lang, question, verdict = self.lang, result.question, result.verdict
@@ -117,7 +131,12 @@ class Session:
         self.say(indent(model_answer(question, lang), "    "))
         self.say(t("quiz.take.key_points", lang))
         claimed = []
-        for i, line in enumerate(key_point_lines(question, lang), 1):
+        if not nfkc(text):
+            # Nothing written: there is nothing to tick (the checker agrees: 0 points).
+            for line in key_point_lines(question, lang):
+                self.say(line)
+            self.say(t("quiz.take.free_text_empty", lang, total=len(question.key_points)), "yellow")
+        for i, line in enumerate(key_point_lines(question, lang) if nfkc(text) else [], 1):
             self.say(line)
             if self.ask_yes_no(t("quiz.take.covered", lang)):
                 claimed.append(i)

@@ -9,7 +9,8 @@ from typing import Iterable
 from grader.quiz.model import Problem, Question, Section
 from grader.quiz.validation import (document_problems, duplicate_id_problems,
                                     question_problems)
-from grader.quiz.yamlsource import YamlDocument, YamlSyntaxError, format_path, parse
+from grader.quiz.yamlsource import (FileTooLarge, YamlDocument, YamlSyntaxError, format_path, parse,
+                                    read_limited)
 
 ENV_QUIZ_DIR = "GRADER_QUIZ_DIR"
 
@@ -54,7 +55,9 @@ class _Parsed:
 def _read(path: Path, *, deep: bool) -> _Parsed:
     name = display_name(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_limited(path)
+    except FileTooLarge as exc:
+        return _Parsed(path, name, None, [Problem(name, None, "", "quiz.problem.too_large", {"limit": exc.limit})])
     except FileNotFoundError:
         return _Parsed(path, name, None, [Problem(name, None, "", "quiz.problem.not_found", {})])
     except (OSError, UnicodeDecodeError) as exc:

@@ -68,15 +68,19 @@ def _entry(value: Any) -> SectionProgress | None:
         return None
 
 
-def record(section_id: str, score: float, max_score: float) -> SectionProgress:
-    """Count one attempt at ``section_id``; keep the best score. Returns the new entry."""
+def record(section_id: str, score: float, max_score: float, *, new_attempt: bool = True) -> SectionProgress:
+    """Count one attempt at ``section_id``; keep the best score. Returns the new entry.
+
+    ``new_attempt=False`` updates the attempt already counted (``take`` saves after every
+    answer; its score only grows within an attempt)."""
     try:
         current = load()
     except ProgressError:
         current = {}  # a damaged file is replaced rather than blocking every attempt
     old = current.get(section_id)
     best = score if old is None or old.max_score != max_score else max(old.best, score)
-    entry = SectionProgress(best, max_score, (old.attempts if old else 0) + 1,
+    counted = 1 if new_attempt or old is None else 0
+    entry = SectionProgress(best, max_score, (old.attempts if old else 0) + counted,
                             datetime.now(timezone.utc).isoformat(timespec="seconds"))
     current[section_id] = entry
     _save(current)

@@ -57,6 +57,8 @@ def model_answer(question: Question, lang: str) -> str:
         return question.text("answer", lang)
     if question.type == "numeric":
         value = question.answer
+        if isinstance(value, str):  # an exact form such as 1/1024
+            return value
         return str(int(value)) if float(value).is_integer() else str(value)
     return str(question.answer)
 

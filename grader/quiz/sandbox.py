@@ -37,20 +37,24 @@ class RunReport:
 
 
 def run_code_answer(setup: str, model: str, student: str, *, compare: list[str] | None,
-                    seeds: list[int] | None = None, timeout: float | None = None) -> RunReport:
-    """The model's values (computed here) and the student's (computed in a child)."""
-    seeds = list(seeds or DEFAULT_SEEDS)
-    expected = model_values(setup, model, compare, seeds)
+                    seeds: list[int] | None = None, timeout: float | None = None,
+                    bare_functions: list[str] | None = None) -> RunReport:
+    """The model's values (computed here) and the student's (computed in a child).
+
+    ``bare_functions``: the course functions also available by their bare names (``relu``)."""
+    seeds, bare = list(seeds or DEFAULT_SEEDS), list(bare_functions or [])
+    expected = model_values(setup, model, compare, seeds, bare)
     if not expected["ok"]:
         return RunReport("ok", model=expected)
-    return student_values(setup, student, compare, seeds, timeout or DEFAULT_TIMEOUT, expected)
+    return student_values(setup, student, compare, seeds, timeout or DEFAULT_TIMEOUT, expected, bare)
 
 
-def model_values(setup: str, model: str, compare: list[str] | None, seeds: list[int]) -> dict:
+def model_values(setup: str, model: str, compare: list[str] | None, seeds: list[int],
+                 bare_functions: list[str]) -> dict:
     """The model answer, run in the grader's process: it is the quiz author's code."""
     values = []
     for seed in seeds:
-        outcome = code_probe.run(model, setup, seed, compare)
+        outcome = code_probe.run(model, setup, seed, compare, bare_functions)
         if "value" not in outcome:
             return {"ok": False, "error": outcome.get("setup_error") or outcome.get("answer_error")}
         values.append(plain(outcome["value"]))
@@ -58,9 +62,9 @@ def model_values(setup: str, model: str, compare: list[str] | None, seeds: list[
 
 
 def student_values(setup: str, student: str, compare: list[str] | None, seeds: list[int],
-                   timeout: float, expected: dict) -> RunReport:
+                   timeout: float, expected: dict, bare_functions: list[str]) -> RunReport:
     checks = [(f"seed {seed}", {"probe": PROBE, "code": student, "setup": setup, "seed": seed,
-                                "compare": compare}) for seed in seeds]
+                                "compare": compare, "bare_functions": bare_functions}) for seed in seeds]
     outcomes: dict[str, dict] = {}
     with tempfile.TemporaryDirectory(prefix="grader-quiz-") as empty:
         for event in run_topics(Path(empty), [TopicRequest(TOPIC, checks)], timeout):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator
 
 from grader.quiz.model import Problem
-from grader.quiz.normalize import fold_key
+from grader.quiz.choices import fold_key
 from grader.quiz.yamlsource import YamlDocument, duplicate_keys, format_path
 
 if TYPE_CHECKING:
@@ -45,10 +45,18 @@ def document_problems(doc: YamlDocument, file: str) -> list[Problem]:
                 for dup in duplicate_keys(doc)]
     errors = sorted(_validator().iter_errors(doc.data), key=lambda e: [str(p) for p in e.absolute_path])
     bad_types = _paths_with_unknown_type(errors)
+    deeper = {tuple(e.absolute_path) for e in errors if e.validator != "unevaluatedProperties"}
     for error in errors:
         if error.validator == "unevaluatedProperties" and tuple(error.absolute_path) in bad_types:
             continue  # an unknown type already explains why its own fields look unknown
-        problems.extend(_schema_problems(error, doc, file))
+        found = list(_schema_problems(error, doc, file))
+        if error.validator == "unevaluatedProperties":
+            # A known field whose value is wrong also fails the type's sub-schema, which then
+            # calls it "unknown"; its own, deeper error says what is wrong.
+            base = tuple(error.absolute_path)
+            found = [p for p in found if not any(d[:len(base) + 1] == base + (p.field.rsplit(".", 1)[-1],)
+                                                   for d in deeper)]
+        problems.extend(found)
     return problems
 
 
@@ -110,7 +118,32 @@ def question_problems(doc: YamlDocument, file: str, index: int, question: dict[s
         return list(_code_problems(doc, file, path, question))
     if kind == "expression" and deep:
         return list(_expression_problems(doc, file, path, question))
+    if kind == "numeric":
+        return list(_numeric_problems(doc, file, path, question))
     return []
+
+
+_NUMBER_RULES = ("tolerance", "rtol", "sig_figs", "decimals")
+
+
+def _numeric_problems(doc: YamlDocument, file: str, path: tuple, question: dict) -> Iterator[Problem]:
+    given = [name for name in _NUMBER_RULES if name in question]
+    if len(given) > 1:
+        where = path + (given[1],)
+        yield Problem(file, doc.line_of(where, key=True), format_path(where), "quiz.problem.several_rules",
+                      {"names": ", ".join(given)})
+    if isinstance(question["answer"], (str, int, float)):  # .inf or a 400-digit number too
+        from grader.quiz.mathparse import ExpressionError
+        from grader.quiz.numbers import expected_value
+        from grader.quiz.reading import Rules
+        try:
+            expected_value(question["answer"], Rules.of(question))
+        except ExpressionError:
+            where = path + ("answer",)
+            actual = "string that is not a formula" if isinstance(question["answer"], str) else repr(question["answer"])
+            yield Problem(file, doc.line_of(where), format_path(where), "quiz.problem.wrong_type",
+                          {"expected": "a finite number", "actual": actual} if not isinstance(question["answer"], str)
+                          else {"expected": "number", "actual": actual})
 
 
 def _choice_problems(doc: YamlDocument, file: str, path: tuple, question: dict) -> Iterator[Problem]:
@@ -143,14 +176,17 @@ def _code_problems(doc: YamlDocument, file: str, path: tuple, question: dict) ->
 
 
 def _expression_problems(doc: YamlDocument, file: str, path: tuple, question: dict) -> Iterator[Problem]:
-    from grader.quiz.expression import ExpressionError, parse_student_expression
-    variables = question["variables"]
+    from grader.quiz.expression import ExpressionError, read_expression
+    from grader.quiz.reading import Rules
+    rules = Rules.of(question)
     substitutions = question.get("substitutions", {})
-    checks = [(("answer",), question["answer"], substitutions)]
-    checks += [(("substitutions", key), text, {}) for key, text in substitutions.items()]
-    for where, text, allowed_substitutions in checks:
+    checks = [(("answer",), question["answer"], rules)]
+    checks += [(("substitutions", key), text, Rules(variables=rules.variables, functions=rules.functions,
+                                                     constants=rules.constants))
+               for key, text in substitutions.items()]
+    for where, text, allowed in checks:
         try:
-            parse_student_expression(text, variables, allowed_substitutions)
+            read_expression(text, allowed)
         except ExpressionError as exc:
             yield Problem(file, doc.line_of(path + where), format_path(path + where), "quiz.problem.bad_expression",
                           {"detail": {lang: exc.describe(lang) for lang in ("ja", "en")}})

@@ -5,7 +5,9 @@ keys; quiz and answers files need both reported.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterator
 
 import yaml
@@ -47,8 +49,38 @@ class YamlDocument:
         return None if target is None else target.start_mark.line + 1
 
 
+# Bounds on what one file may expand to. The quiz and answers files are small; these stop
+# alias bombs ("billion laughs"), self-referencing aliases, nesting that would exhaust
+# the recursion of PyYAML's composer, and integers Python refuses to convert.
+MAX_DEPTH = 64
+MAX_VALUES = 100_000
+MAX_SCALAR = 100_000
+MAX_INT_DIGITS = 300
+_INT = re.compile(r"[-+]?(0|[1-9][0-9_]*)")
+
+
+MAX_FILE_BYTES = 1024 * 1024
+
+
+class FileTooLarge(Exception):
+    def __init__(self, limit: int):
+        super().__init__(f"larger than {limit} bytes")
+        self.limit = limit
+
+
+def read_limited(path: Path, limit: int = MAX_FILE_BYTES) -> str:
+    """The UTF-8 text of ``path``; FileTooLarge (without reading it all) past ``limit``.
+    Raises what ``open`` raises (FileNotFoundError, OSError) and UnicodeDecodeError."""
+    with open(path, "rb") as f:
+        data = f.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(limit)
+    return data.decode("utf-8")
+
+
 def parse(text: str) -> YamlDocument:
     """Parse one YAML document safely, keeping its node tree."""
+    _check_shape(text)
     loader = yaml.SafeLoader(text)
     try:
         root = loader.get_single_node()
@@ -59,9 +91,69 @@ def parse(text: str) -> YamlDocument:
         raise YamlSyntaxError(line, " ".join(filter(None, [exc.context, exc.problem]))) from None
     except yaml.YAMLError as exc:
         raise YamlSyntaxError(None, str(exc)) from None
+    except (RecursionError, ValueError, OverflowError, MemoryError) as exc:
+        raise YamlSyntaxError(None, type(exc).__name__) from None
     finally:
         loader.dispose()
     return YamlDocument(data, root)
+
+
+def _check_shape(text: str) -> None:
+    """One pass over the YAML events (PyYAML's parser is iterative): depth, the number of
+    values the document expands to with its aliases, and over-long scalars, before
+    anything recursive or quadratic sees the document."""
+    sizes: dict[str, int] = {}
+    open_anchors: set[str] = set()
+    stack: list[list] = []  # [anchor, count] per open collection
+    total = 0
+
+    def add(count: int, line: int) -> None:
+        nonlocal total
+        total += count
+        if stack:
+            stack[-1][1] += count
+        if total > MAX_VALUES:
+            raise YamlSyntaxError(line, f"the document expands to more than {MAX_VALUES} values (aliases?)")
+
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            line = event.start_mark.line + 1 if event.start_mark else None
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                if len(stack) >= MAX_DEPTH:
+                    raise YamlSyntaxError(line, f"nested more than {MAX_DEPTH} levels deep")
+                if event.anchor:
+                    open_anchors.add(event.anchor)
+                stack.append([event.anchor, 1])
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                anchor, count = stack.pop()
+                if anchor:
+                    open_anchors.discard(anchor)
+                    sizes[anchor] = count
+                total -= count  # add() counts it again, once, in the parent
+                add(count, line)
+            elif isinstance(event, yaml.ScalarEvent):
+                _check_scalar(event, line)
+                if event.anchor:
+                    sizes[event.anchor] = 1
+                add(1, line)
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor in open_anchors:
+                    raise YamlSyntaxError(line, f"the alias *{event.anchor} refers to itself")
+                add(sizes.get(event.anchor, 1), line)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise YamlSyntaxError(mark.line + 1 if mark else None,
+                              " ".join(filter(None, [exc.context, exc.problem]))) from None
+    except yaml.YAMLError as exc:
+        raise YamlSyntaxError(None, str(exc)) from None
+
+
+def _check_scalar(event: yaml.ScalarEvent, line: int | None) -> None:
+    value = event.value
+    if len(value) > MAX_SCALAR:
+        raise YamlSyntaxError(line, f"a value is longer than {MAX_SCALAR} characters")
+    if event.implicit[0] and len(value) > MAX_INT_DIGITS and _INT.fullmatch(value):
+        raise YamlSyntaxError(line, f"an integer has more than {MAX_INT_DIGITS} digits")
 
 
 def duplicate_keys(doc: YamlDocument) -> list[DuplicateKey]:

@@ -1,0 +1,139 @@
+"""Numeric answers: exact arithmetic on what the student typed, compared by the question's rule.
+
+``0.25^5``, ``(1/4)^5``, ``1/√100``, ``0.5 − 0.1 × 2.0``, ``18個``, ``約0.00098``,
+``1/4 = 0.25`` and ``0.25（1/4）`` are all read (mathparse, no variables), exactly, as
+sympy rationals or surds. The question decides how close is close enough, matching what
+its explanation shows: ``tolerance`` (absolute), ``rtol`` (relative), ``sig_figs`` (the
+answer rounded to that many significant figures) or ``decimals`` (rounded to that many
+decimal places); without one, 1e-9 relative.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import sympy
+
+from grader.quiz.mathparse import MAX_LENGTH, ExpressionError, parse
+from grader.quiz.reading import Folded, Rules, fold_math, split_sides, strip_approximately
+
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
+_UNIT_TAIL = re.compile(r"[^\d\s.()+\-*/^√,a-zA-Zπ]+$")
+MAX_INT_BITS = 100
+
+
+@dataclass(frozen=True)
+class NumberRule:
+    """How close a typed number must be to the exact answer."""
+
+    tolerance: float | None = None
+    rtol: float | None = None
+    sig_figs: int | None = None
+    decimals: int | None = None
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> "NumberRule":
+        return cls(data.get("tolerance"), data.get("rtol"), data.get("sig_figs"), data.get("decimals"))
+
+    def allowed_error(self, expected: sympy.Expr) -> sympy.Expr:
+        if self.decimals is not None:
+            return sympy.Rational(1, 2) * sympy.Integer(10) ** (-self.decimals)
+        if self.sig_figs is not None:
+            if expected == 0:
+                return sympy.Integer(0)
+            magnitude = sympy.floor(sympy.log(abs(expected), 10).evalf(30))
+            return sympy.Rational(1, 2) * sympy.Integer(10) ** (int(magnitude) - self.sig_figs + 1)
+        if self.tolerance is not None:
+            return sympy.Rational(repr(float(self.tolerance)))
+        if self.rtol is not None:
+            return sympy.Rational(repr(float(self.rtol))) * abs(expected)
+        return sympy.Rational(1, 10**9) * max(1, abs(expected))
+
+    def agrees(self, value: sympy.Expr, expected: sympy.Expr) -> bool:
+        error = abs((value - expected).evalf(50))
+        # A hair of slack so an exactly halfway rounding (0.5 units) is not lost to evalf.
+        return bool(error <= self.allowed_error(expected) * (1 + sympy.Rational(1, 10**12)))
+
+
+def as_text(answer: Any) -> str:
+    """A YAML number as the digits the student wrote; refuses huge integers before ``str``
+    (Python refuses to print ints over 4300 digits)."""
+    if isinstance(answer, bool):
+        raise ExpressionError("quiz.expr.not_a_number")
+    if isinstance(answer, int):
+        if answer.bit_length() > MAX_INT_BITS:
+            raise ExpressionError("quiz.expr.too_many_digits", {"token": "…", "limit": 30})
+        return str(answer)
+    if isinstance(answer, float):
+        return repr(answer)
+    if isinstance(answer, str):
+        return answer
+    raise ExpressionError("quiz.expr.not_a_number")
+
+
+def read_numbers(answer: Any, rules: Rules) -> list[sympy.Expr]:
+    """Every value the student claims (``1/4 = 0.25`` claims two), exactly."""
+    folded = fold_math(as_text(answer)).strip()
+    if not folded.text:
+        raise ExpressionError("quiz.expr.empty")
+    if len(folded.text) > MAX_LENGTH:
+        raise ExpressionError("quiz.expr.too_long", {"limit": MAX_LENGTH})
+    values = []
+    for part in split_sides(folded, rules):
+        for piece in _annotations(strip_approximately(part)):
+            values.append(_read_one(piece, rules))
+    return values
+
+
+def _annotations(part: Folded) -> list[Folded]:
+    """``0.25（1/4）``: a bracket typed full-width after a complete number is a second
+    form of the same answer, not a product."""
+    text = part.text
+    if text.endswith(")") and "(" in text:
+        open_at = _matching_open(text)
+        if open_at and part.raw[part.origin[open_at]] == "（" and text[:open_at].strip():
+            return [part.slice(0, open_at).strip(), part.slice(open_at + 1, len(text) - 1).strip()]
+    return [part]
+
+
+def _matching_open(text: str) -> int | None:
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        depth += {")": 1, "(": -1}.get(text[i], 0)
+        if depth == 0:
+            return i
+    return None
+
+
+def _read_one(part: Folded, rules: Rules) -> sympy.Expr:
+    part, factor = _strip_unit(part, rules)
+    text = part.text
+    if "," in text:
+        if not _THOUSANDS.fullmatch(text.replace(" ", "")):
+            raise ExpressionError("quiz.expr.syntax")
+        keep = [i for i, ch in enumerate(text) if ch != ","]
+        part = Folded("".join(text[i] for i in keep), tuple(part.origin[i] for i in keep), part.raw)
+    value = parse(part, rules, numeric=True) * factor
+    numeric = value.evalf(30)
+    if not numeric.is_real or not numeric.is_finite:
+        raise ExpressionError("quiz.expr.not_finite")
+    return value
+
+
+def _strip_unit(part: Folded, rules: Rules) -> tuple[Folded, sympy.Expr]:
+    match = _UNIT_TAIL.search(part.text)
+    if not match:
+        return part, sympy.Integer(1)
+    unit = match.group(0)
+    if unit not in rules.units:
+        raise ExpressionError("quiz.expr.unit_not_allowed",
+                              {"unit": part.typed(match.start(), match.end()),
+                               "units": ", ".join(rules.units) or "-"})
+    factor = sympy.Rational(repr(float(rules.units[unit])))
+    return part.slice(0, match.start()).strip(), factor
+
+
+def expected_value(answer: Any, rules: Rules) -> sympy.Expr:
+    """The model answer exactly: a YAML number, or a formula such as ``3/sqrt(5)``."""
+    return read_numbers(answer, Rules(constants=rules.constants))[-1]

@@ -1,0 +1,151 @@
+"""The one normaliser: how a typed answer is folded before any checker reads it.
+
+Every answer type starts here, so a rule (full-width digits, the middle dot as a product,
+superscript powers, と as a separator) holds the same way for numbers, formulas and
+choices. What a question additionally allows (units, a left-hand side, Greek names) is
+declared in its YAML and collected in :class:`Rules`.
+
+Folding keeps, for every character it produces, the index of the typed character it came
+from, so a message can quote exactly what the student typed, not the folded form.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+# Superscripts are powers: "x²" is x**2 and "10⁻⁴" is 10**(-4). NFKC would turn "²" into
+# a plain "2" (read as a factor), so they are rewritten before anything else.
+SUPERSCRIPTS = {"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5", "⁶": "6",
+                "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-", "⁺": "+", "⁽": "(", "⁾": ")"}
+
+# Characters students type for an operator (IME input, the explanations' own notation).
+MATH_LOOKALIKES = {
+    "\u00b7": "*", "\u30fb": "*", "\uff65": "*", "\u22c5": "*", "\u2219": "*",  # · ・ ･ ⋅ ∙
+    "\u00d7": "*", "\u2715": "*", "\u2217": "*",  # × ✕ ∗
+    "\u00f7": "/", "\u2215": "/",  # ÷ ∕
+    "\u2212": "-", "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+    "\u30fc": "-", "\uff70": "-",  # ー ｰ: the long vowel mark typed for a minus in an IME
+    "\u3001": ",", "\u3002": "", "\u2190": "=", "\u2254": "=",  # 、 。 ← ≔
+    "\u2044": "/",  # FRACTION SLASH, from NFKC of ½
+    "\u2248": "≈", "\u2252": "≈", "\u223c": "≈",  # ≈ ≒ ∼ read as "approximately ="
+}
+APPROXIMATELY = ("約", "およそ", "≈", "~", "〜", "ほぼ")
+
+
+@dataclass(frozen=True)
+class Folded:
+    """Folded text plus, per character, the index of the typed character it came from."""
+
+    text: str
+    origin: tuple[int, ...]
+    raw: str
+
+    def typed(self, start: int, end: int) -> str:
+        """What the student typed for ``text[start:end]``."""
+        if start >= end or not self.origin:
+            return ""
+        first = self.origin[min(start, len(self.origin) - 1)]
+        last = self.origin[min(end, len(self.origin)) - 1]
+        return self.raw[first:last + 1]
+
+    def slice(self, start: int, end: int) -> "Folded":
+        return Folded(self.text[start:end], self.origin[start:end], self.raw)
+
+    def strip(self) -> "Folded":
+        start, end = 0, len(self.text)
+        while start < end and self.text[start].isspace():
+            start += 1
+        while end > start and self.text[end - 1].isspace():
+            end -= 1
+        return self.slice(start, end)
+
+
+def fold_math(raw: str) -> Folded:
+    """``raw`` folded for numbers and formulas: superscripts as powers, NFKC, operator
+    look-alikes as ASCII operators, whitespace runs as one space."""
+    out: list[str] = []
+    origin: list[int] = []
+    i = 0
+    while i < len(raw):
+        ch = raw[i]
+        if ch in SUPERSCRIPTS:
+            j = i
+            while j < len(raw) and raw[j] in SUPERSCRIPTS:
+                j += 1
+            power = "^(" + "".join(SUPERSCRIPTS[c] for c in raw[i:j]) + ")"
+            out.extend(power)
+            origin.extend([i] * 2 + list(range(i, j)) + [j - 1])
+            i = j
+            continue
+        mapped = MATH_LOOKALIKES.get(ch)
+        if mapped is None:
+            mapped = unicodedata.normalize("NFKC", ch)
+            mapped = "".join(MATH_LOOKALIKES.get(c, c) for c in mapped)
+        if mapped.isspace() or (mapped == "" and ch.isspace()):
+            mapped = " "
+        out.extend(mapped)
+        origin.extend([i] * len(mapped))
+        i += 1
+    return Folded("".join(out), tuple(origin), raw)
+
+
+def fold_text(raw: Any) -> str:
+    """A word or choice text as compared: NFKC (half-width katakana become full-width),
+    lower case, no whitespace, no final full stop."""
+    text = unicodedata.normalize("NFKC", str(raw)).lower()
+    return re.sub(r"\s+", "", text).rstrip("。.")
+
+
+def left_side_key(text: str) -> str:
+    """A left-hand side as compared: folded, no spaces, lower case (``dz/dx``, ``σ'(u)``)."""
+    return re.sub(r"\s+", "", fold_math(text).text).lower()
+
+
+def strip_approximately(folded: Folded) -> Folded:
+    """``約0.00098`` and ``≈ 0.00098`` are the number; the rounding rule decides."""
+    text = folded.text.lstrip()
+    offset = len(folded.text) - len(text)
+    for word in APPROXIMATELY:
+        if text.startswith(word):
+            return folded.slice(offset + len(word), len(folded.text)).strip()
+    return folded
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What one question allows beyond the common rules, as its YAML declares it."""
+
+    variables: tuple[str, ...] = ()
+    substitutions: dict[str, str] = field(default_factory=dict)
+    functions: dict[str, str] = field(default_factory=dict)  # typed name -> course function
+    constants: tuple[str, ...] = ()  # "e" (Euler's number), "π"/"pi"
+    left_sides: tuple[str, ...] = ()
+    units: dict[str, float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, data: dict[str, Any]) -> "Rules":
+        return cls(variables=tuple(data.get("variables", ())),
+                   substitutions=dict(data.get("substitutions", {})),
+                   functions=dict(data.get("functions", {})),
+                   constants=tuple(data.get("constants", ())),
+                   left_sides=tuple(data.get("left_sides", ())),
+                   units={unicodedata.normalize("NFKC", str(k)): v for k, v in data.get("units", {}).items()})
+
+
+def split_sides(folded: Folded, rules: Rules) -> list[Folded]:
+    """The parts of ``a = b = c`` a checker must read: leading parts that are a declared
+    left-hand side (``dz/dx``, ``u``) are dropped; every other part is a claimed answer."""
+    parts: list[Folded] = []
+    start = 0
+    for i, ch in enumerate(folded.text + "="):
+        if ch in "=≈":
+            parts.append(folded.slice(start, i).strip())
+            start = i + 1
+    declared = {left_side_key(side) for side in rules.left_sides}
+    while len(parts) > 1 and re.sub(r"\s+", "", parts[0].text).lower() in declared:
+        parts.pop(0)
+    if len(parts) > 1 and not parts[0].text:
+        parts.pop(0)  # "= 0.25"
+    return parts
