@@ -103,9 +103,10 @@ def load() -> dict[str, SectionProgress]:
 def _write_upgrade(path: Path, raw: Any, current: dict[str, Any],
                    moves: list[tuple[str, str]]) -> list[Notice]:
     backup = path.with_name(f"quiz-progress.v{raw.get('version', 1)}.json")
+    if backup.exists():  # an earlier upgrade's copy (after a downgrade, say): keep that one too
+        backup = backup.with_name(f"{backup.stem}.{_stamp()}.json")
     try:
-        if not backup.exists():
-            shutil.copyfile(path, backup)
+        shutil.copyfile(path, backup)
         _write(path, current)
     except OSError as exc:
         # The upgraded content is still used for this run; the file stays as it was.
@@ -117,7 +118,7 @@ def _write_upgrade(path: Path, raw: Any, current: dict[str, Any],
 
 
 def _set_aside(path: Path, key: str, fields: dict[str, Any]) -> Loaded:
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = _stamp()
     aside = path.with_name(f"{path.name}.set-aside-{stamp}")
     for n in range(2, 100):
         if not aside.exists():
@@ -130,6 +131,10 @@ def _set_aside(path: Path, key: str, fields: dict[str, Any]) -> Loaded:
         return Loaded({}, [Notice("quiz.progress.read_failed", {"path": path, "detail": detail})],
                       keep_file=True)
     return Loaded({}, [Notice(key, {**fields, "path": path, "moved": aside})])
+
+
+def _stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _entry(value: Any) -> SectionProgress | None:
