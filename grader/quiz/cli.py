@@ -129,13 +129,14 @@ def _print_list(rows: list[dict[str, Any]], lang: str) -> None:
     from grader.quiz.render import pad, score_text, width
     title_width = max(width(r["title"]) for r in rows)
     id_width = max(width(r["id"]) for r in rows)
+    counts = {r["id"]: t("quiz.list.counts", lang, total=r["questions"], auto=r["auto_graded"]) for r in rows}
+    counts_width = max(16, *(width(c) for c in counts.values()))
     print(f"{pad('ID', id_width)} {pad(t('quiz.list.title', lang), title_width)}  "
-          f"{pad(t('quiz.list.questions', lang), 16)} {t('quiz.list.best', lang)}")
+          f"{pad(t('quiz.list.questions', lang), counts_width)} {t('quiz.list.best', lang)}")
     for r in rows:
-        counts = t("quiz.list.counts", lang, total=r["questions"], auto=r["auto_graded"])
         best = (f"{score_text(r['best_score'])}/{score_text(r['max_score'])}"
                 if r["best_score"] is not None else t("quiz.list.not_taken", lang))
-        print(f"{pad(r['id'], id_width)} {pad(r['title'], title_width)}  {pad(counts, 16)} {best}")
+        print(f"{pad(r['id'], id_width)} {pad(r['title'], title_width)}  {pad(counts[r['id']], counts_width)} {best}")
     print()
     print(t("quiz.list.footer", lang))
 
