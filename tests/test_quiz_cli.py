@@ -83,7 +83,7 @@ def test_untouched_template_checks_as_all_unanswered(tmp_path):
     assert {r["message"] for r in data["results"]} == {"No answer given."}
 
 
-@pytest.mark.parametrize("section_id", ["day1-s3", "day2-s4"])
+@pytest.mark.parametrize("section_id", ["day1-s3", "day2-s1-challenge", "day2-s4"])
 def test_model_answers_pass_through_the_command_line(tmp_path, section_id):
     path = write_answers(tmp_path / "answers.yaml", model_answers(section_id))
     result = run_quiz("check", path, "--json", "--lang", "en", data_dir=tmp_path)
@@ -195,7 +195,8 @@ def test_damaged_progress_file_is_a_warning_not_a_crash(tmp_path):
     (tmp_path / "quiz-progress.json").write_text("{not json", encoding="utf-8")
     result = run_quiz("list", "--lang", "en", data_dir=tmp_path)
     assert result.returncode == 0
-    assert "Warning: cannot read your progress file" in result.stderr
+    assert "Warning: your progress file" in result.stderr and "it was moved to" in result.stderr
+    assert [p.read_text() for p in tmp_path.glob("quiz-progress.json.set-aside-*")] == ["{not json"]
     good = write_answers(tmp_path / "good.yaml", {"d1s2-q3": 1})
     assert run_quiz("check", good, data_dir=tmp_path).returncode == 0
     assert json.loads((tmp_path / "quiz-progress.json").read_text())["sections"]["day1-s2"]["best"] == 1.0

@@ -51,11 +51,38 @@ def test_free_text_model_answer_is_self_assessed():
 
 
 def test_there_is_one_file_per_section_with_at_least_three_questions():
-    expected = [f"day1-s{i}" for i in range(6)] + [f"day2-s{i}" for i in range(1, 6)]
-    assert [s.id for s in SECTIONS] == expected
-    assert [p.stem for p in quiz_files(QUIZ_DIR)] == sorted(expected)
+    expected = ([f"day1-s{i}" for i in (0, 1, 2, 3, 4, 5, 12, 14, 16)]
+                + ["day2-s1", "day2-s1-init", "day2-s1-bn", "day2-s1-challenge"]
+                + [f"day2-s{i}" for i in range(2, 6)])
+    assert [s.id for s in SECTIONS] == expected  # the course's order, parts as the course teaches them
+    assert sorted(p.stem for p in quiz_files(QUIZ_DIR)) == sorted(expected)
     for section in SECTIONS:
         assert len(section.questions) >= 3, section.id
+
+
+# Issue 11: Day 2 §3-§5 and Day 1 §12, §14, §16 (§13 and §15 are folded into day2-s3/-s4).
+LATER_SECTIONS = ["day2-s3", "day2-s4", "day2-s5", "day1-s12", "day1-s14", "day1-s16"]
+
+
+@pytest.mark.parametrize("section_id", LATER_SECTIONS)
+def test_later_sections_have_five_questions_of_mixed_types(section_id):
+    section = next(s for s in SECTIONS if s.id == section_id)
+    types = {q.type for q in section.questions}
+    assert len(section.questions) >= 5
+    assert {"numeric", "code", "expression"} <= types, types
+    assert types & {"single_choice", "multiple_choice"}, types
+
+
+def test_the_course_tests_of_day2_s3_and_s4_are_there():
+    by_id = {q.id: q for q in QUESTIONS}
+    expected = {"d2-overfit-q1": ("day2-s3", "確認テスト 17"), "d2-overfit-q2": ("day2-s3", "ridge"),
+                "d2-overfit-q3": ("day2-s3", "lasso"), "d2-cnn-q1": ("day2-s4", "確認テスト 18")}
+    for qid, (section_id, named) in expected.items():
+        assert by_id[qid].section_id == section_id
+        assert by_id[qid].data["source"].startswith("course:") and named in by_id[qid].data["source"]
+    assert by_id["d2-cnn-q1"].answer == 7  # 6×6, 2×2 filter, stride 1, pad 1 → 7×7
+    assert by_id["d2-overfit-q2"].answer == "rate * param"
+    assert by_id["d2-overfit-q3"].answer == "rate * np.sign(param)"
 
 
 def test_every_question_type_is_used():
@@ -73,8 +100,8 @@ def test_texts_are_bilingual_and_japanese_is_japanese():
 
 def test_seed_tests_are_listed_in_the_readme():
     readme = (QUIZ_DIR / "README.md").read_text(encoding="utf-8")
-    from_seed = [q.id for q in QUESTIONS if q.data.get("source", "").startswith("seed:")]
-    assert len(from_seed) >= 25
+    from_seed = [q.id for q in QUESTIONS if q.data.get("source", "").startswith(("seed:", "course:"))]
+    assert len(from_seed) >= 29
     for qid in from_seed:
         assert qid in readme, qid
 
@@ -87,7 +114,7 @@ def test_shipped_files_validate_deeply():
 def test_validate_command_accepts_the_shipped_files(tmp_path):
     result = run_quiz("validate", "--lang", "en", data_dir=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "11 quiz file(s) valid" in result.stdout
+    assert "17 quiz file(s) valid" in result.stdout
     assert_no_traceback(result)
 
 

@@ -128,13 +128,15 @@ def _list_row(section: Section, entry: progress.SectionProgress | None, lang: st
 def _print_list(rows: list[dict[str, Any]], lang: str) -> None:
     from grader.quiz.render import pad, score_text, width
     title_width = max(width(r["title"]) for r in rows)
-    print(f"{pad('ID', 9)} {pad(t('quiz.list.title', lang), title_width)}  "
-          f"{pad(t('quiz.list.questions', lang), 16)} {t('quiz.list.best', lang)}")
+    id_width = max(width(r["id"]) for r in rows)
+    counts = {r["id"]: t("quiz.list.counts", lang, total=r["questions"], auto=r["auto_graded"]) for r in rows}
+    counts_width = max(16, *(width(c) for c in counts.values()))
+    print(f"{pad('ID', id_width)} {pad(t('quiz.list.title', lang), title_width)}  "
+          f"{pad(t('quiz.list.questions', lang), counts_width)} {t('quiz.list.best', lang)}")
     for r in rows:
-        counts = t("quiz.list.counts", lang, total=r["questions"], auto=r["auto_graded"])
         best = (f"{score_text(r['best_score'])}/{score_text(r['max_score'])}"
                 if r["best_score"] is not None else t("quiz.list.not_taken", lang))
-        print(f"{pad(r['id'], 9)} {pad(r['title'], title_width)}  {pad(counts, 16)} {best}")
+        print(f"{pad(r['id'], id_width)} {pad(r['title'], title_width)}  {pad(counts[r['id']], counts_width)} {best}")
     print()
     print(t("quiz.list.footer", lang))
 
@@ -285,8 +287,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # --- reset ---------------------------------------------------------------------------
 
 def cmd_reset(args: argparse.Namespace) -> int:
+    _progress_or_warn(args.lang)
     if args.sections:
         known = {s.id for s in load_sections()}
+        args.sections = [_changed_id(s.strip().lower(), known, args.lang) for s in args.sections]
         unknown = [s for s in args.sections if s not in known]
         if unknown:
             print(t("quiz.error.unknown_section", args.lang, section=", ".join(unknown),
@@ -307,25 +311,38 @@ def cmd_reset(args: argparse.Namespace) -> int:
 # --- shared --------------------------------------------------------------------------
 
 def _find_section(sections: list[Section], wanted: str, lang: str) -> Section | None:
-    name = Path(wanted).stem if wanted.endswith((".yaml", ".yml")) else wanted
+    name = (Path(wanted).stem if wanted.endswith((".yaml", ".yml")) else wanted).strip().lower()
+    name = _changed_id(name, {s.id for s in sections}, lang)
     for section in sections:
-        if section.id == name.strip().lower():
+        if section.id == name:
             return section
     print(t("quiz.error.unknown_section", lang, section=wanted,
             known=", ".join(s.id for s in sections)), file=sys.stderr)
     return None
 
 
+def _changed_id(name: str, known: set[str], lang: str) -> str:
+    """``name``, or the section now holding its content; says so when an id changed."""
+    from grader.quiz.section_ids import FOLDED_INTO, renamed_content
+    moved_to = renamed_content(name)
+    if moved_to:
+        print(t("quiz.section.renamed", lang, old=name, new=moved_to), file=sys.stderr)
+    elif name not in known and name in FOLDED_INTO:
+        print(t("quiz.section.folded", lang, old=name, new=FOLDED_INTO[name]), file=sys.stderr)
+        return FOLDED_INTO[name]
+    return name
+
+
 def _progress_or_warn(lang: str) -> dict[str, progress.SectionProgress]:
-    try:
-        return progress.load()
-    except progress.ProgressError as exc:
-        print(t("quiz.progress.read_failed", lang, path=exc.path, detail=exc.detail), file=sys.stderr)
-        return {}
+    loaded = progress.read()
+    for notice in loaded.notices:
+        print(t(notice.key, lang, **notice.fields), file=sys.stderr)
+    return loaded.sections
 
 
 def _record(results: list, sections: list[Section], lang: str) -> None:
     from grader.quiz.grading import section_scores
+    _progress_or_warn(lang)  # an old or damaged file is dealt with, and said so, before writing
     for section_id, (score, max_score) in section_scores(results, sections).items():
         try:
             progress.record(section_id, score, max_score)

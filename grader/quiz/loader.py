@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Iterable
 
 from grader.quiz.model import Problem, Question, Section
+from grader.quiz.section_ids import sort_key
 from grader.quiz.validation import (document_problems, duplicate_id_problems,
                                     question_problems)
 from grader.quiz.yamlsource import (FileTooLarge, YamlDocument, YamlSyntaxError, format_path, parse,
@@ -128,20 +129,12 @@ def load_file(path: Path | str) -> Section:
 
 
 def load_sections(directory: Path | None = None) -> list[Section]:
-    """All sections of the quiz folder, in file-name order (day1-s0 … day2-s5)."""
+    """All sections of the quiz folder, in the course's order (day1-s0 … day2-s5)."""
     files = quiz_files(directory)
     sections, problems = validate_files(files, deep=False)
     if problems:
         raise QuizLoadError(problems)
-    return sorted(sections, key=lambda s: _section_order(s.id))
-
-
-def _section_order(section_id: str) -> tuple[int, int, str]:
-    try:
-        day, sec = section_id.split("-s")
-        return int(day.removeprefix("day")), int(sec), section_id
-    except ValueError:
-        return 10**6, 10**6, section_id
+    return sorted(sections, key=lambda s: sort_key(s.id))
 
 
 def find_question(question_id: str, sections: list[Section] | None = None) -> Question | None:

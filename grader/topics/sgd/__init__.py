@@ -1,4 +1,4 @@
 """Topic sgd: the SGD optimizer (w −= lr·g)."""
 from grader.topics.registry import About
 
-ABOUT = About('sgd', order=100, module='optimizers', functions=('SGD',), quiz='day2-s5')
+ABOUT = About('sgd', order=100, module='optimizers', functions=('SGD',), quiz='day2-s2')
