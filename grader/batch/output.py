@@ -96,7 +96,7 @@ class Store:
         """Before anyone is graded: the folder is writable, and it holds this class's
         results only. OutputError when it cannot be written; ForeignResults when it holds
         the results of another SUBMISSIONS_DIR (unless ``force``: they are replaced)."""
-        marker = self.records / "source.json"
+        marker = self.records / "class-folder"  # not *.json: only records are
         folder = str(source.resolve())
         try:
             known = json.loads(marker.read_text(encoding="utf-8")).get("folder")

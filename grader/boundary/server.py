@@ -235,7 +235,7 @@ def _max_fd() -> int:
 
 def read_plan(stream: Any) -> dict[str, list[tuple[str, dict]]]:
     """Every topic's checks with their inputs, decoded once for all children."""
-    request = wire.receive(stream) or {"topics": []}
+    request = wire.receive(stream, wire.MAX_REQUEST) or {"topics": []}
     return {topic["name"]: [(c["name"], wire.decode(c["spec"])) for c in topic["checks"]]
             for topic in request["topics"]}
 
