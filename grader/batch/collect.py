@@ -60,7 +60,7 @@ def collect(folder: Path, notebooks: bool = False) -> Collected:
             _note(result, "batch.not_regular", others)
         for parts in links + others:
             if _is_module(parts, notebooks):
-                result.refused[parts[0]] = ("batch.module_link", {"file": parts[0]})
+                result.refused[parts[0]] = ("batch.module_link", {"file": printable(parts[0])})
         _read_all(root, sorted(found, key=lambda p: _order(p, notebooks)), result, notebooks)
     finally:
         os.close(root)
@@ -131,17 +131,17 @@ def _read_all(root: int, paths: list[tuple[str, ...]], result: Collected, notebo
             if problem == "too_large":
                 too_large.append(parts)
                 if module:
-                    result.refused[parts[0]] = ("batch.module_too_large", {"file": parts[0], "limit": _mib(limit)})
+                    result.refused[parts[0]] = ("batch.module_too_large", {"file": printable(parts[0]), "limit": _mib(limit)})
             elif problem == "unreadable_notebook" or problem.startswith("notebook:"):
                 result.refused[parts[0]] = ("batch.notebook_unreadable",
-                                            {"file": parts[0], "problem": problem.partition(":")[2]})
+                                            {"file": printable(parts[0]), "problem": problem.partition(":")[2]})
             elif module:
-                result.refused[parts[0]] = ("batch.module_link", {"file": parts[0]})
+                result.refused[parts[0]] = ("batch.module_link", {"file": printable(parts[0])})
             continue
         if total + len(data) > MAX_TOTAL and not (module and not result.files):
             dropped.append(parts)
             if module:
-                result.refused[parts[0]] = ("batch.module_over_total", {"file": parts[0], "limit": _mib(MAX_TOTAL)})
+                result.refused[parts[0]] = ("batch.module_over_total", {"file": printable(parts[0]), "limit": _mib(MAX_TOTAL)})
             continue
         total += len(data)
         result.files.append(("/".join(parts), data))
@@ -203,8 +203,13 @@ def _stripped_notebook(data: bytes) -> tuple[bytes | None, str]:
     return text, ""
 
 
+def printable(name: str) -> str:
+    """A file name as text that can be written anywhere (bytes that are not UTF-8 as \\xNN)."""
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def _note(result: Collected, key: str, paths: list[tuple[str, ...]], **fields: object) -> None:
-    names = ["/".join(p) for p in paths]
+    names = [printable("/".join(p)) for p in paths]
     shown = ", ".join(names[:NOTES_SHOWN]) + (f" (+{len(names) - NOTES_SHOWN})" if len(names) > NOTES_SHOWN else "")
     result.notes.append((key, {"names": shown, "count": len(names), **fields}))
 

@@ -21,14 +21,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.batch.collect import MODULE_FILES, SKIPPED_NAMES, Collected, Note, collect
+from grader.batch.collect import MODULE_FILES, SKIPPED_NAMES, Collected, Note, collect, printable
 from grader.boundary.cleanup import empty_folder
 
 
 def student_name(folder_name: str) -> str:
     """A folder's name as text that can be printed and written anywhere: bytes that are
     not UTF-8 are shown as ``\\xNN`` escapes (the folder itself keeps its real name)."""
-    return os.fsencode(folder_name).decode("utf-8", "backslashreplace")
+    return printable(folder_name)
 
 
 class InputError(Exception):

@@ -49,7 +49,8 @@ def write_atomically(path: Path, text: str) -> None:
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(temporary, "w", encoding="utf-8") as f:
+        # A lone surrogate (a file name that is not UTF-8) is written escaped, never an error.
+        with open(temporary, "w", encoding="utf-8", errors="backslashreplace") as f:
             f.write(text)  # a full disk fails here or at the close, before the rename
         os.replace(temporary, path)
     except OSError as exc:
