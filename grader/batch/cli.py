@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import queue
 import shutil
@@ -25,14 +24,14 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from grader.boundary import bwrap, limits as process_limits
 from grader.batch.inputs import InputError, Submission, content_hash, discover
 from grader.batch.output import ForeignResults, OutputError, Store
-from grader.batch.work import worker
+from grader.batch.work import Pending, Run, worker
 from grader.batch.resume import WORKSPACE_PREFIX, clear_stale_workspaces, settings_key
 from grader.batch.progress import Progress
 from grader.i18n import LANGS, lang_from_argv, t
@@ -130,12 +129,6 @@ def main(argv: list[str]) -> int:
 # -- one run ----------------------------------------------------------------------------
 
 @dataclass
-class Pending:
-    submission: Submission
-    key: str  # content hash of the submission and fingerprint of the grading settings
-
-
-@dataclass
 class Workspace:
     """Where and how the children run: temporary folder, isolation, servers' settings."""
     root: Path
@@ -143,22 +136,6 @@ class Workspace:
     limits: process_limits.Limits
     plan: Path  # every check's encoded inputs, read once by each forking server
     settings: Settings
-
-
-@dataclass
-class Run:
-    """Everything the worker threads share."""
-    opts: Options
-    judge: BatchJudge
-    store: Store
-    progress: Progress
-    names: list[str] = field(default_factory=list)  # every student of the batch
-    stop: threading.Event = field(default_factory=threading.Event)
-    slots: list[Slot] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    settings: str = ""  # the fingerprint of the grading settings (part of every record's key)
-    graded: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def run(opts: Options) -> int:

@@ -10,15 +10,42 @@ from __future__ import annotations
 import hashlib
 import json
 import queue
+import threading
 import time
-from typing import TYPE_CHECKING, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable
 
 from grader.batch.output import OutputError, Record
 from grader.i18n import t
 
 if TYPE_CHECKING:
-    from grader.batch.cli import Pending, Run
+    from grader.batch.inputs import Submission
+    from grader.batch.judge import BatchJudge
+    from grader.batch.output import Store
+    from grader.batch.progress import Progress
     from grader.boundary.pool import Slot
+
+
+@dataclass
+class Pending:
+    submission: Submission
+    key: str  # content hash of the submission and fingerprint of the grading settings
+
+
+@dataclass
+class Run:
+    """Everything the worker threads share."""
+    opts: Any  # grader.batch.cli.Options
+    judge: BatchJudge
+    store: Store
+    progress: Progress
+    names: list[str] = field(default_factory=list)  # every student of the batch
+    stop: threading.Event = field(default_factory=threading.Event)
+    slots: list[Slot] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    settings: str = ""  # the fingerprint of the grading settings (part of every record's key)
+    graded: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def worker(state: Run, make_slot: Callable[[int], Slot], index: int, work: queue.Queue) -> None:
