@@ -12,7 +12,6 @@ import csv
 import os
 import shutil
 import tempfile
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings, strategies as st

@@ -12,13 +12,13 @@ import csv
 import json
 import os
 import py_compile
-import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
-import pytest
 
-from conftest import EXERCISES, SOLUTIONS, check_json
+from conftest import EXERCISES, ROOT, SOLUTIONS, check_json
 from test_batch import batch, results, student
 
 MIB = 1024 * 1024
@@ -50,7 +50,7 @@ def _bytecode_only(folder: Path) -> Path:
     folder.mkdir(parents=True)
     for source in SOLUTIONS.glob("*.py"):
         (folder / source.name).write_text("", encoding="utf-8")
-        cached = folder / "__pycache__" / f"{source.stem}.{__import__('sys').implementation.cache_tag}.pyc"
+        cached = folder / "__pycache__" / f"{source.stem}.{sys.implementation.cache_tag}.pyc"
         py_compile.compile(str(source), cfile=str(cached), dfile=str(folder / source.name),
                            invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH, doraise=True)
     return folder
@@ -274,10 +274,6 @@ def test_a_forged_huge_frame_is_that_students_failure_only(tmp_path):
                "done = subprocess.run(sys.argv[1:])\n"
                "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
                "sys.exit(done.returncode)\n")
-    import subprocess
-    import sys
-
-    from conftest import ROOT
     done = subprocess.run([sys.executable, "-c", wrapper, sys.executable, "-m", "grader", "batch",
                            str(submissions), "--out", str(tmp_path / "grades"), "--lang", "en",
                            "--sandbox", "none"], cwd=ROOT, capture_output=True, text=True, timeout=300)
