@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import queue
 import shutil
@@ -25,13 +24,14 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from grader.boundary import bwrap, limits as process_limits
 from grader.batch.inputs import InputError, Submission, content_hash, discover
-from grader.batch.output import Store
+from grader.batch.output import ForeignResults, OutputError, Store
+from grader.batch.work import Pending, Run, worker
 from grader.batch.resume import WORKSPACE_PREFIX, clear_stale_workspaces, settings_key
 from grader.batch.progress import Progress
 from grader.i18n import LANGS, lang_from_argv, t
@@ -129,12 +129,6 @@ def main(argv: list[str]) -> int:
 # -- one run ----------------------------------------------------------------------------
 
 @dataclass
-class Pending:
-    submission: Submission
-    key: str  # content hash of the submission and fingerprint of the grading settings
-
-
-@dataclass
 class Workspace:
     """Where and how the children run: temporary folder, isolation, servers' settings."""
     root: Path
@@ -144,31 +138,23 @@ class Workspace:
     settings: Settings
 
 
-@dataclass
-class Run:
-    """Everything the worker threads share."""
-    opts: Options
-    judge: BatchJudge
-    store: Store
-    progress: Progress
-    names: list[str] = field(default_factory=list)  # every student of the batch
-    stop: threading.Event = field(default_factory=threading.Event)
-    slots: list[Slot] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-    graded: int = 0
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-
 def run(opts: Options) -> int:
     try:
         submissions, assignment = discover(opts.submissions, opts.assignment, exclude=(opts.out,))
     except InputError as problem:
         raise UsageError(problem.key, **problem.fields) from None
+    _refuse_out_inside_a_submission(opts.out, submissions)
+    store = Store(opts.out)
+    try:  # before anyone is graded: a folder that cannot take the results is known now
+        store.prepare(opts.submissions, opts.force)
+    except OutputError as problem:
+        raise UsageError("batch.cannot_write", out=opts.out, problem=str(problem)) from None
+    except ForeignResults as other:
+        raise UsageError("batch.other_class", out=opts.out, folder=other.folder) from None
     topics = _topics(assignment)
     from grader.grading.batch_judge import BatchJudge  # imports numpy and the reference: after the env
 
     judge = BatchJudge(topics, opts.seed)
-    store = Store(opts.out)
     key = settings_key(opts.seed, opts.time_limit, opts.lang, topics)
     keyed = [Pending(s, hashlib.sha256((content_hash(s) + key).encode()).hexdigest())
              for s in submissions]
@@ -179,18 +165,50 @@ def run(opts: Options) -> int:
     try:
         workspace = _workspace(opts, judge, root) if pending else None
         with Progress(len(keyed)) as progress:
-            state = Run(opts, judge, store, progress, names=[s.name for s in submissions])
+            state = Run(opts, judge, store, progress, names=[s.name for s in submissions], settings=key)
             if workspace is not None:
-                progress.say(_isolation_text(workspace.isolation, opts.lang))
+                progress.say(_isolation_text(workspace.isolation, opts.lang, opts.jobs))
             for item in keyed:
                 if item not in pending:
                     progress.step(t("batch.skipped", opts.lang, student=item.submission.name))
             status = _grade_all(state, pending, workspace) if workspace is not None else EXIT_DONE
-            count = store.write_reports(state.names, judge.topic_names, gradescope=opts.gradescope)
-            _summary(state, len(keyed) - len(pending), count, time.monotonic() - started)
+            status = max(status, _refused(state, submissions)) if status != EXIT_INTERRUPTED else status
+            count = _final_reports(state)
+            if count is None:
+                status = EXIT_INCOMPLETE if status == EXIT_DONE else status
+            _summary(state, len(keyed) - len(pending), count or 0, time.monotonic() - started)
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return status
+
+
+def _refuse_out_inside_a_submission(out: Path, submissions: list[Submission]) -> None:
+    """Results written into a student's folder would change that student's files."""
+    where = out.resolve()
+    for submission in submissions:
+        folder = submission.folder.resolve() if submission.refused is None else submission.folder
+        if where == folder or folder in where.parents:
+            raise UsageError("batch.out_inside_submission", out=out, student=submission.name)
+
+
+def _refused(state: Run, submissions: list[Submission]) -> int:
+    """Students not graded at all (a linked folder): each said, and the batch incomplete."""
+    refused = [s for s in submissions if s.refused is not None]
+    for submission in refused:
+        key, fields = submission.refused
+        state.problems.append(f"{submission.name}: {t(key, state.opts.lang, **fields)}")
+    return EXIT_INCOMPLETE if refused else EXIT_DONE
+
+
+def _final_reports(state: Run) -> int | None:
+    """The class-wide files; None (and the reason among the problems) when they cannot be written."""
+    try:
+        return state.store.write_reports(state.names, state.judge.topic_names, gradescope=state.opts.gradescope)
+    except OutputError as failure:
+        text = t("batch.cannot_write", state.opts.lang, out=state.opts.out, problem=str(failure))
+        if text not in state.problems:
+            state.problems.append(text)
+        return None
 
 
 def _unchanged(store: Store, item: Pending) -> bool:
@@ -229,12 +247,15 @@ def _server_settings(isolation: bwrap.Isolation, limits: process_limits.Limits, 
                      judge: BatchJudge) -> Settings:
     from grader.boundary.server import Settings
 
-    drop_to = process_limits.unprivileged_ids() if isolation.as_root else None
-    if isolation.sandboxed and not isolation.as_root:
+    # As root each slot's children become a user of their own (the pool picks it), which
+    # nothing else runs as: its process limit is the child's share alone.
+    drop_to = process_limits.slot_ids(0) if isolation.as_root else None
+    if isolation.as_root:
+        processes = limits.processes + 2
+    elif isolation.sandboxed:
         processes = limits.processes  # counted inside the sandbox's own user namespace
     else:  # counted for the whole user: what it runs already, plus the child's share
-        uid = drop_to[0] if drop_to else os.getuid()
-        processes = process_limits.count_processes(uid) + limits.processes + 2 * opts.jobs
+        processes = process_limits.count_processes(os.getuid()) + limits.processes + 2 * opts.jobs
     return Settings(limits=limits, topics=len(judge.requests), workroot="/tmp", drop_to=drop_to,
                     processes=processes, leave_network=not isolation.sandboxed,
                     own_pid_namespace=isolation.sandboxed)
@@ -252,7 +273,7 @@ def _grade_all(state: Run, pending: list[Pending], workspace: Workspace) -> int:
         return Slot(index, workspace.isolation, workspace.plan, workspace.root, workspace.settings,
                     workspace.limits)
 
-    threads = [threading.Thread(target=_worker, args=(state, make_slot, i, work), daemon=True)
+    threads = [threading.Thread(target=worker, args=(state, make_slot, i, work), daemon=True)
                for i in range(min(state.opts.jobs, len(pending)))]
     status = _supervise(state, threads)
     if status == EXIT_DONE:
@@ -298,79 +319,20 @@ def _write_reports(state: Run) -> None:
     """The class-wide files so far: a run killed outright still leaves them recent."""
     try:
         state.store.write_reports(state.names, state.judge.topic_names)
-    except OSError:
+    except (OSError, OutputError):
         pass  # the records are what counts; the final write tries again
-
-
-def _worker(state: Run, make_slot: Callable[[int], Slot], index: int, work: queue.Queue) -> None:
-    from grader.boundary.pool import SlotFailed
-
-    slot = make_slot(index)
-    with state.lock:
-        state.slots.append(slot)
-    try:
-        slot.start()
-        while not state.stop.is_set():
-            try:
-                item = work.get_nowait()
-            except queue.Empty:
-                return
-            try:
-                _grade_one(state, slot, item)
-            except SlotFailed:
-                work.put(item)  # another slot may still grade it
-                raise
-    except SlotFailed as failure:
-        if not state.stop.is_set():
-            with state.lock:
-                state.problems.append(t("batch.slot_failed", state.opts.lang, slot=index, problem=str(failure)))
-    except Exception as exc:  # noqa: BLE001 - a grader bug must not lose the other results
-        if not state.stop.is_set():
-            with state.lock:
-                state.problems.append(t("batch.worker_failed", state.opts.lang, slot=index,
-                                        problem=f"{type(exc).__name__}: {exc}"))
-    finally:
-        slot.close()
-
-
-def _grade_one(state: Run, slot: Slot, item: Pending) -> None:
-    from grader.batch.inputs import Staged, stage
-    from grader.batch.output import Record
-    from grader.boundary.pool import ZygoteChild
-    from grader.check.report import as_json
-    from grader.boundary.runner import run_topics
-
-    submission, lang = item.submission, state.opts.lang
-    started = time.monotonic()
-    try:
-        staged = stage(submission, slot.staging)
-    except OSError as exc:
-        staged = Staged()
-        results = state.judge.failing_everything(("batch.unreadable_submission", {"problem": str(exc)}))
-    else:
-        events = run_topics(slot.submission_path, state.judge.requests, state.opts.time_limit,
-                            start=lambda _path: ZygoteChild(slot), decode=False)
-        results = state.judge.results(events)
-    if state.stop.is_set():
-        return  # cut short: not a result
-    result = json.loads(as_json(staged.adapt(results), lang))
-    for row in result["results"]:
-        row["message"] = staged.text(row["message"])
-    state.store.save(Record(submission.name, item.key, result, time.monotonic() - started))
-    with state.lock:
-        state.graded += 1
-    state.progress.step(t("batch.graded", lang, student=submission.name,
-                          score=f"{result['score']:g}", max_score=f"{result['max_score']:g}"))
 
 
 # -- what the user reads ----------------------------------------------------------------
 
-def _isolation_text(isolation: bwrap.Isolation, lang: str) -> str:
+def _isolation_text(isolation: bwrap.Isolation, lang: str, jobs: int) -> str:
+    first, last = process_limits.slot_ids(0)[0], process_limits.slot_ids(jobs - 1)[0]
+    users = t("batch.slot_users", lang, first=first, last=last)
     if isolation.sandboxed:
-        user = "nobody" if isolation.as_root else t("batch.your_user", lang)
+        user = users if isolation.as_root else t("batch.your_user", lang)
         return t("batch.isolation_bwrap", lang, version=isolation.version or "?", user=user)
     if isolation.as_root:
-        text = t("batch.isolation_limits_root", lang, reason=isolation.reason)
+        text = t("batch.isolation_limits_root", lang, reason=isolation.reason, user=users)
         if bwrap.python_hidden_from_children():
             text += " " + t("batch.stdlib_hidden", lang)
         return text

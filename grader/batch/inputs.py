@@ -7,23 +7,28 @@ Two layouts are read:
   folder that holds ``submitted/``, or ``submitted/`` itself): the functions are read out
   of the notebooks' code cells into the modules the engine expects.
 
-A submission is staged by copying its regular files (never following a link out of the
-folder) into the slot's staging folder, or by writing the notebook's program there.
+One rule for links, at every level: never followed, always reported. A student folder or
+an assignment folder that is a link is still a student of the batch, graded 0 with the
+reason; a link inside a submission is left out with a note (:mod:`grader.batch.collect`).
+A submission is staged from the bytes :func:`grader.batch.collect.collect` read, so what
+is graded is what was hashed and checked, never a file swapped in between.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-MAX_FILE = 10 * 1024 * 1024  # bytes: a larger file in a submission is left out
-MAX_FILES = 500
-SKIPPED_NAMES = ("__pycache__", ".ipynb_checkpoints")
-MODULE_FILES = ("functions.py", "network.py", "minibatch.py", "optimizers.py", "weight_init.py",
-                "batch_norm.py")
+from grader.batch.collect import MODULE_FILES, SKIPPED_NAMES, Collected, Note, collect, printable
+from grader.boundary.cleanup import empty_folder
+
+
+def student_name(folder_name: str) -> str:
+    """A folder's name as text that can be printed and written anywhere: bytes that are
+    not UTF-8 are shown as ``\\xNN`` escapes (the folder itself keeps its real name)."""
+    return printable(folder_name)
 
 
 class InputError(Exception):
@@ -36,40 +41,33 @@ class InputError(Exception):
 
 @dataclass(frozen=True)
 class Submission:
-    name: str  # the student: their folder's name
+    name: str  # the student: their folder's name (printable, see student_name)
     folder: Path
     notebooks: bool = False  # nbgrader layout: read the functions out of *.ipynb
-
-    def files(self) -> list[Path]:
-        """The files that make the submission, in a stable order (the content hash's)."""
-        if self.notebooks:
-            return sorted(p for p in self.folder.glob("*.ipynb") if _plain_file(p))
-        found = []
-        # os.walk does not enter linked folders; linked files are left out below.
-        for directory, subdirs, files in os.walk(self.folder):
-            subdirs[:] = sorted(d for d in subdirs if not d.startswith(".") and d not in SKIPPED_NAMES)
-            for name in sorted(files):
-                path = Path(directory) / name
-                if not name.startswith(".") and path.suffix != ".pyc" and _plain_file(path):
-                    found.append(path)
-        return sorted(found)[:MAX_FILES]
+    refused: Note | None = None  # why it is not graded at all (a link, an unreadable folder)
 
 
-def _plain_file(path: Path) -> bool:
-    """A regular file (not a link) of a sensible size."""
-    try:
-        return not path.is_symlink() and path.is_file() and path.stat().st_size <= MAX_FILE
-    except OSError:
-        return False
+def digest(submission: Submission, collected: Collected | None) -> str:
+    """The hash of everything that decides the result: the staged bytes, and what was
+    refused or left out (a link replaced by a file changes the result, so the hash)."""
+    hashed = hashlib.sha256(b"notebooks" if submission.notebooks else b"folder")
+    if submission.refused is not None or collected is None:
+        hashed.update(json.dumps(["refused", submission.refused], default=str).encode())
+        return hashed.hexdigest()
+    for name, data in collected.files:
+        raw = os.fsencode(name)
+        hashed.update(len(raw).to_bytes(4, "little") + raw + len(data).to_bytes(8, "little") + data)
+    hashed.update(json.dumps([collected.notes, sorted(collected.refused.items())], default=str).encode())
+    return hashed.hexdigest()
 
 
 def content_hash(submission: Submission) -> str:
-    digest = hashlib.sha256(b"notebooks" if submission.notebooks else b"folder")
-    for path in submission.files():
-        data = path.read_bytes()
-        name = str(path.relative_to(submission.folder)).encode()
-        digest.update(len(name).to_bytes(4, "little") + name + len(data).to_bytes(8, "little") + data)
-    return digest.hexdigest()
+    if submission.refused is not None:
+        return digest(submission, None)
+    try:
+        return digest(submission, collect(submission.folder, submission.notebooks))
+    except OSError as exc:  # unreadable now: graded (and failed) with the reason later
+        return hashlib.sha256(f"unreadable {exc}".encode()).hexdigest()
 
 
 # -- finding the students ---------------------------------------------------------------
@@ -82,22 +80,31 @@ def discover(root: Path, assignment: str | None = None, exclude: tuple[Path, ...
     if submitted is not None:
         return _nbgrader_submissions(submitted, assignment)
     excluded = {p.resolve() for p in exclude}
-    students = [d for d in _subfolders(root) if d.resolve() not in excluded]
-    submissions = [Submission(d.name, d) for d in students]
+    folders, links = _subfolders(root)
+    submissions = [Submission(student_name(d.name), d) for d in folders if d.resolve() not in excluded]
+    submissions += [_linked(d, notebooks=False) for d in links]
     if not submissions and any(root.glob("*.py")):
         raise InputError("batch.one_submission", folder=root)
     if not submissions:
         raise InputError("batch.no_students", folder=root)
-    return submissions, None
+    return sorted(submissions, key=lambda s: s.name), None
 
 
-def _subfolders(folder: Path) -> list[Path]:
+def _linked(path: Path, notebooks: bool, name: str | None = None) -> Submission:
+    """A student whose folder is a link: in the results, graded 0, never followed."""
+    shown = name or student_name(path.name)
+    return Submission(shown, path, notebooks, refused=("batch.folder_is_link", {"folder": student_name(str(path))}))
+
+
+def _subfolders(folder: Path) -> tuple[list[Path], list[Path]]:
+    """The real sub-folders of ``folder``, and its entries that are links (to anything)."""
     try:
         entries = sorted(folder.iterdir())
     except OSError as exc:
         raise InputError("batch.unreadable", folder=folder, problem=exc.strerror or str(exc)) from None
-    return [d for d in entries if d.is_dir() and not d.is_symlink()
-            and not d.name.startswith(".") and d.name not in SKIPPED_NAMES]
+    entries = [d for d in entries if not d.name.startswith(".") and d.name not in SKIPPED_NAMES]
+    links = [d for d in entries if d.is_symlink()]
+    return [d for d in entries if not d.is_symlink() and d.is_dir()], links
 
 
 def _nbgrader_folder(root: Path) -> Path | None:
@@ -110,19 +117,24 @@ def _nbgrader_folder(root: Path) -> Path | None:
 
 
 def _nbgrader_submissions(submitted: Path, assignment: str | None) -> tuple[list[Submission], str]:
-    students = _subfolders(submitted)
-    names = sorted({a.name for s in students for a in _subfolders(s) if any(a.glob("*.ipynb"))})
+    students, linked_students = _subfolders(submitted)
+    names = sorted({a.name for s in students for a in _subfolders(s)[0] if any(a.glob("*.ipynb"))})
     if assignment is None:
         if len(names) > 1:
             raise InputError("batch.several_assignments", assignments=", ".join(names))
         if not names:
             raise InputError("batch.no_notebooks", folder=submitted)
         assignment = names[0]
-    chosen = [Submission(s.name, s / assignment, notebooks=True) for s in students
-              if (s / assignment).is_dir()]
-    if not chosen:
+    chosen = [_linked(s, notebooks=True) for s in linked_students]
+    for s in students:
+        folder = s / assignment
+        if folder.is_symlink():
+            chosen.append(_linked(folder, notebooks=True, name=student_name(s.name)))
+        elif folder.is_dir():
+            chosen.append(Submission(student_name(s.name), folder, notebooks=True))
+    if not any(c.refused is None for c in chosen):
         raise InputError("batch.no_assignment", assignment=assignment, assignments=", ".join(names) or "-")
-    return chosen, assignment
+    return sorted(chosen, key=lambda c: c.name), assignment
 
 
 # -- staging ------------------------------------------------------------------------------
@@ -132,6 +144,8 @@ class Staged:
     """A staged submission, and how its messages are told: a notebook's say where in the
     notebook (``Cell In[5], line 3``), the way ``grader.nb`` tells them in the notebook."""
     program: object = None  # grader.nb.program.Program of a notebook submission
+    digest: str = ""  # the hash of what was staged (see digest)
+    notes: list[Note] = field(default_factory=list)  # limits applied, links left out
 
     def adapt(self, results: list) -> list:
         if self.program is None:
@@ -150,53 +164,63 @@ class Staged:
         return relabel(message, self.program)
 
 
-def stage(submission: Submission, staging: Path) -> Staged:
-    """Put the submission's files into ``staging`` (emptied first), readable by a child
-    of any user and writable by none."""
-    _empty(staging)
-    staged = Staged()
+def stage(submission: Submission, staging: Path, lang: str = "en") -> Staged:
+    """Put the submission's files into ``staging`` (emptied first), readable by the
+    slot's children and writable by none. OSError: the folder cannot be read at all."""
+    from grader.i18n import t
+
+    empty_folder(staging)
+    collected = collect(submission.folder, submission.notebooks)
+    staged = Staged(digest=digest(submission, collected), notes=collected.notes)
+    reasons = {name: t(key, lang, **fields) for name, (key, fields) in collected.refused.items()}
     if submission.notebooks:
-        staged = _stage_notebooks(submission, staging)
+        staged.program = _stage_notebooks(collected, staging, reasons)
     else:
-        for path in submission.files():
-            target = staging / path.relative_to(submission.folder)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(path, target)
+        for name, data in collected.files:
+            _write(staging / name, data)
+        for name, reason in reasons.items():
+            _write(staging / name, _failing_module(reason))
     _read_only_for_children(staging)
     return staged
 
 
-def _stage_notebooks(submission: Submission, staging: Path) -> Staged:
+def _write(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+def _failing_module(reason: str) -> bytes:
+    return f"raise ImportError({reason!r})\n".encode("utf-8")
+
+
+def _stage_notebooks(collected: Collected, staging: Path, reasons: dict[str, str]) -> object:
     """The notebooks' definitions as ``_notebook.py``, re-exported by every exercise
-    module: the layout ``grader.nb`` gives a notebook's ``check()`` too."""
+    module: the layout ``grader.nb`` gives a notebook's ``check()`` too. A notebook that
+    cannot be read fails every module with the reason (the other notebooks' code would be
+    graded incomplete)."""
     from grader.nb.program import notebook_cells, program_from_cells, write_submission
 
+    if reasons:
+        _fail_every_module(staging, "; ".join(reasons.values()))
+        return None
     cells = []
-    for path in submission.files():
-        try:
-            cells += notebook_cells(json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, AttributeError, TypeError) as exc:
-            _unreadable_notebook(path.name, exc, staging)
-            return Staged()
-    program = program_from_cells(cells)
+    try:
+        for name, data in collected.files:
+            cells += notebook_cells(json.loads(data))
+        program = program_from_cells(cells)
+    except Exception as exc:  # noqa: BLE001 - one student's odd notebook must not stop the batch
+        names = ", ".join(name for name, _ in collected.files)
+        _fail_every_module(staging, f"{names}: {type(exc).__name__}: {str(exc)[:120]}")
+        return None
     write_submission(program, staging)
-    return Staged(program)
+    return program
 
 
-def _unreadable_notebook(name: str, exc: Exception, staging: Path) -> None:
-    """Modules that fail to import, saying which notebook could not be read and why."""
-    problem = f"{name} is not a notebook the grader can read ({type(exc).__name__}: {str(exc)[:120]})"
+def _fail_every_module(staging: Path, reason: str) -> None:
     for module in MODULE_FILES:
-        (staging / module).write_text(f"raise ImportError({problem!r})\n", encoding="utf-8")
-
-
-def _empty(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
-    for entry in folder.iterdir():
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry)
-        else:
-            entry.unlink()
+        _write(staging / module, _failing_module(reason))
 
 
 def _read_only_for_children(folder: Path) -> None:

@@ -34,12 +34,40 @@ class Record:
                            "result": self.result}, ensure_ascii=False)
 
 
+class OutputError(Exception):
+    """The output folder cannot be written (full, read-only, not a folder): the batch
+    stops saying so; what was written before is intact."""
+
+    def __init__(self, path: Path, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path, self.problem = path, problem
+
+
 def write_atomically(path: Path, text: str) -> None:
-    """Readers see the old file or the new one, never a part of it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Readers see the old file or the new one, never a part of it; a write that fails
+    (a full disk) leaves the old file and no temporary one. OutputError when it fails."""
     temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    temporary.write_text(text, encoding="utf-8")
-    os.replace(temporary, path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # A lone surrogate (a file name that is not UTF-8) is written escaped, never an error.
+        with open(temporary, "w", encoding="utf-8", errors="backslashreplace") as f:
+            f.write(text)  # a full disk fails here or at the close, before the rename
+        os.replace(temporary, path)
+    except OSError as exc:
+        try:
+            temporary.unlink()
+        except OSError:
+            pass
+        raise OutputError(path, exc.strerror or str(exc)) from None
+
+
+# Characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(value: str) -> str:
+    """A cell a spreadsheet shows as the text it is: a leading quote before a formula."""
+    return "'" + value if value.startswith(FORMULA_START) else value
 
 
 def _file_name(student: str) -> str:
@@ -65,6 +93,20 @@ class Store:
         self._known[student] = record
         return record
 
+    def prepare(self, source: Path, force: bool) -> None:
+        """Before anyone is graded: the folder is writable, and it holds this class's
+        results only. OutputError when it cannot be written; ForeignResults when it holds
+        the results of another SUBMISSIONS_DIR (unless ``force``: they are replaced)."""
+        marker = self.records / "class-folder"  # not *.json: only records are
+        folder = str(source.resolve())
+        try:
+            known = json.loads(marker.read_text(encoding="utf-8")).get("folder")
+        except (OSError, ValueError, AttributeError):
+            known = None
+        if known not in (None, folder) and not force:
+            raise ForeignResults(self.out, known)
+        write_atomically(marker, json.dumps({"folder": folder}, ensure_ascii=False))
+
     def save(self, record: Record) -> None:
         write_atomically(self.records / f"{_file_name(record.student)}.json", record.to_json())
         self._known[record.student] = record
@@ -87,6 +129,12 @@ class Store:
                          json.dumps(gradescope_json(record), ensure_ascii=False, indent=1))
 
 
+class ForeignResults(Exception):
+    def __init__(self, out: Path, folder: str) -> None:
+        super().__init__(folder)
+        self.out, self.folder = out, folder
+
+
 def _folder_name(student: str) -> str:
     return student if re.fullmatch(r"[\w.@+-]+", student) and student not in (".", "..") else _file_name(student)
 
@@ -104,7 +152,7 @@ def results_csv(records: list[Record], topics: list[str]) -> str:
     writer.writerow(["student", *topics, "total"])
     for record in records:
         points = topic_points(record.result)
-        writer.writerow([record.student, *(_number(points.get(t, 0.0)) for t in topics),
+        writer.writerow([text_cell(record.student), *(_number(points.get(t, 0.0)) for t in topics),
                          _number(float(record.result.get("score", 0.0)))])
     return buffer.getvalue()
 
@@ -119,5 +167,8 @@ def gradescope_json(record: Record) -> dict:
               "max_score": float(row["max_points"]), "status": "passed" if row["passed"] else "failed",
               "output": row["message"], "visibility": "visible"}
              for row in record.result.get("results", [])]
-    return {"score": float(record.result.get("score", 0.0)), "execution_time": round(record.seconds, 3),
-            "tests": tests}
+    report = {"score": float(record.result.get("score", 0.0)), "execution_time": round(record.seconds, 3),
+              "tests": tests}
+    if record.result.get("notes"):  # what a limit left out: shown above the tests
+        report["output"] = "\n".join(record.result["notes"])
+    return report

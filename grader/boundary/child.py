@@ -98,7 +98,14 @@ def _source_code(loader: Any, name: str) -> Any:
     if not isinstance(loader, importlib.machinery.SourceFileLoader):
         raise ImportError(f"{name}: only Python source files (.py) are graded")
     path = loader.get_filename(name)
-    return compile(loader.get_data(path), path, "exec", dont_inherit=True)
+    source = loader.get_data(path)
+    if b"\0" in source:  # compile() would say so without naming the file or the line
+        line = source[:source.index(b"\0")].count(b"\n") + 1
+        error = SyntaxError("source code cannot contain null bytes (\\0)")
+        error.filename, error.lineno = path, line
+        error.text = source.splitlines()[line - 1].replace(b"\0", b"\\0").decode("utf-8", "replace")
+        raise error
+    return compile(source, path, "exec", dont_inherit=True)
 
 
 def student_module_names(folder: Path) -> set[str]:
@@ -307,7 +314,7 @@ def serve(read_fd: int, write_fd: int, submission: str, workdir: str,
     with os.fdopen(read_fd, "rb") as requests, os.fdopen(write_fd, "wb") as replies:
         watch = _ImportWatch(lambda message: _tell(replies, message), student_modules)
         sys.meta_path.insert(1, watch)
-        while (request := wire.receive(requests)) is not None:
+        while (request := wire.receive(requests, wire.MAX_REQUEST)) is not None:
             watch.hung = set(request.get("hung") or ())
             for name, checks in _topics(request, plan):
                 if cpu_per_topic:

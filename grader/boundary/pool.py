@@ -38,10 +38,15 @@ class Slot:
         self.staging.mkdir(parents=True, exist_ok=True)
         os.chmod(home, 0o755)
         os.chmod(self.staging, 0o755)
+        if settings.drop_to:  # root: this slot's children are a user of their own
+            settings = Settings(**{**settings.__dict__, "drop_to": process_limits.slot_ids(index)})
+            _own_home(home, settings.drop_to)
         if not isolation.sandboxed:
             workroot = home / "work"
             workroot.mkdir(exist_ok=True)
-            os.chmod(workroot, 0o1777 if settings.drop_to else 0o700)
+            if settings.drop_to:  # written by this slot's user only: no other slot can reach it
+                os.chown(workroot, *settings.drop_to)
+            os.chmod(workroot, 0o700)
             settings = Settings(**{**settings.__dict__, "workroot": str(workroot),
                                    "submission": str(self.staging)})
         self.settings = settings
@@ -130,6 +135,13 @@ class Slot:
                 process_limits.kill_tree(self.proc.pid)
                 self.proc.wait()
             self.proc = None
+
+
+def _own_home(home: Path, ids: tuple[int, int]) -> None:
+    """The slot's folder: passable by its own children only (group = the slot's user),
+    so no other slot's child can read the submission staged here or touch its work."""
+    os.chown(home, 0, ids[1])
+    os.chmod(home, 0o710)
 
 
 class ZygoteChild(ChildBase):

@@ -146,6 +146,7 @@ class _Frames:
         self.buffer = bytearray()
         self.start = 0  # where the next frame begins in buffer (what is before it is read)
         self.ended = False
+        self.received = 0  # bytes of frames read from this child so far
         self.poll = select.poll()
         self.poll.register(fd, select.POLLIN)
 
@@ -186,8 +187,8 @@ class _Frames:
             return _INCOMPLETE
         (size,) = _LENGTH.unpack_from(self.buffer, self.start)
         end = self.start + _LENGTH.size + size
-        if size > wire.MAX_FRAME:
-            return self._garbled()
+        if size > wire.MAX_FRAME or self.received + size > wire.MAX_CHILD_BYTES:
+            return self._garbled()  # more than any check returns: before a byte of it is kept
         if len(self.buffer) < end:
             return _INCOMPLETE
         frame = memoryview(self.buffer)[self.start:end]
@@ -200,6 +201,7 @@ class _Frames:
             message["__digest__"] = hashlib.sha256(frame).digest()
         frame.release()
         self.start = end
+        self.received += size
         return message
 
     def _garbled(self) -> None:

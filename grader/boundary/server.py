@@ -15,7 +15,6 @@ from __future__ import annotations
 import gc
 import json
 import os
-import shutil
 import signal
 import socket
 import sys
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.boundary import bwrap, limits as process_limits, wire
+from grader.boundary.cleanup import empty_folder
 
 MESSAGE_SIZE = 64 * 1024
 # Standard modules a child may need but, once it is `nobody`, might not be able to read
@@ -168,6 +168,10 @@ class Server:
                 pass
         for orphan in process_limits.children_of(os.getpid()):
             process_limits.kill_tree(orphan)
+        if self.settings.drop_to and not self.settings.own_pid_namespace:
+            # The slot's own user runs nothing else: whatever still runs as it is this
+            # child's, however it got away, and must be gone before its folder is emptied.
+            process_limits.kill_user(self.settings.drop_to[0])
         self.reap()
 
     def reap(self) -> None:
@@ -185,35 +189,11 @@ class Server:
 
 
 def _empty(root: Path) -> None:
-    """Remove everything under ``root``, even folders a child made unreadable — but not
-    the folders that hold the sandbox's read-only binds (Python or the grader under /tmp)."""
-    try:
-        entries = list(root.iterdir())
-    except OSError:
-        return
-    kept = set(filter(None, os.environ.get(bwrap.KEEP_IN_TMP, "").split(":")))
-    for entry in entries:
-        if entry.name in kept and str(root) == "/tmp":
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, onerror=_unlock_and_retry)
-        else:
-            try:
-                entry.unlink()
-            except OSError:
-                pass
-
-
-def _unlock_and_retry(function: Any, path: str, _exc: Any) -> None:
-    try:
-        os.chmod(os.path.dirname(path), 0o700)
-        if os.path.isdir(path) and not os.path.islink(path):
-            os.chmod(path, 0o700)
-            shutil.rmtree(path, ignore_errors=True)
-        else:
-            function(path)
-    except OSError:
-        pass
+    """Remove everything under ``root`` (fd-relative, never through a path a child can
+    change) — but not the folders that hold the sandbox's read-only binds (Python or the
+    grader under /tmp)."""
+    kept = frozenset(filter(None, os.environ.get(bwrap.KEEP_IN_TMP, "").split(":")))
+    empty_folder(root, kept if str(root) == "/tmp" else frozenset())
 
 
 def become_child(settings: Settings, plan: dict, submission: str, read_fd: int, write_fd: int,
@@ -255,7 +235,7 @@ def _max_fd() -> int:
 
 def read_plan(stream: Any) -> dict[str, list[tuple[str, dict]]]:
     """Every topic's checks with their inputs, decoded once for all children."""
-    request = wire.receive(stream) or {"topics": []}
+    request = wire.receive(stream, wire.MAX_REQUEST) or {"topics": []}
     return {topic["name"]: [(c["name"], wire.decode(c["spec"])) for c in topic["checks"]]
             for topic in request["topics"]}
 

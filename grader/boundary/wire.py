@@ -15,7 +15,14 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-MAX_FRAME = 256 * 1024 * 1024  # a child that sends more than this is misbehaving
+# What a child may send, in proportion to what a check legitimately returns: the largest
+# outcome today is ~400 KB (weight_init's samples), so one frame is bounded at 8 MiB and
+# everything one child sends at 64 MiB. A child that sends more has failed (the topic it
+# was on is lost, as if it had died); the grader never holds more than that of it.
+MAX_FRAME = 8 * 1024 * 1024
+MAX_CHILD_BYTES = 64 * 1024 * 1024
+# Requests come from the grader itself (every check's inputs): trusted, and larger.
+MAX_REQUEST = 256 * 1024 * 1024
 
 
 PLAIN_KINDS = frozenset("biufc")  # bool, ints, floats, complex: bytes and nothing else
@@ -103,13 +110,13 @@ def send(stream: BinaryIO, message: Any) -> None:
     stream.flush()
 
 
-def receive(stream: BinaryIO) -> Any | None:
-    """The next frame's JSON data, or None at end of stream."""
+def receive(stream: BinaryIO, limit: int = MAX_FRAME) -> Any | None:
+    """The next frame's JSON data, or None at end of stream (ValueError past ``limit``)."""
     header = _read_exactly(stream, 4)
     if header is None:
         return None
     (size,) = struct.unpack("<I", header)
-    if size > MAX_FRAME:
+    if size > limit:
         raise ValueError("frame too large")
     data = _read_exactly(stream, size)
     if data is None:

@@ -1,14 +1,15 @@
 """``grader nbgrader``: an nbgrader course of the exercises, in one command.
 
     grader nbgrader init COURSE_DIR [--course-id ID] [--solutions DIR] [--force]
-    grader nbgrader export NOTEBOOK OUT_DIR
+    grader nbgrader export NOTEBOOK OUT_DIR [--force]
 
 ``init`` writes nbgrader_config.py and source/ASSIGNMENT/ASSIGNMENT.ipynb for every
 assignment (generated from solutions/), then runs nbgrader's own generate_assignment on
 each, which fills the gradebook with the assignments, their notebooks and their
 autograder cells' points, and writes release/. ``export`` writes the code of a student's
 notebook as a submission folder, so that ``grader check --submission`` grades it the way
-the notebook's check cells do.
+the notebook's check cells do; it writes only into a new or empty folder (``--force``: over
+the modules of a folder that has files already).
 
 Exit status: 0 done, 1 nbgrader failed, 2 bad arguments or an existing course.
 """
@@ -133,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write a notebook's code as a submission folder")
     export.add_argument("notebook", type=Path, metavar="NOTEBOOK")
     export.add_argument("out", type=Path, metavar="OUT_DIR")
+    export.add_argument("--force", action="store_true", help="write the modules into a folder that has files already")
     return parser
 
 
@@ -145,7 +147,7 @@ def main(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     lang = args.lang or lang
     if args.command == "export":
-        return _run_export(args.notebook, args.out, lang)
+        return _run_export(args.notebook, args.out, lang, args.force)
     return _run_init(args, lang)
 
 
@@ -153,6 +155,9 @@ def _run_init(args: argparse.Namespace, lang: str) -> int:
     folder = args.course_dir.resolve()
     if not args.solutions.is_dir():
         print(t("nbgrader.no_solutions", lang, folder=args.solutions), file=sys.stderr)
+        return EXIT_USAGE
+    if folder.exists() and not folder.is_dir():
+        print(t("nbgrader.not_a_folder", lang, path=folder), file=sys.stderr)
         return EXIT_USAGE
     if existing_course(folder) and not args.force:
         print(t("nbgrader.exists", lang, folder=folder), file=sys.stderr)
@@ -163,15 +168,37 @@ def _run_init(args: argparse.Namespace, lang: str) -> int:
         print(t("nbgrader.generate_failed", lang, assignment=failed.assignment, detail=failed.detail),
               file=sys.stderr)
         return EXIT_FAILED
+    except (OSError, ValueError, SyntaxError, RecursionError) as exc:  # a solutions module or the folder
+        print(t("nbgrader.cannot_write", lang, folder=folder, problem=_problem(exc)), file=sys.stderr)
+        return EXIT_FAILED
     listed = ", ".join(f"{name} ({value:g})" for name, value in points.items())
     print(t("nbgrader.wrote", lang, folder=folder, assignments=listed, points=f"{sum(points.values()):g}"))
     return EXIT_OK
 
 
-def _run_export(notebook: Path, out: Path, lang: str) -> int:
+def _problem(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {str(exc)[:200]}"
+
+
+def _run_export(notebook: Path, out: Path, lang: str, force: bool = False) -> int:
     if not notebook.is_file():
         print(t("nbgrader.no_notebook", lang, path=notebook), file=sys.stderr)
         return EXIT_USAGE
-    export_notebook(notebook, out)
+    if out.exists() and not out.is_dir():
+        print(t("nbgrader.not_a_folder", lang, path=out), file=sys.stderr)
+        return EXIT_USAGE
+    if out.is_dir() and any(out.iterdir()) and not force:
+        print(t("nbgrader.export_not_empty", lang, folder=out), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        program = program_from_notebook(notebook)
+    except (OSError, ValueError, TypeError, AttributeError, RecursionError, MemoryError) as exc:
+        print(t("nbgrader.unreadable_notebook", lang, path=notebook, problem=_problem(exc)), file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        write_submission(program, out)
+    except OSError as exc:
+        print(t("nbgrader.cannot_write", lang, folder=out, problem=_problem(exc)), file=sys.stderr)
+        return EXIT_FAILED
     print(t("nbgrader.exported", lang, folder=out))
     return EXIT_OK

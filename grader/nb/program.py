@@ -68,7 +68,7 @@ def kept_statements(source: str) -> list[ast.stmt] | None:
     """The definitions of a cell; None when the cell is not valid Python."""
     try:
         tree = ast.parse(source)
-    except SyntaxError:
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # NUL bytes, 300,000 terms
         return None
     return [node for node in tree.body if _is_definition(node)]
 
@@ -165,7 +165,11 @@ def notebook_cells(nb: dict) -> list[Cell]:
         count = cell.get("execution_count")
         label = f"Cell In[{count}]" if count else f"cell {index}"
         source = cell.get("source", "")
-        cells.append(Cell(label, "".join(source) if isinstance(source, list) else source))
+        if isinstance(source, list) and all(isinstance(line, str) for line in source):
+            source = "".join(source)
+        if not isinstance(source, str):
+            raise ValueError(f"{label}: its source is not text")
+        cells.append(Cell(label, source))
     return cells
 
 

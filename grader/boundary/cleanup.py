@@ -1,0 +1,133 @@
+"""Emptying a folder that student code wrote to, without ever following a path it can change.
+
+The folders a child works in belong to it: while anything of it runs it can rename a
+folder, put a link in its place or keep adding files. A cleaner that works on path
+strings (``shutil.rmtree`` with an error handler that ``chmod``s ``dirname(path)``, say)
+can then be steered by the child to remove or unlock any folder of the machine, as root.
+Here every step is relative to an open descriptor of a folder already checked: names are
+looked up with ``O_NOFOLLOW`` and a folder is entered only through the descriptor of the
+very inode that was examined, so a swapped entry is at worst a link that gets unlinked.
+A folder made unreadable is unlocked through an ``O_PATH`` descriptor of that inode, never
+through its name; the folder being emptied itself is never chmodded.
+"""
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+MAX_DEPTH = 256  # deeper than this is not a working folder: what is below is left for the OS
+MAX_ENTRIES = 200_000  # entries removed per call: a child cannot keep the cleaner busy forever
+_OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+_O_PATH = getattr(os, "O_PATH", 0)
+
+
+def empty_folder(folder: Path | str, keep: frozenset[str] = frozenset()) -> bool:
+    """Remove everything inside ``folder`` (not ``folder`` itself, not the names in
+    ``keep``); True when it is empty afterwards. Never raises for what a child left."""
+    try:
+        fd = os.open(folder, _OPEN_DIR)
+    except OSError:
+        return False
+    budget = [MAX_ENTRIES]
+    try:
+        return _empty_at(fd, keep, 0, budget)
+    finally:
+        os.close(fd)
+
+
+def _empty_at(dir_fd: int, keep: frozenset[str], depth: int, budget: list[int]) -> bool:
+    clean = True
+    for attempt in range(3):  # names added while we work: another pass, then give up
+        try:
+            names = [entry.name for entry in os.scandir(dir_fd)]
+        except OSError:
+            return False
+        names = [n for n in names if n not in keep]
+        if not names:
+            return clean
+        for name in names:
+            if budget[0] <= 0:
+                return False
+            budget[0] -= 1
+            clean = _remove_at(dir_fd, name, depth, budget) and clean
+    return False
+
+
+def _remove_at(dir_fd: int, name: str, depth: int, budget: list[int]) -> bool:
+    """Remove the entry ``name`` of the folder open as ``dir_fd``: whatever it is now."""
+    try:
+        info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    if not stat.S_ISDIR(info.st_mode):
+        return _unlink_at(dir_fd, name)
+    if depth >= MAX_DEPTH:
+        return False
+    fd = _open_folder(dir_fd, name, info)
+    if fd is None:
+        return _unlink_at(dir_fd, name)  # swapped for a file or link since: remove that
+    try:
+        _empty_at(fd, frozenset(), depth + 1, budget)
+    finally:
+        os.close(fd)
+    try:
+        os.rmdir(name, dir_fd=dir_fd)
+        return True
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def _unlink_at(dir_fd: int, name: str) -> bool:
+    try:
+        os.unlink(name, dir_fd=dir_fd)
+        return True
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def _open_folder(dir_fd: int, name: str, info: os.stat_result) -> int | None:
+    """A descriptor of the folder ``name`` that is the inode ``info`` describes, or None.
+
+    A folder the child made unreadable is unlocked through a descriptor of that inode
+    (``O_PATH``), so the change cannot land on whatever the name points to by then."""
+    for attempt in range(2):
+        try:
+            fd = os.open(name, _OPEN_DIR, dir_fd=dir_fd)
+        except PermissionError:
+            if attempt or not _unlock(dir_fd, name, info):
+                return None
+            continue
+        except OSError:
+            return None
+        found = os.fstat(fd)
+        if (found.st_dev, found.st_ino) != (info.st_dev, info.st_ino):
+            os.close(fd)
+            return None
+        return fd
+    return None
+
+
+def _unlock(dir_fd: int, name: str, info: os.stat_result) -> bool:
+    if not _O_PATH:
+        return False
+    try:
+        fd = os.open(name, _O_PATH | os.O_NOFOLLOW | os.O_DIRECTORY, dir_fd=dir_fd)
+    except OSError:
+        return False
+    try:
+        found = os.fstat(fd)
+        if (found.st_dev, found.st_ino) != (info.st_dev, info.st_ino):
+            return False
+        os.chmod(f"/proc/self/fd/{fd}", 0o700)  # the inode behind fd, not a path lookup
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
