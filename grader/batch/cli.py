@@ -337,7 +337,7 @@ def _grade_one(state: Run, slot: Slot, item: Pending) -> None:
     from grader.batch.inputs import Staged, stage
     from grader.batch.output import Record
     from grader.boundary.pool import ZygoteChild
-    from grader.check.report import as_json
+    from grader.check.report import as_json, message_text
     from grader.boundary.runner import run_topics
 
     submission, lang = item.submission, state.opts.lang
@@ -353,9 +353,12 @@ def _grade_one(state: Run, slot: Slot, item: Pending) -> None:
         results = state.judge.results(events)
     if state.stop.is_set():
         return  # cut short: not a result
-    result = json.loads(as_json(staged.adapt(results), lang))
-    for row in result["results"]:
+    adapted = staged.adapt(results)
+    result = json.loads(as_json(adapted, lang))
+    for row, graded in zip(result["results"], adapted):
         row["message"] = staged.text(row["message"])
+        # Both languages too: a notebook's verdict (grader autograde) and Gradescope show both.
+        row["messages"] = {code: staged.text(message_text(graded, code)) for code in LANGS}
     state.store.save(Record(submission.name, item.key, result, time.monotonic() - started))
     with state.lock:
         state.graded += 1
