@@ -79,6 +79,9 @@ class Course:
 
 
 def main(argv: list[str]) -> int:
+    # nbformat's jsonschema compiles rfc3987_syntax's grammars when it is importable: seconds
+    # of every run, for IRI formats no notebook schema uses (jsonschema skips them without it).
+    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     lang = lang_from_argv(argv)
     try:
         args = parser(lang).parse_args(argv)
