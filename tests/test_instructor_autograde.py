@@ -286,3 +286,33 @@ def test_nbgraders_own_autograde_is_fooled_by_a_redefined_check(graded: dict, tm
     done = run_grader("autograde", NAME, cwd=course, timeout=600)
     assert done.returncode == 0, done.stderr
     assert gradebook(course)["mallory"] == {f"check-{t}": 0 for t in PIPELINE.topics}
+
+
+def test_stats_of_the_gradebook_and_of_the_autograde_results(graded: dict, course: Path) -> None:
+    import json
+
+    done = run_grader("stats", str(course / "gradebook.db"), "--json", timeout=300)
+    assert done.returncode == 0, done.stderr
+    stats = json.loads(done.stdout)
+    scores = gradebook(course)
+    assert stats["students"] == len(scores)
+    for item in stats["checks"]:  # one item per grade cell: the gradebook keeps no more
+        cell_scores = [scores[s][f"check-{item['topic']}"] for s in scores]
+        assert item["mean_points"] == pytest.approx(sum(cell_scores) / len(cell_scores))
+        assert item["pass_rate"] == pytest.approx(sum(v == item["max_points"] for v in cell_scores) / len(cell_scores))
+    detailed = run_grader("stats", str(course / ".grader" / NAME / "grades"), "--json", timeout=300)
+    assert detailed.returncode == 0, detailed.stderr
+    assert {c["topic"] for c in json.loads(detailed.stdout)["checks"]} == set(PIPELINE.topics)
+
+
+def test_a_bad_timestamp_is_said_and_a_linked_student_folder_is_refused(graded: dict, tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    shutil.copytree(graded["pristine"], course)
+    submit(course, "alice", solved(course))
+    (course / "submitted" / "alice" / NAME / "timestamp.txt").write_text("not a time", encoding="utf-8")
+    (course / "submitted" / "mallory").symlink_to(course / "submitted" / "alice")  # alice's marks?
+    done = run_grader("autograde", NAME, cwd=course, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "cannot be read as a time" in done.stdout
+    assert "symbolic link" in done.stderr and "mallory" in done.stderr
+    assert set(gradebook(course)) == {"alice"}

@@ -143,7 +143,8 @@ def autograde(course: Course, args: argparse.Namespace, lang: str) -> int:
     from grader.instructor.gradebook import open_gradebook
     from grader.instructor.sanitize import source_notebooks
 
-    ensure_unlocked(Path(course.coursedir.db_url.removeprefix("sqlite:///")))
+    if course.coursedir.db_url.startswith("sqlite:///"):  # other databases lock per row
+        ensure_unlocked(Path(course.coursedir.db_url.removeprefix("sqlite:///")))
     with open_gradebook(course.coursedir.db_url, course.coursedir.course_id) as gradebook:
         known = [a.name for a in gradebook.assignments]
         if args.assignment not in known:
@@ -155,6 +156,7 @@ def autograde(course: Course, args: argparse.Namespace, lang: str) -> int:
         raise Problem("instructor.no_submissions", assignment=args.assignment,
                       folder=Path(course.coursedir.submitted_directory))
     work = course.root / WORK / args.assignment
+    _forget_others(work / "sanitized" / "submitted", set(students))
     prepared = [prepare(course, args.assignment, student, sources, work / "sanitized") for student in students]
     status = _grade(work, args, lang, any(p.gradable for p in prepared))
     if status in (EXIT_UNUSABLE, EXIT_INTERRUPTED):
@@ -162,6 +164,14 @@ def autograde(course: Course, args: argparse.Namespace, lang: str) -> int:
     results = _results(work / "grades")
     written = write_all(course, args.assignment, prepared, results, lang)
     return EXIT_DONE if status == EXIT_DONE and written == len(prepared) else EXIT_INCOMPLETE
+
+
+def _forget_others(folder: Path, students: set[str]) -> None:
+    """Sanitised copies of students no longer in submitted/: not graded, not reported."""
+    if folder.is_dir():
+        for entry in folder.iterdir():
+            if entry.name not in students:
+                shutil.rmtree(entry) if entry.is_dir() and not entry.is_symlink() else entry.unlink()
 
 
 def _students(course: Course, assignment: str, lang: str) -> Iterator[str]:
@@ -275,6 +285,7 @@ def write_all(course: Course, assignment: str, prepared: list[Prepared], results
 
 def _write_one(course: Course, gradebook: Any, assignment: str, item: Prepared, result: dict | None,
                plugin: Any, lang: str) -> str | None:
+    from grader.instructor.autograded import fill_outputs
     from grader.instructor.gradebook import NotebookGrades, write_submission
 
     if result is None and item.gradable:
@@ -282,28 +293,44 @@ def _write_one(course: Course, gradebook: Any, assignment: str, item: Prepared, 
         return None
     rows = result.get("results", []) if result else []
     grades, autograded = [], course.path(course.coursedir.autograded_directory, item.student, assignment)
-    for name, cleaned in item.notebooks.items():
-        if cleaned is None:
-            grades.append(NotebookGrades(name, [], {}))
-            continue
-        from grader.instructor.autograded import fill_outputs
-
-        scores = fill_outputs(cleaned.notebook, rows, cleaned.missing)
-        grades.append(NotebookGrades(name, scores, _answered(cleaned.notebook)))
-        _write_notebook(cleaned.notebook, autograded / f"{name}.ipynb")
-    timestamp = course.coursedir.get_existing_timestamp(str(item.submitted))
-    if (item.submitted / "timestamp.txt").is_file() and autograded.is_dir():
-        shutil.copyfile(item.submitted / "timestamp.txt", autograded / "timestamp.txt")
+    staged: list[tuple[Path, Path]] = []  # (temporary, final): moved in once the gradebook committed
     try:
+        for name, cleaned in item.notebooks.items():
+            if cleaned is None:
+                grades.append(NotebookGrades(name, [], {}))
+                continue
+            scores = fill_outputs(cleaned.notebook, rows, cleaned.missing)
+            grades.append(NotebookGrades(name, scores, _answered(cleaned.notebook)))
+            staged.append(_stage_notebook(cleaned.notebook, autograded / f"{name}.ipynb"))
+        if (item.submitted / "timestamp.txt").is_file() and staged:
+            staged.append(_stage_copy(item.submitted / "timestamp.txt", autograded / "timestamp.txt"))
+        timestamp = _timestamp(item)
         late = write_submission(gradebook, assignment, item.student, timestamp, grades, plugin)
-    except Exception as exc:  # noqa: BLE001 - one submission's database error: the others go on
+    except Exception as exc:  # noqa: BLE001 - one submission's problem: the others go on
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
         item.problems.append(("instructor.gradebook_write_failed", {"problem": f"{type(exc).__name__}: {exc}"}))
         return None
+    for temporary, final in staged:
+        os.replace(temporary, final)
     total = sum(c.points for g in grades for c in g.cells)
     maximum = sum(c.max_points for g in grades for c in g.cells)
     note = t("instructor.late", lang, seconds=f"{late:.0f}") if late > 0 else ""
     return t("instructor.written", lang, student=item.student, score=f"{total:g}",
              max_score=f"{maximum:g}") + note
+
+
+def _timestamp(item: Prepared) -> Any:
+    """timestamp.txt as nbgrader reads it (its parse_utc); an unreadable one is said, not fatal."""
+    from nbgrader.utils import parse_utc
+
+    path = item.submitted / "timestamp.txt"
+    try:
+        text = path.read_text(encoding="utf-8").strip() if path.is_file() else ""
+        return parse_utc(text) if text else None
+    except (OSError, ValueError, OverflowError, UnicodeDecodeError) as exc:
+        item.problems.append(("instructor.bad_timestamp", {"path": path, "problem": str(exc)[:120]}))
+        return None
 
 
 def _answered(nb: Any) -> dict[str, bool]:
@@ -318,11 +345,17 @@ def _answered(nb: Any) -> dict[str, bool]:
     return answered
 
 
-def _write_notebook(nb: Any, path: Path) -> None:
-    """Atomically: formgrader and generate_feedback never read half a notebook."""
+def _stage_notebook(nb: Any, path: Path) -> tuple[Path, Path]:
+    """The notebook written beside its place; formgrader never reads half a notebook."""
     import nbformat
 
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     nbformat.write(nb, str(temporary))
-    os.replace(temporary, path)
+    return temporary, path
+
+
+def _stage_copy(source: Path, path: Path) -> tuple[Path, Path]:
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    shutil.copyfile(source, temporary)
+    return temporary, path
