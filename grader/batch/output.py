@@ -20,6 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 RECORDS = ".batch"
+# What a batch result row adds to `grader check --json`'s: the digest of the values the
+# child sent (identical wrong outputs, grader stats) and the message in both languages
+# (a notebook's verdict, Gradescope's output).
+BATCH_ONLY_FIELDS = ("outcome", "messages")
 
 
 @dataclass(frozen=True)
