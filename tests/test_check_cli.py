@@ -26,10 +26,8 @@ def test_json_has_exactly_the_contract_shape():
     assert set(report) == {"score", "max_score", "results"}
     assert isinstance(report["score"], float) and isinstance(report["max_score"], float)
     for r in report["results"]:
-        # The contract's fields, plus "hint" (added: the misconception id the hint names, or null).
-        assert set(r) == {"topic", "check", "passed", "points", "max_points", "message", "hint"}
+        assert set(r) == {"topic", "check", "passed", "points", "max_points", "message"}
         assert isinstance(r["passed"], bool) and isinstance(r["message"], str)
-        assert r["hint"] is None or isinstance(r["hint"], str)
         assert isinstance(r["points"], float) and isinstance(r["max_points"], float)
     assert report["score"] == sum(r["points"] for r in report["results"])
 

@@ -357,6 +357,10 @@ def _grade_one(state: Run, slot: Slot, item: Pending) -> None:
     result = json.loads(as_json(adapted, lang))
     for row, graded in zip(result["results"], adapted):
         row["message"] = staged.text(row["message"])
+        # For grader stats: the misconception hinted (or None), the digest of the values sent.
+        row["hint"] = graded.hint
+        if graded.outcome:
+            row["outcome"] = graded.outcome
         # Both languages too: a notebook's verdict (grader autograde) and Gradescope show both.
         row["messages"] = {code: staged.text(message_text(graded, code)) for code in LANGS}
     state.store.save(Record(submission.name, item.key, result, time.monotonic() - started))

@@ -18,8 +18,7 @@ def as_json(results: list[Result], lang: str) -> str:
         "max_score": float(sum(r.max_points for r in results)),
         "results": [{"topic": r.topic, "check": r.check, "passed": r.passed,
                      "points": float(r.points), "max_points": float(r.max_points),
-                     "message": message_text(r, lang), "hint": r.hint,
-                     **({"outcome": r.outcome} if r.outcome else {})} for r in results],
+                     "message": message_text(r, lang)} for r in results],
     }, ensure_ascii=False)
 
 
