@@ -64,14 +64,14 @@ def lost(event: Event) -> Verdict:
 def hint_of(topic: str, messages: tuple[Message, ...]) -> str | None:
     """The misconception a verdict's hint came from: ``diagnose`` answers with the entry's
     message key, and within a topic each key belongs to one entry (tests/test_instructor_stats.py)."""
-    known = _misconception_keys()
-    return next((known[(topic, key)] for key, _ in messages if (topic, key) in known), None)
+    known = _misconception_keys(topic)
+    return next((known[key] for key, _ in messages if key in known), None)
 
 
 @functools.cache
-def _misconception_keys() -> dict[tuple[str, str], str]:
-    from grader.topics.registry import misconceptions
-    return {(entry.topic, entry.key): entry.id for entry in misconceptions()}
+def _misconception_keys(topic: str) -> dict[str, str]:
+    from grader.topics.registry import topic_misconceptions
+    return {entry.key: entry.id for entry in topic_misconceptions(topic)}
 
 
 def _result(check: Check, verdict: Verdict) -> Result:
