@@ -8,9 +8,12 @@ partly blank, or solved with one typical bug. Then, in this one run:
   cell grading its topic in a process of its own; scores from the gradebook;
 * ``grader batch COURSE --assignment ASSIGNMENT -j 2``: the functions read out of the
   same notebooks; scores from results.json;
+* ``grader autograde ASSIGNMENT -j 2`` in a copy of the course taken before nbgrader ran:
+  the same sandboxed grading plus nbgrader's safeguards, autograded/ notebooks and the
+  gradebook written through nbgrader's API; scores from that gradebook;
 
-and prints both wall times, their ratio (goal ≥ 20× faster) and whether every student's
-score is identical (goal: all of them).
+and prints the wall times, the ratios (goals: batch ≥ 20×, autograde ≥ 50× faster end to
+end) and whether every student's score is identical (goal: all of them).
 
 Usage: python benchmarks/vs_nbgrader.py [--count N] [--assignment NAME] [--jobs N]
 """
@@ -20,6 +23,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -105,6 +109,16 @@ def nbgrader_scores(course: Path, assignment: str) -> dict[str, float]:
         return {s.student.id: float(s.score) for s in gradebook.assignment_submissions(assignment)}
 
 
+def same_cells(theirs: Path, ours: Path, assignment: str) -> tuple[int, int]:
+    """How many (student, grade cell) scores the two gradebooks share, of all of nbgrader's."""
+    from grader.instructor.gradebook import gradebook_scores
+
+    a = gradebook_scores(f"sqlite:///{theirs / 'gradebook.db'}", "dl-numpy-exercises", assignment)
+    b = gradebook_scores(f"sqlite:///{ours / 'gradebook.db'}", "dl-numpy-exercises", assignment)
+    pairs = [(s, c) for s in a for c in a[s]]
+    return sum(abs(a[s][c] - b.get(s, {}).get(c, float("nan"))) < 1e-9 for s, c in pairs), len(pairs)
+
+
 def batch_scores(out: Path) -> dict[str, float]:
     students = json.loads((out / "results.json").read_text(encoding="utf-8"))["students"]
     return {name: float(report["score"]) for name, report in students.items()}
@@ -122,18 +136,31 @@ def main() -> None:
         run([sys.executable, "-m", "grader", "nbgrader", "init", str(course)], ROOT, env)
         kinds = make_class(course, args.assignment, args.count)
         print(f"{args.count} submissions of {args.assignment}: " + ", ".join(f"{n} {k}" for k, n in kinds.items()))
+        ours_course = Path(tmp) / "course-grader"
+        shutil.copytree(course, ours_course)  # nothing graded yet: each tool fills its own gradebook
         nbgrader_time = run([sys.executable, "-m", "nbgrader", "autograde", args.assignment], course, env)
+        autograde_time = run([sys.executable, "-m", "grader", "autograde", args.assignment, "-j", str(args.jobs)],
+                             ours_course, env)
         out = Path(tmp) / "grades"
         batch_time = run([sys.executable, "-m", "grader", "batch", str(course), "--assignment", args.assignment,
                           "--out", str(out), "-j", str(args.jobs)], ROOT, env)
         theirs, ours = nbgrader_scores(course, args.assignment), batch_scores(out)
+        gradebook = nbgrader_scores(ours_course, args.assignment)
+        cells = same_cells(course, ours_course, args.assignment)
     same = [s for s in theirs if abs(theirs[s] - ours.get(s, float("nan"))) < 1e-9]
-    print(f"nbgrader autograde: {nbgrader_time:7.2f} s ({nbgrader_time / args.count:.2f} s per submission)")
-    print(f"grader batch -j {args.jobs}:  {batch_time:7.2f} s ({batch_time / args.count:.3f} s per submission)")
+    same_gradebook = [s for s in theirs if abs(theirs[s] - gradebook.get(s, float("nan"))) < 1e-9]
+    print(f"nbgrader autograde:      {nbgrader_time:7.2f} s ({nbgrader_time / args.count:.2f} s per submission)")
+    print(f"grader batch -j {args.jobs}:       {batch_time:7.2f} s ({batch_time / args.count:.3f} s per submission)")
+    print(f"grader autograde -j {args.jobs}:   {autograde_time:7.2f} s ({autograde_time / args.count:.3f} s per submission)")
     print(f"grader batch is {nbgrader_time / batch_time:.1f}× faster (goal ≥ 20×)")
-    print(f"identical scores: {len(same)}/{len(theirs)} students (goal: all)")
+    print(f"grader autograde is {nbgrader_time / autograde_time:.1f}× faster end to end (goal ≥ 50×)")
+    print(f"identical scores, batch: {len(same)}/{len(theirs)} students (goal: all)")
+    print(f"identical gradebook scores, autograde: {len(same_gradebook)}/{len(theirs)} students, "
+          f"{cells[0]}/{cells[1]} grade cells (goal: all)")
     for student in sorted(set(theirs) - set(same)):
         print(f"  {student}: nbgrader {theirs[student]:g}, grader batch {ours.get(student)}")
+    for student in sorted(set(theirs) - set(same_gradebook)):
+        print(f"  {student}: nbgrader {theirs[student]:g}, grader autograde {gradebook.get(student)}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""The ``grader`` command line: ``grader check``, ``grader quiz``, the learner's commands, …"""
+"""The ``grader`` command line: the student's commands (check, quiz, hint, watch, …) and the instructor's."""
 from __future__ import annotations
 
 import os
@@ -25,6 +25,9 @@ def dispatch(argv: list[str]) -> int:
         from grader.check.cli import main as check_main
         from grader.learn.check_hook import after_check
         return check_main(rest, after=after_check)
+    if command == "quiz" and rest[:1] == ["stats"]:  # item analysis: an instructor's command
+        from grader.instructor.quiz_stats import main as quiz_stats_main
+        return quiz_stats_main(rest[1:])
     if command == "quiz":
         from grader.quiz.cli import main as quiz_main
         return quiz_main(rest)
@@ -37,6 +40,15 @@ def dispatch(argv: list[str]) -> int:
     if command == "batch":
         from grader.batch.cli import main as batch_main
         return batch_main(rest)
+    if command == "autograde":
+        from grader.instructor.autograde import main as autograde_main
+        return autograde_main(rest)
+    if command == "stats":
+        from grader.instructor.stats_cli import main as stats_main
+        return stats_main(rest)
+    if command == "gradescope":
+        from grader.instructor.gradescope import main as gradescope_main
+        return gradescope_main(rest)
     print(f"grader: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
     return 2
 
@@ -63,5 +75,13 @@ commands:
                      an nbgrader course of the same exercises (instructors)
   batch SUBMISSIONS_DIR [-j N] [--out DIR]
                      grade a whole class (instructors)
+  autograde ASSIGNMENT [-j N] [--force]
+                     grade an nbgrader course's submissions into its gradebook (instructors)
+  stats GRADES [--html FILE] [--json]
+                     item analysis of a class: grader batch's --out folder or a gradebook.db
+  quiz stats FOLDER_OF_ANSWER_FILES [--json]
+                     item analysis of a confirmation test's answers
+  gradescope build OUT.zip [--topics TOPIC ...]
+                     a Gradescope autograder bundle of the exercises
 
 Run `grader COMMAND --help` for a command's options."""

@@ -31,6 +31,14 @@ def check_json(submission: Path, *topics: str, extra: tuple[str, ...] = (), **kw
     return done.returncode, json.loads(done.stdout)
 
 
+def as_check_json(report: dict) -> dict:
+    """A `grader batch` result without the fields it adds to `grader check --json`'s."""
+    from grader.batch.output import BATCH_ONLY_FIELDS
+
+    rows = [{k: v for k, v in row.items() if k not in BATCH_ONLY_FIELDS} for row in report["results"]]
+    return {**report, "results": rows}
+
+
 def topic_scores(report: dict) -> dict[str, tuple[float, float]]:
     scores: dict[str, tuple[float, float]] = {}
     for r in report["results"]:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXERCISES, ROOT, SOLUTIONS, check_json, run_grader
+from conftest import EXERCISES, ROOT, SOLUTIONS, as_check_json, check_json, run_grader
 
 BROKEN_SOFTMAX = "\n\ndef softmax(x):\n    return x\n"
 
@@ -91,7 +91,7 @@ def test_each_student_gets_exactly_what_grader_check_gives(tmp_path):
     assert sorted(graded) == ["alice", "bob", "carol"]
     for name in graded:
         _, expected = check_json(submissions / name)
-        assert graded[name] == expected, name
+        assert as_check_json(graded[name]) == expected, name
     assert graded["alice"]["score"] == graded["alice"]["max_score"]
     assert graded["bob"]["score"] == 0
     assert {r["topic"] for r in graded["carol"]["results"] if not r["passed"]} == {"softmax"}

@@ -20,6 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 RECORDS = ".batch"
+# What a batch result row adds to `grader check --json`'s (the contract's fields unchanged):
+# the misconception id its hint came from (or null) and the digest of the values the child
+# sent (grader stats), the message in both languages (a notebook's verdict, Gradescope's output).
+BATCH_ONLY_FIELDS = ("hint", "outcome", "messages")
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable
 
 from grader.batch.output import OutputError, Record
-from grader.i18n import t
+from grader.i18n import LANGS, t
 
 if TYPE_CHECKING:
     from grader.batch.inputs import Submission
@@ -90,7 +90,7 @@ def grade_one(state: Run, slot: Slot, item: Pending) -> None:
     """Grade one student in ``slot`` and save the record (OutputError if it cannot be)."""
     from grader.batch.inputs import Staged, stage
     from grader.boundary.pool import SlotFailed
-    from grader.check.report import as_json
+    from grader.check.report import as_json, message_text
 
     submission, lang = item.submission, state.opts.lang
     started = time.monotonic()
@@ -110,9 +110,16 @@ def grade_one(state: Run, slot: Slot, item: Pending) -> None:
                 ("batch.ungradable_submission", {"problem": f"{type(exc).__name__}: {str(exc)[:200]}"}))
     if state.stop.is_set():
         return  # cut short: not a result
-    result = json.loads(as_json(staged.adapt(results), lang))
-    for row in result["results"]:
+    adapted = staged.adapt(results)
+    result = json.loads(as_json(adapted, lang))
+    for row, graded in zip(result["results"], adapted):
         row["message"] = staged.text(row["message"])
+        # For grader stats: the misconception hinted (or None), the digest of the values sent.
+        row["hint"] = graded.hint
+        if graded.outcome:
+            row["outcome"] = graded.outcome
+        # Both languages too: a notebook's verdict (grader autograde) and Gradescope show both.
+        row["messages"] = {code: staged.text(message_text(graded, code)) for code in LANGS}
     if staged.notes:
         result["notes"] = [t(key, lang, **fields) for key, fields in staged.notes]
     # The record describes what was graded: the bytes staged, hashed as they were read.

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from grader.judging.checks import Check, Verdict, check_rng
-from grader.grading.engine import DEFAULT_SEED, Result, judge_safely, lost
+from grader.grading.engine import DEFAULT_SEED, Result, hint_of, judge_safely, lost
 from grader.boundary.runner import Event, TopicRequest, decode_outcome
 
 # Reference functions that neither keep state nor change their arguments: safe to
@@ -134,14 +134,18 @@ class BatchJudge:
     def results(self, events: Iterable[Event]) -> list[Result]:
         """One result per check, in declaration order: ``grader check``'s list."""
         verdicts: dict[tuple[str, str], Verdict] = {}
+        events_seen = []
         for event in events:
+            events_seen.append(event)
             if event.kind == "outcome" and (event.topic, event.check) in self.checks:
                 verdicts[(event.topic, event.check)] = self.verdict(event)
             elif event.kind in ("timeout", "died"):
                 for key, check in self.checks.items():
                     if check.topic == event.topic:
                         verdicts.setdefault(key, lost(event))
-        return [_result(check, verdicts.get(key) or lost(Event("died", topic=check.topic)))
+        outcomes = {(e.topic, e.check): (e.digest or _digest(e.raw)).hex()[:16]
+                    for e in events_seen if e.kind == "outcome"}
+        return [_result(check, verdicts.get(key) or lost(Event("died", topic=check.topic)), outcomes.get(key))
                 for key, check in self.checks.items()]
 
     def failing_everything(self, message: tuple[str, dict]) -> list[Result]:
@@ -166,6 +170,6 @@ def _digest(raw: Any) -> bytes:
     return hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).digest()
 
 
-def _result(check: Check, verdict: Verdict) -> Result:
+def _result(check: Check, verdict: Verdict, outcome: str | None = None) -> Result:
     return Result(check.topic, check.name, verdict.passed, check.points if verdict.passed else 0.0,
-                  check.points, verdict.messages)
+                  check.points, verdict.messages, hint_of(check.topic, verdict.messages), outcome)

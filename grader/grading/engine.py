@@ -1,6 +1,7 @@
 """Grading one submission: declare topics, run the checks in a child, judge each outcome."""
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +20,8 @@ class Result:
     points: float
     max_points: float
     messages: tuple[Message, ...]
+    hint: str | None = None  # the id of the misconception the hint names (see hint_of)
+    outcome: str | None = None  # digest of the values the child sent (batch only): identical outputs
 
 
 def grade(submission: Path, topic_names: list[str], seed: int = DEFAULT_SEED,
@@ -62,6 +65,19 @@ def lost(event: Event) -> Verdict:
     return Verdict.fail(("error.died", {"detail": event.detail or "?"}))
 
 
+def hint_of(topic: str, messages: tuple[Message, ...]) -> str | None:
+    """The misconception a verdict's hint came from: ``diagnose`` answers with the entry's
+    message key, and within a topic each key belongs to one entry (tests/test_instructor_stats.py)."""
+    known = _misconception_keys(topic)
+    return next((known[key] for key, _ in messages if key in known), None)
+
+
+@functools.cache
+def _misconception_keys(topic: str) -> dict[str, str]:
+    from grader.topics.registry import topic_misconceptions
+    return {entry.key: entry.id for entry in topic_misconceptions(topic)}
+
+
 def _result(check: Check, verdict: Verdict) -> Result:
     return Result(check.topic, check.name, verdict.passed, check.points if verdict.passed else 0.0,
-                  check.points, verdict.messages)
+                  check.points, verdict.messages, hint_of(check.topic, verdict.messages))

@@ -40,6 +40,10 @@ c.CourseDirectory.course_id = {course_id!r}
 # The stub nbgrader leaves in each blank; the notebook's check() names the blank it stands in.
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
 
+# Grade with `grader autograde ASSIGNMENT` (same gradebook, autograded/ and feedback, 50x faster,
+# sandboxed). `nbgrader autograde` runs each check cell in the student's own kernel, so it
+# can be fooled: a cell `def check(*a, **k): return None` after the setup cell gets full marks
+# with every blank empty, and the student's code runs with your rights, unsandboxed.
 # A check cell runs the student's code in a child process with 10 s per topic.
 c.ExecutePreprocessor.timeout = 300
 
@@ -173,6 +177,7 @@ def _run_init(args: argparse.Namespace, lang: str) -> int:
         return EXIT_FAILED
     listed = ", ".join(f"{name} ({value:g})" for name, value in points.items())
     print(t("nbgrader.wrote", lang, folder=folder, assignments=listed, points=f"{sum(points.values()):g}"))
+    print(t("nbgrader.use_grader_autograde", lang))
     return EXIT_OK
 
 

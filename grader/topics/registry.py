@@ -105,6 +105,11 @@ def misconceptions() -> tuple["Misconception", ...]:
     return entries
 
 
+def topic_misconceptions(name: str) -> tuple["Misconception", ...]:
+    """One topic's misconceptions (its checks are imported already when it was declared)."""
+    return tuple(getattr(_checks(name), "MISCONCEPTIONS", ()))
+
+
 def misconception_by_id() -> dict[str, "Misconception"]:
     return {entry.id: entry for entry in misconceptions()}
 

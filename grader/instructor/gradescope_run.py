@@ -1,0 +1,166 @@
+"""What a Gradescope autograder bundle runs: one submission graded into Gradescope's JSON.
+
+    python3 -m grader.instructor.gradescope_run [AUTOGRADER_ROOT]
+
+``AUTOGRADER_ROOT`` (default ``/autograder``, Gradescope's layout) holds ``submission/``
+(the student's upload: a folder like ``exercises/``, the modules themselves, or nbgrader
+notebooks), ``source/`` (the bundle) and ``results/``, where ``results.json`` is written
+in Gradescope's documented format: one test per check (name, score, max_score, status,
+output with the verdict in Japanese and English, visibility), the total score and the
+execution time. Grading is ``grader batch``'s, so the sandbox is too (bubblewrap when the
+container allows it, else the unprivileged user and limits).
+
+A results.json is always written — when the submission cannot be graded it says why, with
+score 0 — and it is checked against the documented fields before it is.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CONFIG = "grader-gradescope.json"  # in source/: the topics the bundle grades
+STUDENT = "submission"
+VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
+STATUSES = ("passed", "failed")
+TOP_FIELDS = {"score": (int, float), "execution_time": (int, float), "output": str, "output_format": str,
+              "test_output_format": str, "test_name_format": str, "visibility": str,
+              "stdout_visibility": str, "extra_data": dict, "tests": list, "leaderboard": list}
+TEST_FIELDS = {"score": (int, float), "max_score": (int, float), "status": str, "name": str,
+               "name_format": str, "number": str, "output": str, "output_format": str, "tags": list,
+               "visibility": str, "extra_data": dict}
+
+
+def validate(results: dict) -> list[str]:
+    """Problems with ``results`` against Gradescope's documented results.json fields."""
+    problems = [f"unknown field {k!r}" for k in results if k not in TOP_FIELDS]
+    problems += [f"{k} is not {TOP_FIELDS[k]}" for k, v in results.items()
+                 if k in TOP_FIELDS and (not isinstance(v, TOP_FIELDS[k]) or isinstance(v, bool))]
+    if "score" not in results and not all("score" in test for test in results.get("tests", [])):
+        problems.append("neither a total score nor a score on every test")
+    for key in ("visibility", "stdout_visibility"):
+        if key in results and results[key] not in VISIBILITIES:
+            problems.append(f"{key} {results[key]!r} is not one of {VISIBILITIES}")
+    for index, test in enumerate(results.get("tests", [])):
+        where = f"tests[{index}]"
+        if not isinstance(test, dict):
+            problems.append(f"{where} is not an object")
+            continue
+        problems += [f"{where}: unknown field {k!r}" for k in test if k not in TEST_FIELDS]
+        problems += [f"{where}.{k} is not {TEST_FIELDS[k]}" for k, v in test.items()
+                     if k in TEST_FIELDS and (not isinstance(v, TEST_FIELDS[k]) or isinstance(v, bool))]
+        if test.get("status", "passed") not in STATUSES:
+            problems.append(f"{where}.status {test['status']!r} is not one of {STATUSES}")
+        if test.get("visibility", "visible") not in VISIBILITIES:
+            problems.append(f"{where}.visibility {test['visibility']!r} is not one of {VISIBILITIES}")
+    return problems
+
+
+def _notebooks(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts and not p.is_symlink())
+
+
+def _assignment(notebook: Path) -> str:
+    try:
+        meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
+        return str(meta.get("dl_grader", {}).get("assignment") or notebook.stem)
+    except (OSError, ValueError, AttributeError):
+        return notebook.stem
+
+
+def stage(submission: Path, work: Path) -> tuple[Path, list[str]]:
+    """The upload laid out as ``grader batch`` reads a class of one; its extra arguments."""
+    notebooks = _notebooks(submission)
+    if notebooks:
+        assignment = _assignment(notebooks[0])
+        target = work / "course" / "submitted" / STUDENT / assignment
+        target.mkdir(parents=True)
+        for notebook in notebooks:
+            shutil.copyfile(notebook, target / notebook.name)
+        return work / "course", ["--assignment", assignment]
+    source = submission / "exercises" if (submission / "exercises").is_dir() else submission
+    target = work / "class" / STUDENT
+    shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    return work / "class", []
+
+
+def _tests(report: dict, topics: list[str] | None) -> list[dict]:
+    tests = []
+    rows = [row for row in report.get("results", []) if not topics or row["topic"] in topics]
+    for number, row in enumerate(rows, start=1):
+        both = row.get("messages") or {"ja": row.get("message", ""), "en": row.get("message", "")}
+        output = "\n".join(text for text in (both.get("ja", ""), both.get("en", "")) if text)
+        tests.append({"name": f"{row['topic']} › {row['check']}", "number": str(number),
+                      "score": float(row["points"]), "max_score": float(row["max_points"]),
+                      "status": "passed" if row["passed"] else "failed",
+                      "output": output or ("合格 / passed" if row["passed"] else ""),
+                      "tags": [row["topic"]], "visibility": "visible"})
+    return tests
+
+
+def results_json(report: dict | None, topics: list[str] | None, seconds: float, problem: str = "") -> dict:
+    tests = _tests(report or {}, topics)
+    score = sum(test["score"] for test in tests)
+    maximum = sum(test["max_score"] for test in tests)
+    output = problem or f"合計 {score:g} / {maximum:g} 点\nTotal {score:g} of {maximum:g} points"
+    return {"score": score, "execution_time": round(seconds, 3), "output": output,
+            "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
+
+
+def grade(root: Path) -> dict:
+    started = time.monotonic()
+    config = _config(root)
+    topics = config.get("topics") or None
+    submission = root / "submission"
+    if not submission.is_dir() or not any(submission.iterdir()):
+        return results_json(None, topics, time.monotonic() - started,
+                            "提出物が空です。/ The submission is empty.")
+    from grader.batch.cli import main as batch_main
+
+    with tempfile.TemporaryDirectory(prefix="grader-gradescope-") as tmp:
+        folder, extra = stage(submission, Path(tmp))
+        out = Path(tmp) / "out"
+        with contextlib.redirect_stdout(sys.stderr):  # the batch's log goes to Gradescope's stdout pane
+            status = batch_main([str(folder), "--out", str(out), "-j", "1", "--lang", "ja", *extra])
+        try:
+            report = json.loads((out / "results.json").read_text(encoding="utf-8"))["students"][STUDENT]
+        except (OSError, ValueError, KeyError):
+            return results_json(None, topics, time.monotonic() - started,
+                                f"採点できませんでした (終了コード {status})。/ The submission could not be graded "
+                                f"(exit status {status}).")
+    return results_json(report, topics, time.monotonic() - started)
+
+
+def _config(root: Path) -> dict:
+    try:
+        return json.loads((root / "source" / CONFIG).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write(root: Path, results: dict) -> Path:
+    problems = validate(results)
+    if problems:  # a bug of ours: say so in the results rather than send Gradescope a bad file
+        results = {"score": 0.0, "output": "grader: invalid results: " + "; ".join(problems), "tests": []}
+    target = root / "results" / "results.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = target.with_name(f".results.{os.getpid()}.tmp")
+    temporary.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
+    os.replace(temporary, target)
+    return target
+
+
+def main(argv: list[str]) -> int:
+    root = Path(argv[0] if argv else os.environ.get("AUTOGRADER_ROOT", "/autograder"))
+    target = write(root, grade(root))
+    print(f"wrote {target}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

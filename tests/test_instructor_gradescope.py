@@ -1,0 +1,135 @@
+"""`grader gradescope build`: the bundle unzipped into a temporary AUTOGRADER_ROOT, its
+run_autograder run on a student's exercises/ folder and on an nbgrader notebook, and the
+results.json checked against Gradescope's documented format (a JSON schema written here
+from the "Output format" section of Gradescope's autograder specification) and against
+`grader check` on the same code."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from conftest import SOLUTIONS, check_json, run_grader
+from grader.authoring.notebooks import build_notebook, topic_points
+from grader.nb.assignments import assignment
+
+VISIBILITY = {"enum": ["hidden", "after_due_date", "after_published", "visible"]}
+# Gradescope's results.json: "score" (or per-test scores), "execution_time", "output",
+# "visibility", "stdout_visibility", "extra_data", and "tests": name, score, max_score,
+# status (passed/failed), number, output, tags, visibility, extra_data.
+GRADESCOPE_SCHEMA = {
+    "type": "object", "additionalProperties": False, "required": ["score", "tests"],
+    "properties": {
+        "score": {"type": "number"}, "execution_time": {"type": "number"}, "output": {"type": "string"},
+        "output_format": {"enum": ["text", "html", "simple_format", "md", "ansi"]},
+        "visibility": VISIBILITY, "stdout_visibility": VISIBILITY, "extra_data": {"type": "object"},
+        "tests": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["name", "score", "max_score", "status"],
+            "properties": {"name": {"type": "string"}, "score": {"type": "number"}, "max_score": {"type": "number"},
+                           "status": {"enum": ["passed", "failed"]}, "number": {"type": "string"},
+                           "output": {"type": "string"}, "tags": {"type": "array", "items": {"type": "string"}},
+                           "visibility": VISIBILITY, "extra_data": {"type": "object"}}}},
+    },
+}
+TOPICS = ("softmax", "mse")
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("bundle") / "autograder.zip"
+    done = run_grader("gradescope", "build", str(out), "--topics", *TOPICS)
+    assert done.returncode == 0, done.stderr
+    return out
+
+
+def autograder_root(bundle: Path, tmp_path: Path, submission: Path) -> Path:
+    """Gradescope's layout: source/ (the bundle unzipped), submission/, results/."""
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(root / "source")
+        for info in archive.infolist():  # zipfile drops the modes: restore them as unzip does
+            mode = (info.external_attr >> 16) & 0o777
+            if mode:
+                os.chmod(root / "source" / info.filename, mode)
+    shutil.copytree(submission, root / "submission")
+    return root
+
+
+def run_autograder(root: Path) -> dict:
+    env = {**os.environ, "AUTOGRADER_ROOT": str(root), "GRADER_PYTHON": sys.executable, "PYTHONPATH": ""}
+    done = subprocess.run(["bash", str(root / "source" / "run_autograder")], env=env, capture_output=True,
+                          text=True, timeout=600, cwd=root)
+    assert done.returncode == 0, done.stderr
+    results = json.loads((root / "results" / "results.json").read_text(encoding="utf-8"))
+    jsonschema.validate(results, GRADESCOPE_SCHEMA)
+    return results
+
+
+def test_the_bundle_holds_setup_run_pinned_requirements_and_no_solutions(bundle: Path) -> None:
+    with zipfile.ZipFile(bundle) as archive:
+        names = set(archive.namelist())
+        modes = {i.filename: (i.external_attr >> 16) for i in archive.infolist()}
+        requirements = archive.read("requirements.txt").decode()
+        config = json.loads(archive.read("grader-gradescope.json"))
+    assert {"setup.sh", "run_autograder", "requirements.txt", "grader/batch/cli.py", "reference/functions.py"} <= names
+    assert modes["run_autograder"] & stat.S_IXUSR and modes["setup.sh"] & stat.S_IXUSR
+    assert not any(n.startswith(("solutions/", "exercises/")) or "__pycache__" in n for n in names)
+    assert all("==" in line for line in requirements.split())  # pinned
+    assert config == {"topics": list(TOPICS)}
+
+
+def test_run_autograder_grades_an_exercises_folder_like_grader_check(bundle: Path, tmp_path: Path) -> None:
+    student = tmp_path / "upload" / "exercises"
+    shutil.copytree(SOLUTIONS, student)
+    functions = student / "functions.py"
+    functions.write_text(functions.read_text(encoding="utf-8").replace(
+        "np.sum(np.exp(x), axis=-1, keepdims=True)", "np.sum(np.exp(x), axis=0, keepdims=True)"), encoding="utf-8")
+    results = run_autograder(autograder_root(bundle, tmp_path, tmp_path / "upload"))
+    _, report = check_json(student, *TOPICS)
+    expected = {f"{r['topic']} › {r['check']}": (r["points"], r["max_points"], r["passed"]) for r in report["results"]}
+    found = {t["name"]: (t["score"], t["max_score"], t["status"] == "passed") for t in results["tests"]}
+    assert found == expected
+    assert results["score"] == report["score"] == sum(t["score"] for t in results["tests"])
+    failed = [t for t in results["tests"] if t["status"] == "failed"]
+    assert failed and all(t["visibility"] == "visible" for t in results["tests"])
+    # The hint in both languages, Japanese first.
+    assert any("軸" in t["output"] and "axis" in t["output"] for t in failed)
+    assert results["execution_time"] > 0
+
+
+def test_run_autograder_grades_an_nbgrader_notebook(bundle: Path, tmp_path: Path) -> None:
+    day1 = assignment("day1")
+    points = topic_points()
+    notebook = build_notebook(day1, SOLUTIONS, points)  # the source notebook: every blank solved
+    upload = tmp_path / "upload"
+    upload.mkdir()
+    import nbformat
+
+    nbformat.write(notebook, upload / day1.notebook)
+    results = run_autograder(autograder_root(bundle, tmp_path, upload))
+    assert {t["name"].split(" › ")[0] for t in results["tests"]} == set(TOPICS)
+    assert results["score"] == sum(points[t] for t in TOPICS)
+
+
+def test_an_empty_submission_still_gets_a_valid_results_file(bundle: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "upload"
+    empty.mkdir()
+    results = run_autograder(autograder_root(bundle, tmp_path, empty))
+    assert results["score"] == 0 and "empty" in results["output"]
+
+
+@pytest.mark.parametrize("args, words", [(["--topics", "softmaxx"], "unknown topics"),
+                                         ([], "is a .zip file")])
+def test_bad_arguments_write_nothing(tmp_path: Path, args: list[str], words: str) -> None:
+    out = tmp_path / ("bundle.zip" if args else "bundle.tar")
+    done = run_grader("gradescope", "build", str(out), *args)
+    assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
+    assert list(tmp_path.iterdir()) == []
