@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from grader.judging import relations
 from grader.judging.checks import Message, Verdict
 from grader.boundary.wire import Other
 
@@ -91,9 +92,16 @@ def as_array(value: Any) -> np.ndarray | None:
 
 def compare(actual: Any, expected: np.ndarray, *, inputs: str, what: str,
             rtol: float = 1e-6, atol: float = 1e-8, diagnose: Diagnose = no_hint,
-            scalar: bool = False) -> Verdict:
-    """Pass when ``actual`` matches ``expected`` within tolerance; else say where and why."""
+            scalar: bool = False, given: dict | None = None, recompute: Callable[..., Any] | None = None,
+            previous: Any = None) -> Verdict:
+    """Pass when ``actual`` matches ``expected`` within tolerance; else say where and why.
+
+    The hint is the catalogue's (``diagnose``) when one of its entries matches, else how
+    the wrong value relates to the right one (``relations``): ``given`` (the check's named
+    inputs) and ``recompute`` (the reference on such inputs) let it isolate terms, and
+    ``previous`` (the right value of the call before) shows a stale value."""
     expected = np.asarray(expected, dtype=float)
+    _with_hint = _hinting(expected, what, given, recompute, previous)
     array = as_array(actual)
     if array is None:
         return Verdict.fail(("fail.type", {"what": what, "inputs": inputs,
@@ -141,8 +149,12 @@ def _type_name(value: Any) -> str:
     return value.type_name if isinstance(value, Other) else type(value).__name__
 
 
-def _with_hint(diagnose: Diagnose, actual: np.ndarray, failure: Message) -> Verdict:
-    return Verdict.fail(failure, *diagnose(actual))
+def _hinting(expected: np.ndarray, what: str, given: dict | None, recompute: Callable[..., Any] | None,
+             previous: Any) -> Callable[[Diagnose, np.ndarray, Message], Verdict]:
+    def with_hint(diagnose: Diagnose, actual: np.ndarray, failure: Message) -> Verdict:
+        hint = diagnose(actual) or relations.explain(actual, expected, what, given, recompute, previous)
+        return Verdict.fail(failure, *hint)
+    return with_hint
 
 
 def same(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-8) -> bool:

@@ -51,7 +51,8 @@ def add_call_check(topic: Topic, name: str, points: float, module: str, func: st
         args = named_args(spec)
         verdict = compare(outcome["result"], expected(**named_args(spec)),
                           inputs=describe_inputs(**args), what=func, rtol=rtol, atol=atol,
-                          diagnose=diagnoser(misconceptions, func, named_args(spec)), scalar=scalar)
+                          diagnose=diagnoser(misconceptions, func, named_args(spec)), scalar=scalar,
+                          given=named_args(spec), recompute=expected)
         verdict = all_of(verdict, unmodified(spec, outcome, func, misconceptions))
         if curve is not None and not verdict.passed:
             from grader.judging import curves

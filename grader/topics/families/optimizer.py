@@ -10,6 +10,7 @@ from typing import Callable
 
 import numpy as np
 
+from grader.judging import relations
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import as_array, compare, error_verdict, with_warnings
 from grader.judging.misconceptions import Evidence, Misconception, diagnose
@@ -165,9 +166,26 @@ def _judge_trajectory(spec: dict, outcome: dict, defaults: dict,
                               inputs=f"{cls}({settings}), update #{step}", what=f"params['{key}']",
                               rtol=1e-4, atol=1e-7)
             if not verdict.passed:
-                hint = diagnose(misconceptions, "trajectory", evidence)
+                hint = diagnose(misconceptions, "trajectory", evidence) or _related(
+                    spec, actual, expected, step, key)
                 return with_warnings(Verdict.fail(*verdict.messages, *hint), outcome)
     return with_warnings(Verdict.ok(), outcome)
+
+
+def _related(spec: dict, actual: list, expected: list, step: int, key: str) -> tuple:
+    """How the student's update #step of one key relates to the right one (the change made,
+    not the parameters: a sign or a factor shows in the update)."""
+    before = spec["params"][key] if step == 1 else expected[step - 2][key]
+    got_before = spec["params"][key] if step == 1 else as_array(actual[step - 2].get(key))
+    got = as_array(actual[step - 1].get(key)) if isinstance(actual[step - 1], dict) else None
+    if got is None or got_before is None:
+        return ()
+    what = f"update #{step} of params['{key}']"
+    if step > 1 and relations.close(got, before):
+        return (("relation.stale", {"what": f"params['{key}'] after update #{step}"}),)
+    return relations.explain(got - got_before, expected[step - 1][key] - before, what,
+                             {"learning_rate": spec["kwargs"].get("learning_rate", 0.0), **{
+                                 k: v for k, v in spec["kwargs"].items() if k != "learning_rate"}})
 
 
 def _judge_in_place(spec: dict, outcome: dict, misconceptions: tuple[Misconception, ...]) -> Verdict:
