@@ -32,16 +32,46 @@ def grade(submission: Path, topic_names: list[str], seed: int = DEFAULT_SEED,
     requests = [TopicRequest(t.name, [(c.name, specs[(t.name, c.name)]) for c in t.checks]) for t in topics]
     checks = {(c.topic, c.name): c for t in topics for c in t.checks}
     verdicts: dict[tuple[str, str], Verdict] = {}
-    for event in run_topics(submission, requests, time_limit, first_child):
+    lost_in = LostFunctions()
+    for event in run_topics(submission, requests, time_limit, first_child, keep=lost_in.keep):
         if event.kind == "outcome" and (event.topic, event.check) in checks:
             check = checks[(event.topic, event.check)]
             verdicts[(event.topic, event.check)] = judge_safely(check, specs[(check.topic, check.name)], event.outcome)
-        elif event.kind in ("timeout", "died"):
+        elif event.kind in ("timeout", "died", "skipped"):
+            lost_in.note(event)
             for check in checks.values():
                 if check.topic == event.topic:
-                    verdicts.setdefault((check.topic, check.name), lost(event))
+                    verdicts.setdefault((check.topic, check.name), lost_in.verdict(event))
     return [_result(check, verdicts.get(key, lost(Event("died", topic=check.topic))))
             for key, check in checks.items()]
+
+
+class LostFunctions:
+    """Functions that hung or killed the child in their own topic: a later topic that calls
+    one is skipped, not run into the same time limit again (one limit per hanging function)."""
+
+    def __init__(self) -> None:
+        self.lost: dict[str, tuple[str, str]] = {}  # function -> (its topic, "timeout" | "died")
+
+    def note(self, event: Event) -> None:
+        if event.kind in ("timeout", "died"):
+            from grader.topics.registry import about
+            for function in about(event.topic).functions:
+                self.lost.setdefault(function, (event.topic, event.kind))
+
+    def keep(self, topic: str) -> bool:
+        return not self._culprits(topic)
+
+    def _culprits(self, topic: str) -> list[str]:
+        from grader.topics.registry import about
+        return [f for f in about(topic).calls if f in self.lost]
+
+    def verdict(self, event: Event) -> Verdict:
+        if event.kind != "skipped":
+            return lost(event)
+        function = self._culprits(event.topic)[0]
+        own, kind = self.lost[function]
+        return Verdict.fail((f"error.skipped_{kind}", {"function": function, "topic": own}))
 
 
 def judge_safely(check: Check, spec: dict, outcome: dict) -> Verdict:

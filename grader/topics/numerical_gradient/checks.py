@@ -35,16 +35,45 @@ def _forward_difference(loss, x: np.ndarray) -> np.ndarray:
     return grad
 
 
+def _central(loss, x: np.ndarray, h: float) -> np.ndarray:
+    x = x.copy()
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        plus = loss(x)
+        x[idx] = old - h
+        grad[idx] = (plus - loss(x)) / (2 * h)
+        x[idx] = old
+    return grad
+
+
+def _row_by_row(e: Evidence) -> bool:
+    """The book's batch loop: f called on one row at a time (right only for a loss that is a sum over rows)."""
+    x, loss = e.inputs["x"], probes.LOSSES[e.inputs["loss"]]
+    return (x.ndim == 2 and not e.inputs["by_reference"]
+            and same(e.actual, np.stack([_central(loss, row, ref.H) for row in x]), rtol=1e-4))
+
+
+def _other_step(e: Evidence) -> bool:
+    loss = probes.LOSSES[e.inputs["loss"]]
+    return any(same(e.actual, _central(loss, e.inputs["x"], h), rtol=1e-6, atol=1e-9) for h in (1e-1, 1e-2, 1e-3))
+
+
 def _multiple(factor: float, of: str) -> Callable[..., np.ndarray]:
     return lambda **inputs: factor * inputs[of]
 
 
 MISCONCEPTIONS = (
+    Misconception("numerical_gradient.step", "numerical_gradient", "hint.numgrad_step", _other_step,
+                  "a central difference with h = 1e-1, 1e-2 or 1e-3: the cubic loss shows h²"),
     Misconception("numerical_gradient.forward_difference", "numerical_gradient", "hint.numgrad_forward_difference",
                   lambda e: same(e.actual, _forward_difference(probes.LOSSES[e.inputs["loss"]], e.inputs["x"]),
                                  rtol=1e-4), "equals (f(x + h) − f(x)) / h"),
     Misconception("numerical_gradient.no_2h", "numerical_gradient", "hint.numgrad_no_2h",
                   equals(_multiple(2, "expected"), rtol=1e-4), "exactly twice the central difference"),
+    Misconception("numerical_gradient.row_by_row", "numerical_gradient", "hint.numgrad_row_by_row", _row_by_row,
+                  "right when the loss is a sum over rows; f(row) for each row of a 2-D x otherwise"),
     Misconception("numerical_gradient.perturbs_copy", "numerical_gradient", "hint.numgrad_by_reference",
                   _zeros_for_lambda, "right for f(x); all zeros for the course's lambda W: loss(...) that reads x"),
     Misconception("numerical_gradient.not_restored", "numerical_gradient.modified", "hint.numgrad_restore",
@@ -58,6 +87,10 @@ def declare() -> Topic:
         "sum_of_squares": (lambda rng: rng.normal(size=(3, 4)), "sum_of_squares", False),
         "smooth_1d": (lambda rng: rng.normal(size=5), "smooth_mix", False),
         "lambda_by_reference": (lambda rng: rng.normal(size=(2, 3)), "smooth_mix", True),
+        # A loss that couples the rows, passed by value: f must see the whole 2-D x.
+        "matrix_by_value": (lambda rng: rng.normal(size=(3, 4)), "smooth_mix", False),
+        # Small entries of a cubic: the central difference's h² error decides.
+        "cubic_step": (lambda rng: rng.choice([-1, 1], size=6) * rng.uniform(0.1, 0.3, size=6), "cubic", False),
     }
     for name, (make_x, loss, by_reference) in cases.items():
         topic.add(name, 1,
