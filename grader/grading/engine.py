@@ -22,10 +22,22 @@ class Result:
 
 
 def grade(submission: Path, topic_names: list[str], seed: int = DEFAULT_SEED,
-          time_limit: float = DEFAULT_TIME_LIMIT) -> list[Result]:
-    """One result per check of every named topic, in declaration order."""
+          time_limit: float = DEFAULT_TIME_LIMIT, sandbox: str = "none") -> list[Result]:
+    """One result per check of every named topic, in declaration order; ``sandbox``: "none"
+    (limits only), "bwrap" (bubblewrap, or SandboxUnavailable) or "auto" (bubblewrap where it works)."""
+    from grader.grading import sandboxed
     submission = submission.resolve()
-    first_child = Child(submission)  # forked before the reference is imported below
+    box = sandboxed.prepare(sandbox)  # decided before the reference is imported below
+    try:
+        first_child = None if box else Child(submission)  # forked before the reference is imported
+        return _grade(submission, topic_names, seed, time_limit, first_child, box)
+    finally:
+        if box is not None:
+            box.close()
+
+
+def _grade(submission: Path, topic_names: list[str], seed: int, time_limit: float,
+           first_child: Child | None, box) -> list[Result]:
     from grader.topics.registry import declare
     topics = [declare(name) for name in topic_names]
     specs = {(c.topic, c.name): c.build(check_rng(seed, c.topic, c.name)) for t in topics for c in t.checks}
@@ -33,7 +45,8 @@ def grade(submission: Path, topic_names: list[str], seed: int = DEFAULT_SEED,
     checks = {(c.topic, c.name): c for t in topics for c in t.checks}
     verdicts: dict[tuple[str, str], Verdict] = {}
     lost_in = LostFunctions()
-    for event in run_topics(submission, requests, time_limit, first_child, keep=lost_in.keep):
+    where, start = box.start(submission, requests, time_limit) if box else (submission, None)
+    for event in run_topics(where, requests, time_limit, first_child, start=start, keep=lost_in.keep):
         if event.kind == "outcome" and (event.topic, event.check) in checks:
             check = checks[(event.topic, event.check)]
             verdicts[(event.topic, event.check)] = judge_safely(check, specs[(check.topic, check.name)], event.outcome)
