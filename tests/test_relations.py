@@ -150,3 +150,23 @@ def test_an_uncatalogued_mistake_gets_its_relation(tmp_path):
     message = " ".join(r["message"] for r in report["results"] if not r["passed"])
     assert "grad['b2'] is the right value times 2" in message
     assert "grad['W1'], grad['b1'], grad['W2'] is right and grad['b2'] is wrong" in message
+
+
+def test_state_leaking_between_keys_is_named(submission):
+    """Momentum's velocity created per key but updated for the first key only once and then
+    reused: the first key is right, the second is not — no catalogue entry, the relation says so."""
+    code = ("class Momentum:\n"
+            "    def __init__(self, learning_rate=0.01, momentum=0.9):\n"
+            "        self.learning_rate, self.momentum, self.v = learning_rate, momentum, None\n"
+            "    def update(self, params, grads):\n"
+            "        if self.v is None:\n"
+            "            self.v = {key: np.zeros_like(val) for key, val in params.items()}\n"
+            "        keys = list(params)\n"
+            "        for i, key in enumerate(keys):\n"
+            "            source = self.v[keys[0]] if i else self.v[key]\n"
+            "            self.v[key] = self.momentum * source - self.learning_rate * grads[key]\n"
+            "            params[key] += self.v[key]\n")
+    folder = submission(append={"optimizers": code})
+    report = _check(folder, "momentum")
+    message = " ".join(r["message"] for r in report["results"] if not r["passed"])
+    assert "params['W2'] is right alone but changes when another key is updated too" in message

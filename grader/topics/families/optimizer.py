@@ -265,7 +265,18 @@ def _related(spec: dict, actual: list, expected: list, step: int, key: str) -> t
         return (("relation.stale", {"what": f"params['{key}'] after update #{step}"}),)
     return relations.explain(got - got_before, expected[step - 1][key] - before, what,
                              {"learning_rate": spec["kwargs"].get("learning_rate", 0.0), **{
-                                 k: v for k, v in spec["kwargs"].items() if k != "learning_rate"}})
+                                 k: v for k, v in spec["kwargs"].items() if k != "learning_rate"}}
+                             ) or _leaking(actual, expected, key)
+
+
+def _leaking(actual: list, expected: list, key: str) -> tuple:
+    """The first key is right at every update and a later one is not: state leaks between keys."""
+    first = next(iter(expected[0]))
+    if key == first or expected[0][first].shape != expected[0][key].shape:
+        return ()  # only keys of one shape can share a state without a crash
+    right = all(isinstance(got, dict) and relations.close(got.get(first), want[first])
+                for got, want in zip(actual, expected))
+    return (("relation.shared", {"what": f"params['{key}']"}),) if right else ()
 
 
 def _judge_in_place(spec: dict, outcome: dict, misconceptions: tuple[Misconception, ...]) -> Verdict:
