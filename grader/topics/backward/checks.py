@@ -60,7 +60,8 @@ def _backward_spec(rng: np.random.Generator, b: int, d: int, h: int, o: int) -> 
     network = make_network(rng, d, h, o)
     x, target = rng.normal(size=(b, d)), rng.normal(size=(b, o))
     z1, y = ref.forward(network, x)
-    return call_spec(M, "backward", {"network": network, "x": x, "d": target, "z1": z1, "y": y})
+    return call_spec(M, "backward", {"network": network, "x": x, "d": target, "z1": z1, "y": y},
+                     helpers=("d_relu",))
 
 
 def _judge_backward(spec: dict, outcome: dict) -> Verdict:

@@ -16,9 +16,13 @@ PROBE = "grader.topics.families.probes:call"
 Args = dict[str, Any]  # named arguments, in call order
 
 
-def call_spec(module: str, func: str, args: Args, curve: np.ndarray | None = None) -> dict:
+def call_spec(module: str, func: str, args: Args, curve: np.ndarray | None = None,
+              helpers: Sequence[str] = ()) -> dict:
+    """``helpers``: names of the contract's helpers (relu, d_relu) bound to right ones during the call."""
     spec = {"probe": PROBE, "module": module, "func": func,
             "args": list(args.values()), "names": list(args)}
+    if helpers:
+        spec["helpers"] = list(helpers)
     if curve is not None:
         spec["curve"] = curve  # also evaluated on an input range, for a plot
     return spec

@@ -219,7 +219,10 @@ def optimizer_topic(topic_name: str, cls: str, settings: dict, defaults: dict,
     topic.add("in_place", 1, spec, judge_in_place)
     if small:
         def small_spec(rng):
-            return {**spec(rng), "grads": small_gradients(rng, shapes, 3, tiny=small == "tiny")}
+            made = spec(rng)
+            if small == "tiny":  # small parameters: an update's relative error shows in them
+                made["params"] = {k: v * 1e-3 for k, v in made["params"].items()}
+            return {**made, "grads": small_gradients(rng, shapes, 3, tiny=small == "tiny")}
         topic.add("zero_gradients", 1, small_spec, judge_trajectory)
     return topic
 

@@ -37,7 +37,7 @@ def declare() -> Topic:
     topic = Topic("forward")
     for name, (b, d, h, o) in SHAPES.items():
         topic.add(name, 1, lambda rng, b=b, d=d, h=h, o=o: call_spec(M, "forward", {
-            "network": make_network(rng, d, h, o), "x": rng.normal(size=(b, d))}), _judge_forward)
+            "network": make_network(rng, d, h, o), "x": rng.normal(size=(b, d))}, helpers=("relu",)), _judge_forward)
     return topic
 
 
