@@ -48,6 +48,7 @@ class Graded:
     crashed: bool = False  # caught by an exception (file and line), not by a value
     hints: set = field(default_factory=set)
     outside: list = field(default_factory=list)
+    message: str = ""  # the first failing message of its own topic
 
 
 def topic_maps() -> tuple[dict[str, str], dict[str, set[str]]]:
@@ -117,6 +118,7 @@ def judge(number: int, mutant: Mutant, workdir: Path, own: dict, calling: dict, 
     graded.confined = not graded.outside
     mine = [r for r in failed if r["topic"] == own[name]] or [r for r in failed if r["topic"] in calling[name]]
     text = "\n".join(r["message"] for r in mine)
+    graded.message = mine[0]["message"] if mine else ""
     graded.hints = {key for key, pattern in patterns.items() if pattern.search(text)}
     graded.hinted = "Hint:" in text
     graded.crashed = bool(mine) and all("raised" in r["message"] or "timed out" in r["message"] for r in mine)
@@ -177,7 +179,8 @@ def main() -> None:
     if args.json:
         Path(args.json).write_text(json.dumps([{
             "mutant": g.mutant.name, "edit": g.mutant.description, "equivalent": g.equivalent,
-            "caught": g.caught, "confined": g.confined, "hinted": g.hinted, "hints": sorted(g.hints)}
+            "caught": g.caught, "confined": g.confined, "hinted": g.hinted, "hints": sorted(g.hints),
+            "message": g.message[:400]}
             for g in results], indent=1), encoding="utf-8")
 
 

@@ -170,3 +170,49 @@ def test_state_leaking_between_keys_is_named(submission):
     report = _check(folder, "momentum")
     message = " ".join(r["message"] for r in report["results"] if not r["passed"])
     assert "params['W2'] is right alone but changes when another key is updated too" in message
+
+
+def test_all_zero_constant_and_empty():
+    assert _key(explain(np.zeros_like(X), X, "f")) == "relation.zero"
+    (key, fields), = explain(np.full_like(X, 0.25), X, "f")
+    assert key == "relation.constant" and fields["value"] == "0.25"
+    assert _key(explain(np.zeros((0, 3)), X, "x_batch")) == "relation.empty"
+
+
+def test_right_on_one_side_of_a_boundary_of_an_input():
+    x = np.linspace(-3, 3, 13).reshape(1, 13)
+    right = np.maximum(0, x)
+    (key, fields), = explain(np.maximum(1, x), right, "relu", {"x": x})
+    assert key == "relation.where_input" and fields["condition"].startswith("x < ")
+
+
+def test_a_factor_constant_to_a_thousandth_is_named_about():
+    ratios = 0.5 * (1 + 1e-4 * RNG.normal(size=X.shape))
+    (key, fields), = explain(X * ratios, X, "numerical_gradient")
+    assert key == "relation.factor" and fields["factor"] == "about ½"
+
+
+def test_a_factor_named_from_an_integer_input():
+    (key, fields), = explain(X * np.sqrt(250), X, "W", {"n_in": 250, "n_out": 150})
+    assert key == "relation.factor" and fields["factor"] == "√n_in"
+
+
+@pytest.mark.parametrize("error, key", [
+    ({"type": "NameError", "message": "name 'dbeta' is not defined"}, "relation.error_unassigned"),
+    ({"type": "UnboundLocalError", "message": "cannot access local variable 'z1'"}, "relation.error_unassigned"),
+    ({"type": "AttributeError", "message": "'SGD' object has no attribute 'learning_rate'"}, "relation.error_attribute"),
+    ({"type": "AttributeError", "message": "'NoneType' object has no attribute 'permutation'"}, "relation.error_none"),
+    ({"type": "TypeError", "message": "'NoneType' object is not subscriptable"}, "relation.error_none"),
+    ({"type": "ValueError", "message": "shapes (6,4) and (5,3) not aligned"}, "relation.error_shapes"),
+    ({"type": "IndexError", "message": "index 5 is out of bounds"}, "relation.error_index"),
+])
+def test_an_exception_is_read_as_a_hint(error, key):
+    from grader.judging.error_relations import explain_error
+    (found, fields), = explain_error({"kind": "exception", **error})
+    assert found == key
+    assert t(found, "en", **fields).startswith("Hint:") and t(found, "ja", **fields).startswith("ヒント:")
+
+
+def test_a_blank_gets_no_exception_hint():
+    from grader.judging.error_relations import explain_error
+    assert explain_error({"kind": "blank", "type": "NotImplementedError", "message": "blank"}) == ()

@@ -11,6 +11,7 @@ from typing import Any, Callable
 import numpy as np
 
 from grader.judging import relations
+from grader.judging.error_relations import explain_error
 from grader.judging.checks import Message, Verdict
 from grader.boundary.wire import Other
 
@@ -46,8 +47,9 @@ def describe_inputs(**inputs: Any) -> str:
     return ", ".join(f"{name}={show(value)}" for name, value in inputs.items())
 
 
-def error_verdict(outcome: dict, function: str) -> Verdict | None:
-    """The verdict for an outcome that is an error (a blank, an exception, ...), else None."""
+def error_verdict(outcome: dict, function: str, hint: tuple[Message, ...] = ()) -> Verdict | None:
+    """The verdict for an outcome that is an error (a blank, an exception, ...), else None;
+    with the catalogue's ``hint`` when one matched, else what the exception itself says."""
     error = outcome.get("error")
     if error is None:
         return None
@@ -58,7 +60,7 @@ def error_verdict(outcome: dict, function: str) -> Verdict | None:
     fields = {"function": error.get("function") or function, "module": error.get("module", ""),
               "label": error.get("label", ""), "type": error.get("type", ""),
               "message": error.get("message", ""), "where": _where(error, with_code=kind != "blank")}
-    return Verdict.fail((key, fields), *warning_messages(outcome))
+    return Verdict.fail((key, fields), *(hint or explain_error(error)), *warning_messages(outcome))
 
 
 def _where(error: dict, with_code: bool = True) -> str:

@@ -20,6 +20,7 @@ import numpy as np
 from grader.judging.checks import Message
 
 RTOL, ATOL = 1e-5, 1e-9
+APPROXIMATE = 1e-3  # a factor constant to 0.1 % (a difference quotient's error, say) is named "about"
 NOT_APPLICABLE = (ValueError, TypeError, IndexError, KeyError, AttributeError, ZeroDivisionError,
                   FloatingPointError, OverflowError, np.exceptions.AxisError)
 
@@ -57,6 +58,27 @@ def stale(case: Case) -> Message | None:
     return None
 
 
+def empty(case: Case) -> Message | None:
+    if case.actual.size == 0 and case.expected.size > 0:
+        return "relation.empty", {"what": case.what}
+    return None
+
+
+def all_zero(case: Case) -> Message | None:
+    if case.actual.shape == case.expected.shape and _nontrivial(case.expected) and not _nontrivial(case.actual):
+        return "relation.zero", {"what": case.what}
+    return None
+
+
+def constant(case: Case) -> Message | None:
+    """The same value everywhere (and for a scalar: nothing to tell), where the right one varies."""
+    if case.actual.shape != case.expected.shape or case.actual.size < 2 or np.ptp(case.expected) < 1e-9:
+        return None
+    if np.ptp(case.actual) <= 1e-12 * max(1.0, float(np.max(np.abs(case.actual)))):
+        return "relation.constant", {"what": case.what, "value": f"{float(case.actual.flat[0]):.4g}"}
+    return None
+
+
 def negated(case: Case) -> Message | None:
     if _nontrivial(case.expected) and close(case.actual, -case.expected):
         return "relation.sign", {"what": case.what}
@@ -84,20 +106,21 @@ def constant_factor(case: Case) -> Message | None:
         return None
     big = np.abs(case.expected) > 1e-6 * np.max(np.abs(case.expected))
     ratios = case.actual[big] / case.expected[big]
-    if not np.all(np.isfinite(ratios)) or np.ptp(ratios) > 1e-5 * max(1.0, abs(float(np.median(ratios)))):
+    if not np.all(np.isfinite(ratios)):
         return None
     factor = float(np.median(ratios))
-    if abs(factor - 1) < 1e-5 or abs(factor + 1) < 1e-5 or abs(factor) < 1e-12:
+    spread = np.ptp(ratios) / max(abs(factor), 1e-12)
+    if spread > APPROXIMATE or abs(factor - 1) < 1e-3 or abs(factor + 1) < 1e-5 or abs(factor) < 1e-12:
         return None
-    if not close(case.actual, factor * case.expected):
-        return None
-    return "relation.factor", {"what": case.what, "factor": name_factor(factor, case)}
+    exact = close(case.actual, factor * case.expected)
+    name = name_factor(factor, case, 1e-6 if exact else APPROXIMATE)
+    return "relation.factor", {"what": case.what, "factor": name if exact else f"about {name}"}
 
 
-def name_factor(factor: float, case: Case) -> str:
-    """The factor in the course's words: ½, 2, the batch size, 1/(1 − p), …, else its value."""
+def name_factor(factor: float, case: Case, tolerance: float = 1e-6) -> str:
+    """The factor in the course's words: ½, 2, the batch size, 1/(1 − p), √n_in, …, else its value."""
     for value, name in _named_constants(case):
-        if abs(factor / value - 1) < 1e-6:
+        if abs(factor / value - 1) < tolerance:
             return name
     return f"{factor:.4g}"
 
@@ -112,13 +135,19 @@ def _named_constants(case: Case) -> Iterator[tuple[float, str]]:
         yield float(case.expected.size), f"the number of elements ({case.expected.size})"
         yield 1.0 / case.expected.size, f"1/number of elements (1/{case.expected.size})"
     for name, value in case.inputs.items():
-        if isinstance(value, (float, np.floating)) and 0 < abs(value) and abs(value) != 1:
+        if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
+                and 0 < abs(value) and abs(value) != 1:
             p = float(value)
             yield p, name
             yield 1 / p, f"1/{name}"
+            if p > 0:
+                yield np.sqrt(p), f"√{name}"
+                yield 1 / np.sqrt(p), f"1/√{name}"
             if p < 1:
                 yield 1 / (1 - p), f"1/(1−{name})"
                 yield 1 - p, f"(1−{name})"
+    yield np.sqrt(2.0), "√2"
+    yield 1 / np.sqrt(2.0), "1/√2"
     for sign in (-1.0,):
         yield sign * 2.0, "−2"
         yield sign * 0.5, "−½"
@@ -178,7 +207,7 @@ def where_an_input(case: Case) -> Message | None:
     for name, value in case.inputs.items():
         if not isinstance(value, np.ndarray) or value.shape != case.expected.shape or value.dtype.kind not in "iuf":
             continue
-        for where, condition in _conditions(name, value):
+        for where, condition in (*_conditions(name, value), *_threshold(name, value, wrong)):
             if condition.any() and not condition.all() and not (wrong & ~condition).any():
                 return "relation.where_input", {"what": case.what, "condition": where}
     return None
@@ -194,6 +223,17 @@ def _conditions(name: str, value: np.ndarray) -> Iterator[tuple[str, np.ndarray]
         yield f"|{name}| > {threshold:.3g}", magnitude > threshold
     yield f"{name} < 0", value < 0
     yield f"{name} > 0", value > 0
+
+
+def _threshold(name: str, value: np.ndarray, wrong: np.ndarray) -> Iterator[tuple[str, np.ndarray]]:
+    """Wrong exactly on one side of a boundary of the input's values: name the boundary."""
+    v = value.astype(float)
+    if not wrong.any() or wrong.all():
+        return
+    if v[wrong].max() < v[~wrong].min():
+        yield f"{name} < {(v[wrong].max() + v[~wrong].min()) / 2:.3g}", v < v[~wrong].min()
+    elif v[wrong].min() > v[~wrong].max():
+        yield f"{name} > {(v[wrong].min() + v[~wrong].max()) / 2:.3g}", v > v[~wrong].max()
 
 
 def _close_mask(actual: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -222,8 +262,8 @@ def _indices(mask: np.ndarray, limit: int = 6) -> str:
     return ", ".join(found[:limit]) + (" …" if len(found) > limit else "")
 
 
-RELATIONS: tuple[Relation, ...] = (stale, negated, other_axis_order, constant_factor, term_isolation,
-                                   where_an_input, some_rows)
+RELATIONS: tuple[Relation, ...] = (empty, stale, all_zero, negated, other_axis_order, constant_factor,
+                                   term_isolation, where_an_input, some_rows, constant)
 
 
 def explain(actual: Any, expected: Any, what: str, inputs: Mapping[str, Any] | None = None,

@@ -48,10 +48,9 @@ def add_call_check(topic: Topic, name: str, points: float, module: str, func: st
         return call_spec(module, func, make_args(rng), curve() if curve and curves.wanted() else None)
 
     def judge(spec: dict, outcome: dict) -> Verdict:
-        failed = error_verdict(outcome, func)
-        if failed:
+        if outcome.get("error") is not None:
             hint = diagnose(misconceptions, f"{func}.error", Evidence(None, named_args(spec), outcome["error"]))
-            return Verdict.fail(*failed.messages, *hint)
+            return error_verdict(outcome, func, hint)
         args = named_args(spec)
         verdict = compare(outcome["result"], expected(**named_args(spec)),
                           inputs=describe_inputs(**args), what=func, rtol=rtol, atol=atol,

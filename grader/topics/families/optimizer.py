@@ -230,10 +230,9 @@ def optimizer_topic(topic_name: str, cls: str, settings: dict, defaults: dict,
 def _judge_trajectory(spec: dict, outcome: dict, defaults: dict,
                       misconceptions: tuple[Misconception, ...]) -> Verdict:
     cls = spec["cls"]
-    failed = error_verdict(outcome, f"{cls}.update")
-    if failed:
+    if outcome.get("error") is not None:
         hint = diagnose(misconceptions, "trajectory.error", Evidence(None, {"kwargs": spec["kwargs"]}, outcome["error"]))
-        return Verdict.fail(*failed.messages, *hint)
+        return error_verdict(outcome, f"{cls}.update", hint)
     hp = {**defaults, **spec["kwargs"]}
     expected = reference_trajectory(cls, spec["params"], spec["grads"], hp)
     actual = outcome.get("params")

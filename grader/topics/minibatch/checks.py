@@ -74,10 +74,9 @@ def declare() -> Topic:
 def _judge_rng_none(spec: dict, outcome: dict) -> Verdict:
     """shuffle=True without an rng: the function makes its own (np.random.default_rng()) and
     still gives every sample once, in batches of the right sizes, shuffled."""
-    failed = error_verdict(outcome, "iterate_minibatches")
-    if failed:
+    if outcome.get("error") is not None:
         hint = diagnose(MISCONCEPTIONS, "rng_none.error", Evidence(None, {}, outcome["error"]))
-        return Verdict.fail(*failed.messages, *hint)
+        return error_verdict(outcome, "iterate_minibatches", hint)
     n, size = len(spec["data_x"]), spec["batch_size"]
     inputs = f"len(data_x)={n}, batch_size={size}, shuffle=True, rng=None"
     batches = _batches(outcome, 0)
