@@ -46,6 +46,8 @@ MISCONCEPTIONS = (
     Misconception("minibatch.rng_none", "rng_none.error", "hint.minibatch_rng_none",
                   raised("exception", "AttributeError", ["NoneType"]),
                   "a seeded rng works; rng=None raises AttributeError: 'NoneType' has no attribute 'permutation'"),
+    Misconception("minibatch.shuffle_default", "defaults", "hint.minibatch_shuffle_default", lambda e: True,
+                  "shuffled when shuffle=True is passed, in order when it is left out: the default is not True"),
     Misconception("minibatch.separate_permutations", "alignment", "hint.minibatch_one_index", _two_permutations,
                   "x rows and t values each cover every sample, in different orders"),
 )
@@ -67,18 +69,19 @@ def declare() -> Topic:
             _judge_get_minibatch)
     topic.add("iterate_in_order", 1, lambda rng: _iterate_spec(23, 5, False, [None]), _judge_in_order)
     topic.add("iterate_shuffled", 2, lambda rng: _iterate_spec(23, 5, True, [7, 7, 8]), _judge_shuffled)
-    topic.add("iterate_rng_none", 1, lambda rng: _iterate_spec(23, 5, True, [None]), _judge_rng_none)
+    topic.add("iterate_defaults", 1, lambda rng: {**_iterate_spec(23, 5, True, [None]), "defaults": True},
+              _judge_rng_none)
     return topic
 
 
 def _judge_rng_none(spec: dict, outcome: dict) -> Verdict:
-    """shuffle=True without an rng: the function makes its own (np.random.default_rng()) and
-    still gives every sample once, in batches of the right sizes, shuffled."""
+    """The signature's defaults, shuffle=True and rng=None: the function makes its own rng
+    (np.random.default_rng()) and gives every sample once, in batches of the right sizes, shuffled."""
     if outcome.get("error") is not None:
         hint = diagnose(MISCONCEPTIONS, "rng_none.error", Evidence(None, {}, outcome["error"]))
         return error_verdict(outcome, "iterate_minibatches", hint)
     n, size = len(spec["data_x"]), spec["batch_size"]
-    inputs = f"len(data_x)={n}, batch_size={size}, shuffle=True, rng=None"
+    inputs = f"len(data_x)={n}, batch_size={size}, shuffle and rng left to their defaults (True, None)"
     batches = _batches(outcome, 0)
     order = _order_of(batches, spec)
     if isinstance(order, Verdict):
@@ -90,7 +93,7 @@ def _judge_rng_none(spec: dict, outcome: dict) -> Verdict:
         return Verdict.fail(("fail.batch_sizes", {"inputs": inputs, "expected": expected_sizes,
                                                   "actual": _sizes(batches)}))
     if order == list(range(n)):
-        return Verdict.fail(("fail.not_shuffled", {"inputs": inputs}))
+        return Verdict.fail(("fail.not_shuffled", {"inputs": inputs}), *diagnose(MISCONCEPTIONS, "defaults", Evidence()))
     return with_warnings(Verdict.ok(), outcome)
 
 

@@ -11,7 +11,9 @@ def iterate(get: Callable[[str, str], Any], spec: dict) -> dict:
     runs = []
     for seed in spec["seeds"]:
         rng = None if seed is None else np.random.default_rng(seed)
-        batches = func(spec["data_x"], spec["data_t"], spec["batch_size"],
-                       shuffle=spec["shuffle"], rng=rng)
+        if spec.get("defaults"):  # shuffle and rng left to the signature's defaults
+            batches = func(spec["data_x"], spec["data_t"], spec["batch_size"])
+        else:
+            batches = func(spec["data_x"], spec["data_t"], spec["batch_size"], shuffle=spec["shuffle"], rng=rng)
         runs.append([tuple(pair) for pair in batches])
     return {"runs": runs}
