@@ -46,7 +46,8 @@ MISCONCEPTIONS = (
     Misconception("minibatch.rng_none", "rng_none.error", "hint.minibatch_rng_none",
                   raised("exception", "AttributeError", ["NoneType"]),
                   "a seeded rng works; rng=None raises AttributeError: 'NoneType' has no attribute 'permutation'"),
-    Misconception("minibatch.shuffle_default", "defaults", "hint.minibatch_shuffle_default", lambda e: True,
+    Misconception("minibatch.shuffle_default", "defaults", "hint.minibatch_shuffle_default",
+                  lambda e: isinstance(e.actual, list) and e.actual[0] != list(range(e.inputs["n"])),
                   "shuffled when shuffle=True is passed, in order when it is left out: the default is not True"),
     Misconception("minibatch.separate_permutations", "alignment", "hint.minibatch_one_index", _two_permutations,
                   "x rows and t values each cover every sample, in different orders"),
@@ -93,7 +94,10 @@ def _judge_rng_none(spec: dict, outcome: dict) -> Verdict:
         return Verdict.fail(("fail.batch_sizes", {"inputs": inputs, "expected": expected_sizes,
                                                   "actual": _sizes(batches)}))
     if order == list(range(n)):
-        return Verdict.fail(("fail.not_shuffled", {"inputs": inputs}), *diagnose(MISCONCEPTIONS, "defaults", Evidence()))
+        explicit = _order_of(_batches(outcome, 1), spec)
+        given = Evidence([explicit], {"n": n}) if isinstance(explicit, list) else Evidence()
+        hint = diagnose(MISCONCEPTIONS, "defaults", given) or diagnose(MISCONCEPTIONS, "order", given)
+        return Verdict.fail(("fail.not_shuffled", {"inputs": inputs}), *hint)
     return with_warnings(Verdict.ok(), outcome)
 
 

@@ -49,8 +49,8 @@ def _global_max(e: Evidence) -> bool:
 def _rows_of_different_scale(rng: np.random.Generator) -> dict:
     """Rows whose values differ by more than 1000 (one global maximum underflows the small
     rows whole) and rows of tied maxima (an argmax-based shift must pick any one of them)."""
-    return {"x": np.stack([2000 + rng.normal(size=5), rng.normal(size=5), -1500 + rng.normal(size=5),
-                           np.array([3.0, 3.0, 1.0, 3.0, -2.0]), np.full(5, 7.0)])}
+    return {"x": np.stack([2000 + rng.normal(size=6), rng.normal(size=6), -1500 + rng.normal(size=6),
+                           np.array([3.0, 3.0, 1.0, 3.0, -2.0, 0.0]), np.full(6, 7.0)])}  # not square
 
 
 MISCONCEPTIONS = (
