@@ -26,6 +26,14 @@ class SandboxUnavailable(Exception):
 
 
 def isolation_for(mode: str, root: Path) -> bwrap.Isolation:
+    """Bubblewrap when it is installed. Unlike a batch, a check under ``auto`` does not first
+    try a sandbox (a Python start-up it would pay on every run): the slot's own start is the
+    test, and it falls back to the limits-only child when that fails (``Sandbox.start``)."""
+    if mode == "auto":
+        found = bwrap.find_bwrap()
+        if found is None:
+            return bwrap.Isolation("limits", reason="bwrap not found")
+        return bwrap.Isolation("bwrap", found, "", hasattr(os, "geteuid") and os.geteuid() == 0)
     try:
         return bwrap.choose_isolation(mode, root)
     except RuntimeError as problem:
@@ -65,15 +73,15 @@ class Sandbox:
     """A bubblewrap slot for one `grader check`: decided before the reference is imported,
     started once the checks' inputs are known, closed (with its temporary folder) at the end."""
 
-    def __init__(self, isolation: bwrap.Isolation, root: Path) -> None:
-        self.isolation, self.root = isolation, root
+    def __init__(self, isolation: bwrap.Isolation, root: Path, mode: str) -> None:
+        self.isolation, self.root, self.mode = isolation, root, mode
         self.slot = None
 
     def start(self, submission: Path, requests: list[TopicRequest],
               time_limit: float) -> tuple[Path, Callable[[Path], ChildBase]]:
         """Where the children see the submission, and how to start one."""
         from grader.boundary import wire
-        from grader.boundary.pool import Slot, ZygoteChild
+        from grader.boundary.pool import Slot, SlotFailed, ZygoteChild
         from grader.boundary.runner import encoded_request
 
         limits = process_limits.Limits(time_limit=time_limit, cpu_seconds=time_limit)
@@ -81,9 +89,16 @@ class Sandbox:
         with open(plan, "wb") as stream:
             wire.send(stream, encoded_request(requests))
         plan.chmod(0o644)
-        self.slot = slot = Slot(0, self.isolation, plan, self.root,
-                                _settings(self.isolation, limits, len(requests)), limits)
+        slot = Slot(0, self.isolation, plan, self.root, _settings(self.isolation, limits, len(requests)), limits)
         stage_sources(submission, slot.staging)
+        try:
+            slot.start()
+        except SlotFailed as problem:
+            if self.mode == "bwrap":
+                raise SandboxUnavailable(str(problem)) from None
+            from grader.boundary.runner import Child
+            return submission, lambda path: Child(path)  # bubblewrap does not run here: limits only
+        self.slot = slot
         return slot.submission_path, lambda _path: ZygoteChild(slot)
 
     def close(self) -> None:
@@ -107,4 +122,4 @@ def prepare(mode: str) -> Sandbox | None:
     if not isolation.sandboxed:
         shutil.rmtree(root, ignore_errors=True)
         return None
-    return Sandbox(isolation, root)
+    return Sandbox(isolation, root, mode)
