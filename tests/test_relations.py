@@ -216,3 +216,19 @@ def test_an_exception_is_read_as_a_hint(error, key):
 def test_a_blank_gets_no_exception_hint():
     from grader.judging.error_relations import explain_error
     assert explain_error({"kind": "blank", "type": "NotImplementedError", "message": "blank"}) == ()
+
+
+def test_right_direction_wrong_size():
+    g = RNG.normal(size=(3, 4))
+    right = -0.1 * g / (np.abs(g) + 1e-7)
+    (key, _), = explain(-0.1 * g, right, "update #1 of params['W']", {"grads['W']": g})
+    assert key == "relation.direction"
+
+
+def test_wrong_only_where_an_input_is_small_in_size():
+    g = np.array([[0.5, -1e-4, 0.8], [1e-4, -0.7, 0.0]])
+    right = g * 2.0
+    wrong = right.copy()
+    wrong[np.abs(g) < 1e-3] += 0.5
+    (key, fields), = explain(wrong, right, "u", {"g": g})
+    assert key == "relation.where_input" and fields["condition"].startswith("|g| <")

@@ -234,7 +234,10 @@ def _threshold(name: str, value: np.ndarray, wrong: np.ndarray) -> Iterator[tupl
     v = value.astype(float)
     if not wrong.any() or wrong.all():
         return
-    if v[wrong].max() < v[~wrong].min():
+    size = np.abs(v)
+    if size[wrong].max() < size[~wrong].min() and v.min() < 0 < v.max():
+        yield f"|{name}| < {(size[wrong].max() + size[~wrong].min()) / 2:.3g}", size < size[~wrong].min()
+    elif v[wrong].max() < v[~wrong].min():
         yield f"{name} < {(v[wrong].max() + v[~wrong].min()) / 2:.3g}", v < v[~wrong].min()
     elif v[wrong].min() > v[~wrong].max():
         yield f"{name} > {(v[wrong].min() + v[~wrong].max()) / 2:.3g}", v > v[~wrong].max()
@@ -261,13 +264,25 @@ def some_rows(case: Case) -> Message | None:
     return None
 
 
+def right_direction(case: Case) -> Message | None:
+    """Every entry has the right sign but the wrong size (meaningful where the right value
+    has both signs): the direction is right, a scale inside the formula is not."""
+    e, a = case.expected, case.actual
+    if a.shape != e.shape or not ((e > 0).any() and (e < 0).any()):
+        return None
+    big = np.abs(e) > 1e-6 * np.max(np.abs(e))
+    if np.array_equal(np.sign(a[big]), np.sign(e[big])):
+        return "relation.direction", {"what": case.what}
+    return None
+
+
 def _indices(mask: np.ndarray, limit: int = 6) -> str:
     found = [str(i) for i in np.flatnonzero(mask)]
     return ", ".join(found[:limit]) + (" …" if len(found) > limit else "")
 
 
 RELATIONS: tuple[Relation, ...] = (empty, stale, all_zero, negated, other_axis_order, constant_factor,
-                                   term_isolation, where_an_input, some_rows, constant)
+                                   term_isolation, where_an_input, some_rows, constant, right_direction)
 
 
 def explain(actual: Any, expected: Any, what: str, inputs: Mapping[str, Any] | None = None,

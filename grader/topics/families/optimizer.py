@@ -265,9 +265,10 @@ def _related(spec: dict, actual: list, expected: list, step: int, key: str) -> t
     what = f"update #{step} of params['{key}']"
     if step > 1 and relations.close(got, before):
         return (("relation.stale", {"what": f"params['{key}'] after update #{step}"}),)
-    return relations.explain(got - got_before, expected[step - 1][key] - before, what,
-                             {"learning_rate": spec["kwargs"].get("learning_rate", 0.0), **{
-                                 k: v for k, v in spec["kwargs"].items() if k != "learning_rate"}}
+    given = {"learning_rate": spec["kwargs"].get("learning_rate", 0.0),
+             **{k: v for k, v in spec["kwargs"].items() if k != "learning_rate"},
+             f"grads['{key}']": np.asarray(spec["grads"][step - 1][key], dtype=float)}
+    return relations.explain(got - got_before, expected[step - 1][key] - before, what, given
                              ) or _leaking(actual, expected, key)
 
 
