@@ -1,7 +1,7 @@
 """How long `grader check` on solutions/ takes, against a bare `python -c "import numpy"`.
 
-Prints both medians and their ratio, measured in this one run (goal: ratio ≤ 3).
-Usage: python benchmarks/check_speed.py [--repeat N]
+Prints both medians and their ratio, measured in this one run (goal: ratio ≤ 3 in either
+sandbox mode). Usage: python benchmarks/check_speed.py [--repeat N] [--sandbox auto|bwrap|none]
 """
 from __future__ import annotations
 
@@ -33,9 +33,12 @@ def seconds(command: list[str]) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=7)
-    repeat = parser.parse_args().repeat
+    parser.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto")
+    options = parser.parse_args()
+    repeat = options.repeat
     numpy_cmd = [sys.executable, "-c", "import numpy"]
-    check_cmd = [sys.executable, "-m", "grader", "check", "--submission", "solutions", "--json"]
+    check_cmd = [sys.executable, "-m", "grader", "check", "--submission", "solutions", "--json",
+                 "--sandbox", options.sandbox]
     seconds(numpy_cmd), seconds(check_cmd)  # warm the file cache for both
     numpy_times, check_times = [], []
     for _ in range(repeat):  # interleaved, so that machine noise hits both alike
@@ -43,7 +46,7 @@ def main() -> None:
         check_times.append(seconds(check_cmd))
     bare, check = statistics.median(numpy_times), statistics.median(check_times)
     print(f"python -c 'import numpy'      median {bare * 1000:7.1f} ms over {repeat} runs")
-    print(f"grader check solutions --json median {check * 1000:7.1f} ms over {repeat} runs")
+    print(f"grader check solutions --json --sandbox {options.sandbox} median {check * 1000:7.1f} ms over {repeat} runs")
     print(f"ratio {check / bare:.2f} (goal ≤ 3)")
 
 

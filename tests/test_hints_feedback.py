@@ -28,7 +28,8 @@ def test_batch_norm_backward_names_the_gradient_and_its_error_against_a_numerica
     message = messages_of(report, "batch_norm")
     assert "Checked against a numerical gradient (central differences of Σ dout·out): dx is off" in message
     assert "relative error of 0.048" in message  # 1.1 vs 1: 0.1 / (1.1 + 1) of the largest magnitude
-    assert "Hint" not in message
+    assert "Hint: dx is the right value times 1.1" in message  # the relation layer names the factor
+    assert "of what batchnorm_backward returns, dbeta, dgamma is right and dx is wrong" in message
 
 
 def test_numerical_gradient_is_measured_against_the_exact_derivative(submission):

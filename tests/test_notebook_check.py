@@ -17,6 +17,10 @@ from nbclient import NotebookClient
 from conftest import SOLUTIONS
 from grader.authoring.blanks import strip_markers
 
+from grader.topics.registry import declare
+
+SOFTMAX_POINTS = declare("softmax").max_points  # one point per check
+
 
 class Kernel:
     """Runs cells one at a time in one kernel, keeping each cell's outputs."""
@@ -72,10 +76,11 @@ def test_a_correct_function_passes_with_the_topics_points_and_nothing_on_stderr(
     kernel.run(solution("functions", "softmax"))
     cell = kernel.run('check("softmax")')
     assert not stderr_of(cell) and not of_type(cell, "error")
-    assert score_of(cell) == 6
+    assert score_of(cell) == SOFTMAX_POINTS
     html = html_of(cell)
     assert 'class="grader-check grader-pass"' in html
-    assert "合格: softmax — 6 点中 6 点" in html and "Passed: softmax — 6 / 6 points" in html
+    points = f"{SOFTMAX_POINTS:g}"
+    assert f"合格: softmax — {points} 点中 {points} 点" in html and f"Passed: softmax — {points} / {points} points" in html
 
 
 def test_an_unfilled_blank_fails_cleanly_naming_the_blank_and_its_cell(kernel: Kernel) -> None:
@@ -110,7 +115,7 @@ def test_numpy_warnings_become_feedback_not_stderr_and_partial_credit_matches_th
     assert not stderr_of(cell) and not of_type(cell, "error")
     html = html_of(cell)
     failed = re.findall(r'<li class="grader-fail" data-checks="([^"]*)"', html)
-    assert failed and score_of(cell) == 6 - sum(len(group.split()) for group in failed)
+    assert failed and score_of(cell) == SOFTMAX_POINTS - sum(len(group.split()) for group in failed)
     assert "NumPy warned: RuntimeWarning: overflow" in html and "NumPy の警告" in html
     assert "subtract the maximum before exp" in html  # the misconception's hint
 
@@ -118,7 +123,7 @@ def test_numpy_warnings_become_feedback_not_stderr_and_partial_credit_matches_th
 def test_a_function_given_by_argument_is_graded_in_place_of_the_notebooks(kernel: Kernel) -> None:
     kernel.run(solution("functions", "softmax").replace("def softmax(", "def my_softmax("))
     kernel.run("def softmax(x):\n    return x")
-    assert score_of(kernel.run('check("softmax", my_softmax)')) == 6
+    assert score_of(kernel.run('check("softmax", my_softmax)')) == SOFTMAX_POINTS
     assert of_type(kernel.run('check("softmax")'), "error")
 
 
@@ -137,7 +142,7 @@ def test_the_last_definition_counts_and_helpers_from_other_cells_come_along(kern
         raise RuntimeError("the student's experiment after the definition")
     ''')
     cell = kernel.run('check("softmax")')
-    assert score_of(cell) == 6, html_of(cell)
+    assert score_of(cell) == SOFTMAX_POINTS, html_of(cell)
 
 
 def test_an_error_in_the_students_code_points_at_the_cell_and_line(kernel: Kernel) -> None:

@@ -53,7 +53,8 @@ def test_an_accuracy_claimed_by_the_child_counts_for_nothing():
     labels = topic.data()["labels_test"]
     forged = {"accuracy": 1.0, "held_out_accuracy": 1.0, "losses": [0.0] * run.EPOCHS,
               "predictions": [labels] * run.EPOCHS,  # a curve claiming every image right: only drawn, never graded
-              "test_scores": rng.normal(size=(run.TEST_SIZE, run.CLASSES)), "first_step": {}}
+              "test_scores": rng.normal(size=(run.TEST_SIZE, run.CLASSES)), "first_step": {},
+              "trained": {k: v.copy() for k, v in spec["network"].items()}}
     verdict = topic._judge(spec, forged)
     assert not verdict.passed
     assert verdict.messages[0][0] == "fail.training_accuracy"
@@ -103,3 +104,59 @@ def test_wrong_output_shapes_are_named(submission):
     assert status == 1
     assert "forward(network, x_test)[1] gave shape (10, 360)" in messages_of(report, "training") or \
         "Training stopped in" in messages_of(report, "training")
+
+
+MEMORISING = """
+_seen_x, _seen_d = [], []
+_forward = forward
+
+
+def backward(network, x, d, z1, y):
+    # remembers every training sample, learns nothing
+    _seen_x.append(np.array(x, copy=True))
+    _seen_d.append(np.array(d, copy=True))
+    return {k: np.zeros_like(v) for k, v in network.items()}
+
+
+def forward(network, x):
+    z1, y = _forward(network, x)
+    if _seen_x and len(x) > 100:  # the held-out batch: answer by the nearest remembered image
+        xs, ds = np.concatenate(_seen_x[:30]), np.concatenate(_seen_d[:30])  # one epoch's worth
+        nearest = np.argmin((xs ** 2).sum(axis=1)[None, :] - 2 * x @ xs.T, axis=1)
+        y = ds[nearest] * 10.0
+    return z1, y
+"""
+
+
+def test_a_forward_that_memorises_instead_of_training_fails(submission):
+    """Zero gradients, no update, held-out scores by nearest neighbour: the parent scores
+    the (untrained) network the updates produced, with its own forward."""
+    status, report = check_json(submission(append={"network": MEMORISING}), "training")
+    assert status == 1
+    assert "held-out digits correctly; this check needs at least 85%" in messages_of(report, "training")
+
+
+def test_scores_that_do_not_come_from_the_weights_are_refused(submission):
+    """Training works, but forward makes up the held-out scores: refused, forward blamed."""
+    code = ("_forward = forward\n"
+            "def forward(network, x):\n"
+            "    z1, y = _forward(network, x)\n"
+            "    return z1, (y * 2 + 1 if len(x) > 100 else y)")
+    status, report = check_json(submission(append={"network": code}), "training")
+    assert status == 1
+    message = messages_of(report, "training")
+    assert "your forward reported other scores" in message and "Training stopped in forward" not in message or \
+        "make topic forward pass first" in message
+
+
+def test_an_in_place_softmax_is_blamed_alone(submission):
+    """softmax writes its result into the scores forward returned: only softmax is named."""
+    code = ("def softmax(x):\n"
+            "    x -= np.max(x, axis=-1, keepdims=True)\n"
+            "    np.exp(x, out=x)\n"
+            "    x /= np.sum(x, axis=-1, keepdims=True) * 0.5\n"
+            "    return x")
+    status, report = check_json(submission(append={"functions": code}), "training")
+    assert status == 1
+    message = messages_of(report, "training")
+    assert "softmax (softmax)" in message and "forward (forward)" not in message

@@ -315,16 +315,24 @@ def decode_outcome(raw: Any) -> dict:
 def run_topics(submission: Path, topics: list[TopicRequest], time_limit: float,
                first_child: ChildBase | None = None,
                start: Callable[[Path], ChildBase] | None = None,
-               decode: bool = True) -> Iterator[Event]:
+               decode: bool = True, keep: Callable[[str], bool] | None = None) -> Iterator[Event]:
     """Every check's outcome, topic by topic; a hang or crash ends only the current topic.
 
     ``first_child`` may be started early, before the grader imports the reference, so
     that the oracle is not even in the memory of the process that runs student code;
     ``start`` makes the next child (default: :class:`Child`); with ``decode=False``
-    outcomes stay encoded in ``Event.raw`` (for a caller that caches by them)."""
+    outcomes stay encoded in ``Event.raw`` (for a caller that caches by them); ``keep``,
+    asked before each fresh child, drops a topic not worth running any more (a "skipped" event)."""
     pending = list(topics)
     hung: list[str] = []  # modules whose import never finished: not imported again
     while pending:
+        for dropped in [t for t in pending if keep is not None and not keep(t.name)]:
+            pending.remove(dropped)
+            yield Event("skipped", topic=dropped.name)
+        if not pending:
+            if first_child is not None:
+                first_child.stop()
+            break
         child, first_child = first_child or (start or Child)(submission), None
         try:
             child.send(pending, hung)

@@ -35,6 +35,8 @@ def parser() -> Parser:
     p.add_argument("--lang", choices=LANGS, default=None, help="language of the messages")
     p.add_argument("--seed", type=int, default=None, help="seed of the generated inputs")
     p.add_argument("--time-limit", type=float, default=None, help="seconds per topic")
+    p.add_argument("--sandbox", choices=("auto", "bwrap", "none"), default="auto",
+                   help="run the submission inside bubblewrap (auto: where it works, as grader batch does)")
     p.add_argument("--plot", metavar="FILE.png", default=None,
                    help="draw your curves beside the reference's: training's loss and accuracy, "
                         "a failing activation or softmax over an input range")
@@ -61,8 +63,14 @@ def main(argv: list[str], after: AfterCheck | None = None) -> int:
     if plot is not None:
         from grader.judging import curves
         curves.request(plot)
-    results = grade(submission, topics, seed=DEFAULT_SEED if args.seed is None else args.seed,
-                    time_limit=DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit)
+    from grader.grading.sandboxed import SandboxUnavailable
+    try:
+        results = grade(submission, topics, seed=DEFAULT_SEED if args.seed is None else args.seed,
+                        time_limit=DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit,
+                        sandbox=args.sandbox)
+    except SandboxUnavailable as problem:
+        print(t("cli.no_sandbox", lang, problem=problem), file=sys.stderr)
+        return EXIT_UNUSABLE
     if args.json:
         from grader.check.report import as_json
         print(as_json(results, lang))

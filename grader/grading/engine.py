@@ -25,30 +25,74 @@ class Result:
 
 
 def grade(submission: Path, topic_names: list[str], seed: int = DEFAULT_SEED,
-          time_limit: float = DEFAULT_TIME_LIMIT) -> list[Result]:
-    """One result per check of every named topic, in declaration order."""
+          time_limit: float = DEFAULT_TIME_LIMIT, sandbox: str = "none") -> list[Result]:
+    """One result per check of every named topic, in declaration order; ``sandbox``: "none"
+    (limits only), "bwrap" (bubblewrap, or SandboxUnavailable) or "auto" (bubblewrap where it works)."""
+    from grader.grading import sandboxed
     submission = submission.resolve()
-    first_child = Child(submission)  # forked before the reference is imported below
+    box = sandboxed.prepare(sandbox)  # decided before the reference is imported below
+    try:
+        first_child = None if box else Child(submission)  # forked before the reference is imported
+        return _grade(submission, topic_names, seed, time_limit, first_child, box)
+    finally:
+        if box is not None:
+            box.close()
+
+
+def _grade(submission: Path, topic_names: list[str], seed: int, time_limit: float,
+           first_child: Child | None, box) -> list[Result]:
     try:
         from grader.topics.registry import declare
         topics = [declare(name) for name in topic_names]
         specs = {(c.topic, c.name): c.build(check_rng(seed, c.topic, c.name)) for t in topics for c in t.checks}
     except BaseException:
-        first_child.stop()  # no child or temporary folder outlives a grading that never began
+        if first_child is not None:
+            first_child.stop()  # no child or temporary folder outlives a grading that never began
         raise
     requests = [TopicRequest(t.name, [(c.name, specs[(t.name, c.name)]) for c in t.checks]) for t in topics]
     checks = {(c.topic, c.name): c for t in topics for c in t.checks}
     verdicts: dict[tuple[str, str], Verdict] = {}
-    for event in run_topics(submission, requests, time_limit, first_child):
+    lost_in = LostFunctions()
+    where, start = box.start(submission, requests, time_limit) if box else (submission, None)
+    for event in run_topics(where, requests, time_limit, first_child, start=start, keep=lost_in.keep):
         if event.kind == "outcome" and (event.topic, event.check) in checks:
             check = checks[(event.topic, event.check)]
             verdicts[(event.topic, event.check)] = judge_safely(check, specs[(check.topic, check.name)], event.outcome)
-        elif event.kind in ("timeout", "died"):
+        elif event.kind in ("timeout", "died", "skipped"):
+            lost_in.note(event)
             for check in checks.values():
                 if check.topic == event.topic:
-                    verdicts.setdefault((check.topic, check.name), lost(event))
+                    verdicts.setdefault((check.topic, check.name), lost_in.verdict(event))
     return [_result(check, verdicts.get(key, lost(Event("died", topic=check.topic))))
             for key, check in checks.items()]
+
+
+class LostFunctions:
+    """Functions that hung or killed the child in their own topic: a later topic that calls
+    one is skipped, not run into the same time limit again (one limit per hanging function)."""
+
+    def __init__(self) -> None:
+        self.lost: dict[str, tuple[str, str]] = {}  # function -> (its topic, "timeout" | "died")
+
+    def note(self, event: Event) -> None:
+        if event.kind in ("timeout", "died"):
+            from grader.topics.registry import about
+            for function in about(event.topic).functions:
+                self.lost.setdefault(function, (event.topic, event.kind))
+
+    def keep(self, topic: str) -> bool:
+        return not self._culprits(topic)
+
+    def _culprits(self, topic: str) -> list[str]:
+        from grader.topics.registry import about
+        return [f for f in about(topic).calls if f in self.lost]
+
+    def verdict(self, event: Event) -> Verdict:
+        if event.kind != "skipped":
+            return lost(event)
+        function = self._culprits(event.topic)[0]
+        own, kind = self.lost[function]
+        return Verdict.fail((f"error.skipped_{kind}", {"function": function, "topic": own}))
 
 
 def judge_safely(check: Check, spec: dict, outcome: dict) -> Verdict:

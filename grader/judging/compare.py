@@ -10,6 +10,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from grader.judging import relations
+from grader.judging.error_relations import explain_error
 from grader.judging.checks import Message, Verdict
 from grader.boundary.wire import Other
 
@@ -45,8 +47,9 @@ def describe_inputs(**inputs: Any) -> str:
     return ", ".join(f"{name}={show(value)}" for name, value in inputs.items())
 
 
-def error_verdict(outcome: dict, function: str) -> Verdict | None:
-    """The verdict for an outcome that is an error (a blank, an exception, ...), else None."""
+def error_verdict(outcome: dict, function: str, hint: tuple[Message, ...] = ()) -> Verdict | None:
+    """The verdict for an outcome that is an error (a blank, an exception, ...), else None;
+    with the catalogue's ``hint`` when one matched, else what the exception itself says."""
     error = outcome.get("error")
     if error is None:
         return None
@@ -57,7 +60,7 @@ def error_verdict(outcome: dict, function: str) -> Verdict | None:
     fields = {"function": error.get("function") or function, "module": error.get("module", ""),
               "label": error.get("label", ""), "type": error.get("type", ""),
               "message": error.get("message", ""), "where": _where(error, with_code=kind != "blank")}
-    return Verdict.fail((key, fields), *warning_messages(outcome))
+    return Verdict.fail((key, fields), *(hint or explain_error(error)), *warning_messages(outcome))
 
 
 def _where(error: dict, with_code: bool = True) -> str:
@@ -91,9 +94,16 @@ def as_array(value: Any) -> np.ndarray | None:
 
 def compare(actual: Any, expected: np.ndarray, *, inputs: str, what: str,
             rtol: float = 1e-6, atol: float = 1e-8, diagnose: Diagnose = no_hint,
-            scalar: bool = False) -> Verdict:
-    """Pass when ``actual`` matches ``expected`` within tolerance; else say where and why."""
+            scalar: bool = False, given: dict | None = None, recompute: Callable[..., Any] | None = None,
+            previous: Any = None) -> Verdict:
+    """Pass when ``actual`` matches ``expected`` within tolerance; else say where and why.
+
+    The hint is the catalogue's (``diagnose``) when one of its entries matches, else how
+    the wrong value relates to the right one (``relations``): ``given`` (the check's named
+    inputs) and ``recompute`` (the reference on such inputs) let it isolate terms, and
+    ``previous`` (the right value of the call before) shows a stale value."""
     expected = np.asarray(expected, dtype=float)
+    _with_hint = _hinting(expected, what, given, recompute, previous)
     array = as_array(actual)
     if array is None:
         return Verdict.fail(("fail.type", {"what": what, "inputs": inputs,
@@ -141,8 +151,12 @@ def _type_name(value: Any) -> str:
     return value.type_name if isinstance(value, Other) else type(value).__name__
 
 
-def _with_hint(diagnose: Diagnose, actual: np.ndarray, failure: Message) -> Verdict:
-    return Verdict.fail(failure, *diagnose(actual))
+def _hinting(expected: np.ndarray, what: str, given: dict | None, recompute: Callable[..., Any] | None,
+             previous: Any) -> Callable[[Diagnose, np.ndarray, Message], Verdict]:
+    def with_hint(diagnose: Diagnose, actual: np.ndarray, failure: Message) -> Verdict:
+        hint = diagnose(actual) or relations.explain(actual, expected, what, given, recompute, previous)
+        return Verdict.fail(failure, *hint)
+    return with_hint
 
 
 def same(a: Any, b: Any, rtol: float = 1e-6, atol: float = 1e-8) -> bool:

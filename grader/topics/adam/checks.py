@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.judging.checks import Topic
-from grader.topics.families.optimizer import EPS, Step, family_entries, follows, follows_fresh, optimizer_topic
+from grader.topics.families.optimizer import EPS, Step, family_entries, follows, follows_fresh, optimizer_topic, root
 
 
 CLS = "Adam"
@@ -37,7 +37,7 @@ def _adam_corrected(s, w, g, hp, t):
     s["m"] = hp["beta1"] * s.get("m", 0) + (1 - hp["beta1"]) * g
     s["v"] = hp["beta2"] * s.get("v", 0) + (1 - hp["beta2"]) * g * g
     m_hat, v_hat = s["m"] / (1 - hp["beta1"] ** t), s["v"] / (1 - hp["beta2"] ** t)
-    return w - hp["learning_rate"] * m_hat / (np.sqrt(v_hat) + EPS)
+    return w - hp["learning_rate"] * m_hat / root(v_hat, hp)
 
 
 def _adam_t_from_zero(s, w, g, hp, t):
@@ -51,8 +51,8 @@ MISCONCEPTIONS = family_entries('adam', CLS, DEFAULTS, [
      "t advanced once per key, not once per call"),
     ("t_from_zero", "hint.adam_t_from_one", follows(_adam_t_from_zero),
      "nan from the first update: 1 − β⁰ = 0, t incremented after use"),
-])
+], rule=_adam_corrected, eps=("none",), counts_steps=True)
 
 
 def declare() -> Topic:
-    return optimizer_topic('adam', CLS, SETTINGS, DEFAULTS, MISCONCEPTIONS)
+    return optimizer_topic('adam', CLS, SETTINGS, DEFAULTS, MISCONCEPTIONS, small="zeros")

@@ -6,6 +6,7 @@ import numpy as np
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import compare, describe_inputs, error_verdict, show, with_warnings
 from grader.judging.misconceptions import Misconception, diagnoser, equals
+from grader.judging.relations import outputs
 from grader.topics.families.calls import call_spec
 from grader.topics.families.gradients import central_differences, relative_error
 from grader.topics.families.network import KEYS, M, SHAPES, make_network
@@ -59,7 +60,8 @@ def _backward_spec(rng: np.random.Generator, b: int, d: int, h: int, o: int) -> 
     network = make_network(rng, d, h, o)
     x, target = rng.normal(size=(b, d)), rng.normal(size=(b, o))
     z1, y = ref.forward(network, x)
-    return call_spec(M, "backward", {"network": network, "x": x, "d": target, "z1": z1, "y": y})
+    return call_spec(M, "backward", {"network": network, "x": x, "d": target, "z1": z1, "y": y},
+                     helpers=("d_relu",))
 
 
 def _judge_backward(spec: dict, outcome: dict) -> Verdict:
@@ -71,15 +73,20 @@ def _judge_backward(spec: dict, outcome: dict) -> Verdict:
     if not isinstance(grads, dict) or any(k not in grads for k in KEYS):
         return Verdict.fail(("fail.grad_keys", {"what": "backward", "actual": show(grads)}))
     expected = ref.backward(network, x, d, z1, y)
+    inputs = {"network": network, "x": x, "d": d, "z1": z1, "y": y}
+    verdicts = {}
     for key in KEYS:
-        given = {"network": network, "x": x, "d": d, "z1": z1, "y": y, "key": key, "expected": expected}
-        verdict = compare(grads[key], expected[key], inputs=describe_inputs(x=x, d=d),
-                          what=f"grad['{key}']", diagnose=diagnoser(MISCONCEPTIONS, "grad", given),
-                          rtol=1e-6, atol=1e-9)
+        given = {**inputs, "key": key, "expected": expected}
+        verdicts[key] = compare(grads[key], expected[key], inputs=describe_inputs(x=x, d=d),
+                                what=f"grad['{key}']", diagnose=diagnoser(MISCONCEPTIONS, "grad", given),
+                                rtol=1e-6, atol=1e-9, given=inputs,
+                                recompute=lambda key=key, **kw: ref.backward(**kw)[key])
+    for key, verdict in verdicts.items():
         if not verdict.passed:
             error = relative_error(grads[key], numerical_gradients(network, x, d)[key])
             return with_warnings(Verdict.fail(*verdict.messages, ("fail.numeric_gradient", {
-                "key": key, "error": error})), outcome)
+                "key": key, "error": error}), *outputs("backward", {f"grad['{k}']": v.passed
+                                                                   for k, v in verdicts.items()})), outcome)
     return with_warnings(Verdict.ok(), outcome)
 
 

@@ -5,6 +5,7 @@ import numpy as np
 
 from grader.judging.checks import Topic, Verdict
 from grader.judging.misconceptions import Misconception, diagnoser, equals
+from grader.judging.relations import outputs
 from grader.judging.compare import all_of, compare, describe_inputs, error_verdict, same, show, with_warnings
 from grader.topics.families.gradients import central_differences
 from grader.topics.families.gradients import relative_error
@@ -65,9 +66,10 @@ def _judge_forward(spec: dict, outcome: dict) -> Verdict:
         return failed
     x, gamma, beta = spec["x"], spec["gamma"], spec["beta"]
     expected, _ = ref.batchnorm_forward(x, gamma, beta, spec["eps"])
+    given = {"x": x, "gamma": gamma, "beta": beta}
     verdict = compare(outcome["out"], expected, inputs=describe_inputs(x=x) + f", eps={spec['eps']}",
-                      what="batchnorm_forward → out",
-                      diagnose=diagnoser(MISCONCEPTIONS, "out", {"x": x, "gamma": gamma, "beta": beta}))
+                      what="batchnorm_forward → out", diagnose=diagnoser(MISCONCEPTIONS, "out", given),
+                      given=given, recompute=lambda **kw: ref.batchnorm_forward(**kw, eps=spec["eps"])[0])
     return with_warnings(all_of(verdict, _unmodified_x(spec, outcome)), outcome)
 
 
@@ -90,14 +92,23 @@ def _judge_backward(spec: dict, outcome: dict) -> Verdict:
     xn, std, _ = cache
     given = {"x": x, "gamma": gamma, "beta": beta, "dout": dout, "std": std, "dx": dx}
     inputs = describe_inputs(x=x, dout=dout)
+    def recompute(index: int):
+        return lambda x, gamma, beta, dout: ref.batchnorm_backward(
+            dout, ref.batchnorm_forward(x, gamma, beta, spec["eps"])[1])[index]
+
+    isolated = {"x": x, "gamma": gamma, "beta": beta, "dout": dout}
     # dbeta first: the simplest; dx last, as it builds on the other two
-    for index, what, expected, rtol in ((2, "dbeta", dbeta, 1e-6), (1, "dgamma", dgamma, 1e-6), (0, "dx", dx, 1e-5)):
-        verdict = compare(grads[index], expected, inputs=inputs, what=what, rtol=rtol, atol=1e-8,
-                          diagnose=diagnoser(MISCONCEPTIONS, what, given))
+    verdicts = {what: (index, compare(grads[index], expected, inputs=inputs, what=what, rtol=rtol, atol=1e-8,
+                                      diagnose=diagnoser(MISCONCEPTIONS, what, given), given=isolated,
+                                      recompute=recompute(index)))
+                for index, what, expected, rtol in ((2, "dbeta", dbeta, 1e-6), (1, "dgamma", dgamma, 1e-6),
+                                                    (0, "dx", dx, 1e-5))}
+    for what, (index, verdict) in verdicts.items():
         if not verdict.passed:
             numeric = numerical_gradients(x, gamma, beta, dout, spec["eps"])[what]
+            which = outputs("batchnorm_backward", {w: v.passed for w, (_, v) in verdicts.items()})
             return with_warnings(Verdict.fail(*verdict.messages, ("fail.numeric_check", {
-                "what": what, "loss": "Σ dout·out", "error": relative_error(grads[index], numeric)})), outcome)
+                "what": what, "loss": "Σ dout·out", "error": relative_error(grads[index], numeric)}), *which), outcome)
     return with_warnings(Verdict.ok(), outcome)
 
 

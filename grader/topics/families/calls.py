@@ -16,9 +16,13 @@ PROBE = "grader.topics.families.probes:call"
 Args = dict[str, Any]  # named arguments, in call order
 
 
-def call_spec(module: str, func: str, args: Args, curve: np.ndarray | None = None) -> dict:
+def call_spec(module: str, func: str, args: Args, curve: np.ndarray | None = None,
+              helpers: Sequence[str] = ()) -> dict:
+    """``helpers``: names of the contract's helpers (relu, d_relu) bound to right ones during the call."""
     spec = {"probe": PROBE, "module": module, "func": func,
             "args": list(args.values()), "names": list(args)}
+    if helpers:
+        spec["helpers"] = list(helpers)
     if curve is not None:
         spec["curve"] = curve  # also evaluated on an input range, for a plot
     return spec
@@ -44,14 +48,14 @@ def add_call_check(topic: Topic, name: str, points: float, module: str, func: st
         return call_spec(module, func, make_args(rng), curve() if curve and curves.wanted() else None)
 
     def judge(spec: dict, outcome: dict) -> Verdict:
-        failed = error_verdict(outcome, func)
-        if failed:
+        if outcome.get("error") is not None:
             hint = diagnose(misconceptions, f"{func}.error", Evidence(None, named_args(spec), outcome["error"]))
-            return Verdict.fail(*failed.messages, *hint)
+            return error_verdict(outcome, func, hint)
         args = named_args(spec)
         verdict = compare(outcome["result"], expected(**named_args(spec)),
                           inputs=describe_inputs(**args), what=func, rtol=rtol, atol=atol,
-                          diagnose=diagnoser(misconceptions, func, named_args(spec)), scalar=scalar)
+                          diagnose=diagnoser(misconceptions, func, named_args(spec)), scalar=scalar,
+                          given=named_args(spec), recompute=expected)
         verdict = all_of(verdict, unmodified(spec, outcome, func, misconceptions))
         if curve is not None and not verdict.passed:
             from grader.judging import curves

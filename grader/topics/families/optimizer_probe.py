@@ -9,7 +9,15 @@ import numpy as np
 def optimizer(get: Callable[[str, str], Any], spec: dict) -> dict:
     cls = get("optimizers", spec["cls"])
     start = {k: np.array(v, copy=True) for k, v in spec["params"].items()}
-    outcome = _trajectory(cls(**spec.get("kwargs", {})), spec["params"], spec["grads"])
+    try:
+        made = cls(**spec.get("kwargs", {}))
+    except Exception as exc:  # noqa: BLE001 - the constructor's fault, not update's: say so
+        import sys
+        from pathlib import Path
+        from grader.boundary.child import describe
+        error = describe(exc, Path(sys.path[0]).resolve(), phase="call")
+        return {"error": {**error, "function": f"{spec['cls']}()"}}
+    outcome = _trajectory(made, spec["params"], spec["grads"])
     if "explicit" in spec:
         try:
             outcome["explicit"] = _trajectory(cls(**spec["explicit"]), start, spec["grads"])["params"]

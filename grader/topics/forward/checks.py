@@ -6,6 +6,7 @@ import numpy as np
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import all_of, compare, describe_inputs, error_verdict, show, with_warnings
 from grader.judging.misconceptions import Misconception, any_of, diagnoser, equals
+from grader.judging.relations import outputs
 from grader.topics.families.calls import call_spec
 from grader.topics.families.network import M, SHAPES, make_network
 from reference import network as ref
@@ -36,7 +37,7 @@ def declare() -> Topic:
     topic = Topic("forward")
     for name, (b, d, h, o) in SHAPES.items():
         topic.add(name, 1, lambda rng, b=b, d=d, h=h, o=o: call_spec(M, "forward", {
-            "network": make_network(rng, d, h, o), "x": rng.normal(size=(b, d))}), _judge_forward)
+            "network": make_network(rng, d, h, o), "x": rng.normal(size=(b, d))}, helpers=("relu",)), _judge_forward)
     return topic
 
 
@@ -51,7 +52,12 @@ def _judge_forward(spec: dict, outcome: dict) -> Verdict:
     z1, y = ref.forward(network, x)
     inputs = describe_inputs(x=x)
     given = {"network": network, "x": x}
-    verdict = all_of(
-        compare(result[0], z1, inputs=inputs, what="forward → z1", diagnose=diagnoser(MISCONCEPTIONS, "z1", given)),
-        compare(result[1], y, inputs=inputs, what="forward → y", diagnose=diagnoser(MISCONCEPTIONS, "y", given)))
+    verdicts = {
+        "z1": compare(result[0], z1, inputs=inputs, what="forward → z1", diagnose=diagnoser(MISCONCEPTIONS, "z1", given),
+                      given=given, recompute=lambda **kw: ref.forward(**kw)[0]),
+        "y": compare(result[1], y, inputs=inputs, what="forward → y", diagnose=diagnoser(MISCONCEPTIONS, "y", given),
+                     given=given, recompute=lambda **kw: ref.forward(**kw)[1])}
+    verdict = all_of(*verdicts.values())
+    if not verdict.passed:
+        verdict = Verdict.fail(*verdict.messages, *outputs("forward", {k: v.passed for k, v in verdicts.items()}))
     return with_warnings(verdict, outcome)

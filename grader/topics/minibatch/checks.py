@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.judging.checks import Topic, Verdict
-from grader.judging.misconceptions import Evidence, Misconception, any_of, diagnose, diagnoser, equals
+from grader.judging.misconceptions import Evidence, Misconception, any_of, diagnose, diagnoser, equals, raised
 from grader.judging.compare import all_of, compare, error_verdict, show, with_warnings
 from grader.topics.families.calls import call_spec
 from reference import minibatch as ref
@@ -43,6 +43,12 @@ MISCONCEPTIONS = (
                   lambda e: e.actual[0] == list(range(e.inputs["n"])), "shuffle=True gives the original order"),
     Misconception("minibatch.rng_not_used", "order", "hint.rng_not_used", _rng_ignored,
                   "the same seed gives different orders (or different seeds the same)"),
+    Misconception("minibatch.rng_none", "rng_none.error", "hint.minibatch_rng_none",
+                  raised("exception", "AttributeError", ["NoneType"]),
+                  "a seeded rng works; rng=None raises AttributeError: 'NoneType' has no attribute 'permutation'"),
+    Misconception("minibatch.shuffle_default", "defaults", "hint.minibatch_shuffle_default",
+                  lambda e: isinstance(e.actual, list) and e.actual[0] != list(range(e.inputs["n"])),
+                  "shuffled when shuffle=True is passed, in order when it is left out: the default is not True"),
     Misconception("minibatch.separate_permutations", "alignment", "hint.minibatch_one_index", _two_permutations,
                   "x rows and t values each cover every sample, in different orders"),
 )
@@ -64,7 +70,35 @@ def declare() -> Topic:
             _judge_get_minibatch)
     topic.add("iterate_in_order", 1, lambda rng: _iterate_spec(23, 5, False, [None]), _judge_in_order)
     topic.add("iterate_shuffled", 2, lambda rng: _iterate_spec(23, 5, True, [7, 7, 8]), _judge_shuffled)
+    topic.add("iterate_defaults", 1, lambda rng: {**_iterate_spec(23, 5, True, [None]), "defaults": True},
+              _judge_rng_none)
     return topic
+
+
+def _judge_rng_none(spec: dict, outcome: dict) -> Verdict:
+    """The signature's defaults, shuffle=True and rng=None: the function makes its own rng
+    (np.random.default_rng()) and gives every sample once, in batches of the right sizes, shuffled."""
+    if outcome.get("error") is not None:
+        hint = diagnose(MISCONCEPTIONS, "rng_none.error", Evidence(None, {}, outcome["error"]))
+        return error_verdict(outcome, "iterate_minibatches", hint)
+    n, size = len(spec["data_x"]), spec["batch_size"]
+    inputs = f"len(data_x)={n}, batch_size={size}, shuffle and rng left to their defaults (True, None)"
+    batches = _batches(outcome, 0)
+    order = _order_of(batches, spec)
+    if isinstance(order, Verdict):
+        return with_warnings(order, outcome)
+    if sorted(order) != list(range(n)):
+        return Verdict.fail(("fail.coverage", {"inputs": inputs}))
+    expected_sizes = [len(range(i, min(i + size, n))) for i in range(0, n, size)]
+    if _sizes(batches) != expected_sizes:
+        return Verdict.fail(("fail.batch_sizes", {"inputs": inputs, "expected": expected_sizes,
+                                                  "actual": _sizes(batches)}))
+    if order == list(range(n)):
+        explicit = _order_of(_batches(outcome, 1), spec)
+        given = Evidence([explicit], {"n": n}) if isinstance(explicit, list) else Evidence()
+        hint = diagnose(MISCONCEPTIONS, "defaults", given) or diagnose(MISCONCEPTIONS, "order", given)
+        return Verdict.fail(("fail.not_shuffled", {"inputs": inputs}), *hint)
+    return with_warnings(Verdict.ok(), outcome)
 
 
 def _judge_get_minibatch(spec: dict, outcome: dict) -> Verdict:

@@ -9,9 +9,13 @@ import numpy as np
 def iterate(get: Callable[[str, str], Any], spec: dict) -> dict:
     func = get("minibatch", "iterate_minibatches")
     runs = []
-    for seed in spec["seeds"]:
-        rng = None if seed is None else np.random.default_rng(seed)
-        batches = func(spec["data_x"], spec["data_t"], spec["batch_size"],
-                       shuffle=spec["shuffle"], rng=rng)
-        runs.append([tuple(pair) for pair in batches])
+    if spec.get("defaults"):  # shuffle and rng left to the signature's defaults, then given as such
+        calls = [lambda: func(spec["data_x"], spec["data_t"], spec["batch_size"]),
+                 lambda: func(spec["data_x"], spec["data_t"], spec["batch_size"], shuffle=True, rng=None)]
+    else:
+        calls = [lambda seed=seed: func(spec["data_x"], spec["data_t"], spec["batch_size"], shuffle=spec["shuffle"],
+                                        rng=None if seed is None else np.random.default_rng(seed))
+                 for seed in spec["seeds"]]
+    for call in calls:
+        runs.append([tuple(pair) for pair in call()])
     return {"runs": runs}

@@ -27,11 +27,7 @@ def _momentum(s, w, g, hp, t):
 
 MISCONCEPTIONS = family_entries('momentum', CLS, DEFAULTS, [
     ("sign", "hint.momentum_sign", follows(_momentum_sign), "v = momentum·v + lr·g; w += v"),
-    ("state_shared", "hint.state_shared", follows(_momentum, shared_state=True),
-     "equal shapes: one velocity for all keys; different shapes crash"),
-    ("state_not_kept", "hint.state_not_kept", follows(_momentum, keep_state=False),
-     "v starts from 0 at every call: plain SGD"),
-])
+], rule=_momentum)
 
 
 def declare() -> Topic:

@@ -35,16 +35,62 @@ def _forward_difference(loss, x: np.ndarray) -> np.ndarray:
     return grad
 
 
+def _central(loss, x: np.ndarray, h: float) -> np.ndarray:
+    x = x.copy()
+    grad = np.zeros_like(x)
+    for idx in np.ndindex(x.shape):
+        old = x[idx]
+        x[idx] = old + h
+        plus = loss(x)
+        x[idx] = old - h
+        grad[idx] = (plus - loss(x)) / (2 * h)
+        x[idx] = old
+    return grad
+
+
+def _row_by_row(e: Evidence) -> bool:
+    """The book's batch loop: f called on one row at a time (right only for a loss that is a sum over rows)."""
+    x, loss = e.inputs["x"], probes.LOSSES[e.inputs["loss"]]
+    return (x.ndim == 2 and not e.inputs["by_reference"]
+            and same(e.actual, np.stack([_central(loss, row, ref.H) for row in x]), rtol=1e-4))
+
+
+def step_used(e: Evidence) -> float | None:
+    """The step h a central difference used, read off the cubic's error (CUBIC·h² in every
+    entry), or found among the usual wrong ones on other losses; None: not a central difference."""
+    x, actual = e.inputs["x"], as_array(e.actual)
+    if e.inputs["loss"] == "cubic":
+        error = actual.astype(float) - probes.EXACT_GRADIENTS["cubic"](x)
+        if error.shape == x.shape and np.all(error > 0) and np.ptp(error) <= 1e-3 * np.max(error) + 1e-12:
+            return float(np.sqrt(np.mean(error) / probes.CUBIC))
+        return None
+    loss = probes.LOSSES[e.inputs["loss"]]
+    for h in (1e-1, 1e-2, 1e-3):
+        if same(actual, _central(loss, x, h), rtol=1e-6, atol=1e-9):
+            return h
+    return None
+
+
+def _other_step(e: Evidence) -> bool:
+    h = step_used(e)
+    return h is not None and abs(h / ref.H - 1) > 0.05
+
+
 def _multiple(factor: float, of: str) -> Callable[..., np.ndarray]:
     return lambda **inputs: factor * inputs[of]
 
 
 MISCONCEPTIONS = (
+    Misconception("numerical_gradient.step", "numerical_gradient", "hint.numgrad_step", _other_step,
+                  "a central difference with another step: the cubic loss's error CUBIC·h² names it",
+                  fields=lambda e: {"h": f"{step_used(e):.2g}"}),
     Misconception("numerical_gradient.forward_difference", "numerical_gradient", "hint.numgrad_forward_difference",
                   lambda e: same(e.actual, _forward_difference(probes.LOSSES[e.inputs["loss"]], e.inputs["x"]),
                                  rtol=1e-4), "equals (f(x + h) − f(x)) / h"),
     Misconception("numerical_gradient.no_2h", "numerical_gradient", "hint.numgrad_no_2h",
                   equals(_multiple(2, "expected"), rtol=1e-4), "exactly twice the central difference"),
+    Misconception("numerical_gradient.row_by_row", "numerical_gradient", "hint.numgrad_row_by_row", _row_by_row,
+                  "right when the loss is a sum over rows; f(row) for each row of a 2-D x otherwise"),
     Misconception("numerical_gradient.perturbs_copy", "numerical_gradient", "hint.numgrad_by_reference",
                   _zeros_for_lambda, "right for f(x); all zeros for the course's lambda W: loss(...) that reads x"),
     Misconception("numerical_gradient.not_restored", "numerical_gradient.modified", "hint.numgrad_restore",
@@ -58,6 +104,10 @@ def declare() -> Topic:
         "sum_of_squares": (lambda rng: rng.normal(size=(3, 4)), "sum_of_squares", False),
         "smooth_1d": (lambda rng: rng.normal(size=5), "smooth_mix", False),
         "lambda_by_reference": (lambda rng: rng.normal(size=(2, 3)), "smooth_mix", True),
+        # A loss that couples the rows, passed by value: f must see the whole 2-D x.
+        "matrix_by_value": (lambda rng: rng.normal(size=(3, 4)), "smooth_mix", False),
+        # Small entries of a cubic: the central difference's h² error decides.
+        "cubic_step": (lambda rng: rng.choice([-1, 1], size=6) * rng.uniform(0.01, 0.02, size=6), "cubic", False),
     }
     for name, (make_x, loss, by_reference) in cases.items():
         topic.add(name, 1,
@@ -81,8 +131,13 @@ def _judge_numerical_gradient(spec: dict, outcome: dict) -> Verdict:
         hint = diagnose(MISCONCEPTIONS, "numerical_gradient.modified", Evidence(outcome.get("x_after"), evidence))
         return with_warnings(Verdict.fail(("fail.modified", {"what": "numerical_gradient", "arg": "x"}), *hint),
                              outcome)
+    rtol, atol = 1e-5, 1e-7
+    if spec["loss"] == "cubic":
+        # Judged against the exact derivative: any step up to the course's h passes (its error
+        # CUBIC·h² is at most half the tolerance), a larger one does not.
+        expected, rtol, atol = probes.EXACT_GRADIENTS["cubic"](spec["x"]), 0.0, 2 * probes.CUBIC * ref.H ** 2
     verdict = compare(outcome["result"], expected, inputs=describe_inputs(x=spec["x"]) + f", f={spec['loss']}",
-                      what="numerical_gradient", rtol=1e-5, atol=1e-7,
+                      what="numerical_gradient", rtol=rtol, atol=atol,
                       diagnose=lambda a: diagnose(MISCONCEPTIONS, "numerical_gradient", Evidence(a, evidence)))
     if not verdict.passed:
         verdict = Verdict.fail(*verdict.messages, *_against_exact_derivative(outcome["result"], spec))

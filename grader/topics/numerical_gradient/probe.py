@@ -16,9 +16,19 @@ def smooth_mix(x: np.ndarray) -> float:
     return float(np.sum(np.sin(x) * x) + np.sum(x) ** 2)
 
 
+CUBIC = 100.0
+
+
+def cubic(x: np.ndarray) -> float:
+    """A third derivative the central difference does not cancel: its error is CUBIC·h² in
+    every entry, so on small x a step other than the course's h = 1e-4 shows."""
+    return float(CUBIC * np.sum(x ** 3))
+
+
 LOSSES: dict[str, Callable[[np.ndarray], float]] = {
     "sum_of_squares": sum_of_squares,
     "smooth_mix": smooth_mix,
+    "cubic": cubic,
 }
 
 
@@ -26,6 +36,7 @@ LOSSES: dict[str, Callable[[np.ndarray], float]] = {
 EXACT_GRADIENTS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "sum_of_squares": lambda x: 2 * x,
     "smooth_mix": lambda x: np.sin(x) + x * np.cos(x) + 2 * np.sum(x),
+    "cubic": lambda x: 3 * CUBIC * x ** 2,
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.judging.checks import Topic
-from grader.topics.families.optimizer import EPS, family_entries, follows, optimizer_topic
+from grader.topics.families.optimizer import EPS, family_entries, follows, optimizer_topic, root
 
 
 CLS = "RMSprop"
@@ -26,16 +26,14 @@ def _rmsprop_swapped(s, w, g, hp, t):
 def _rmsprop(s, w, g, hp, t):
     rho = hp["decay_rate"]
     s["h"] = rho * s.get("h", 0) + (1 - rho) * g * g
-    return w - hp["learning_rate"] * g / (np.sqrt(s["h"]) + EPS)
+    return w - hp["learning_rate"] * g / root(s["h"], hp)
 
 
 MISCONCEPTIONS = family_entries('rmsprop', CLS, DEFAULTS, [
     ("decay_swapped", "hint.rmsprop_decay", follows(_rmsprop_swapped),
      "h = (1 − decay_rate)·h + decay_rate·g²"),
-    ("state_shared", "hint.state_shared", follows(_rmsprop, shared_state=True),
-     "equal shapes: one h for all keys"),
-])
+], rule=_rmsprop, eps=("none", "inside"))
 
 
 def declare() -> Topic:
-    return optimizer_topic('rmsprop', CLS, SETTINGS, DEFAULTS, MISCONCEPTIONS)
+    return optimizer_topic('rmsprop', CLS, SETTINGS, DEFAULTS, MISCONCEPTIONS, small="tiny")

@@ -50,7 +50,9 @@ def _judge_sgd_values(spec: dict, outcome: dict) -> Verdict:
         given = {"before": network, "grad": grad, "lr": lr, "key": key}
         verdict = compare(after.get(key) if isinstance(after, dict) else None, expected[key],
                           inputs=f"learning_rate={lr}", what=f"network['{key}']",
-                          diagnose=diagnoser(MISCONCEPTIONS, "network", given))
+                          diagnose=diagnoser(MISCONCEPTIONS, "network", given),
+                          given={"network": network, "grad": grad, "learning_rate": lr}, previous=network[key],
+                          recompute=lambda network, grad, learning_rate, key=key: network[key] - learning_rate * grad[key])
         if not verdict.passed:
             return with_warnings(verdict, outcome)
     if not all(same(outcome["args_after"][1][k], grad[k], 0, 0) for k in grad):

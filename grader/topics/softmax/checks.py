@@ -20,6 +20,15 @@ def _softmax_axis0(x: np.ndarray) -> np.ndarray:
     return e / e.sum(axis=0)
 
 
+def _axis0(e: Evidence) -> bool:
+    """The softmax over columns (nan where a column's maximum underflows a whole row, too)."""
+    x, actual = e.inputs["x"], as_array(e.actual)
+    with np.errstate(all="ignore"):
+        alternative = _softmax_axis0(x)
+    return (actual is not None and actual.shape == x.shape
+            and bool(np.allclose(actual.astype(float), alternative, rtol=1e-6, atol=1e-9, equal_nan=True)))
+
+
 def _global_sum(e: Evidence) -> bool:
     """Each row has the right proportions, but the whole batch sums to 1 instead of each row."""
     x, actual = e.inputs["x"], as_array(e.actual).astype(float)
@@ -27,11 +36,30 @@ def _global_sum(e: Evidence) -> bool:
     return x.ndim == 2 and x.shape[0] > 1 and same(rows, ref.softmax(x)) and same(actual.sum(), 1.0)
 
 
+def _global_max(e: Evidence) -> bool:
+    """One maximum for the whole batch: rows far below it underflow to 0/0 (nan) or lose precision."""
+    x = e.inputs["x"]
+    shifted = np.exp(x - np.max(x))
+    alternative = shifted / shifted.sum(axis=-1, keepdims=True)
+    actual = as_array(e.actual)
+    return (x.ndim == 2 and actual is not None and actual.shape == x.shape and not np.isfinite(alternative).all()
+            and bool(np.allclose(actual.astype(float), alternative, rtol=1e-6, atol=1e-9, equal_nan=True)))
+
+
+def _rows_of_different_scale(rng: np.random.Generator) -> dict:
+    """Rows whose values differ by more than 1000 (one global maximum underflows the small
+    rows whole) and rows of tied maxima (an argmax-based shift must pick any one of them)."""
+    return {"x": np.stack([2000 + rng.normal(size=6), rng.normal(size=6), -1500 + rng.normal(size=6),
+                           np.array([3.0, 3.0, 1.0, 3.0, -2.0, 0.0]), np.full(6, 7.0)])}  # not square
+
+
 MISCONCEPTIONS = (
+    Misconception("softmax.global_max", "softmax", "hint.softmax_global_max", _global_max,
+                  "rows far below the batch's maximum come back nan: np.max(x) over the whole batch"),
+    Misconception("softmax.axis", "softmax", "hint.softmax_axis", _axis0,
+                  "a batch's result equals the softmax over axis 0 (columns) instead of rows"),
     Misconception("softmax.overflow", "softmax", "hint.softmax_overflow", not_finite,
                   "right on small inputs, nan/inf at x ≈ 1000: no maximum subtracted before exp"),
-    Misconception("softmax.axis", "softmax", "hint.softmax_axis", equals(lambda x: _softmax_axis0(x)),
-                  "a batch's result equals the softmax over axis 0 (columns) instead of rows"),
     Misconception("softmax.global_sum", "softmax", "hint.softmax_global_sum", _global_sum,
                   "rows in the right proportions, but the whole batch sums to 1"),
     Misconception("softmax.keepdims", "softmax.error", "hint.softmax_keepdims",
@@ -55,6 +83,7 @@ def declare() -> Topic:
         "batch_of_one": lambda rng: {"x": rng.normal(size=(1, 7))},
         "large_inputs": lambda rng: {"x": 1000 + rng.normal(size=(3, 4)) * 5},
         "large_1d": lambda rng: {"x": np.array([1000.0, 1000.0 + np.log(3.0), -1000.0])},
+        "rows_of_different_scale": _rows_of_different_scale,
     }
     for name, make in cases.items():
         add_call_check(topic, name, 1, M, "softmax", make, expected=ref.softmax,

@@ -53,13 +53,19 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
     if failed:
         return Verdict.fail(*failed.messages, *_stopped_in(outcome))
     labels = data()["labels_test"]
-    final = run.accuracy(outcome.get("test_scores"), labels)
+    scores = held_out_scores(spec, outcome.get("trained"))
+    final = run.accuracy(scores, labels)
     _record_plot(spec, outcome)
     if final is not None and final >= run.THRESHOLD:
+        if not same(outcome.get("test_scores"), scores, rtol=1e-5, atol=1e-6):
+            # The network the student's updates produced scores well, but forward reported
+            # other scores for the held-out images: forward does not compute from the weights.
+            return Verdict.fail(("fail.training_scores_forged", {}), ("fail.training_stopped", {
+                "function": "forward", "topic": TOPIC_OF["forward"]}))
         return with_warnings(Verdict.ok(), outcome)
     threshold = f"{run.THRESHOLD:.0%}"
     if final is None:
-        failure = ("fail.training_outputs", {"actual": _shape_of(outcome.get("test_scores")),
+        failure = ("fail.training_outputs", {"actual": _shape_of(scores if scores is not None else outcome.get("trained")),
                                              "expected": f"({len(labels)}, {run.CLASSES})"})
     else:
         failure = ("fail.training_accuracy", {"accuracy": f"{final:.1%}", "threshold": threshold,
@@ -67,6 +73,20 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
     broken = broken_functions(spec, outcome.get("first_step"))
     hint = diagnose(MISCONCEPTIONS, "run", Evidence(outcome.get("first_step"), {"broken": broken}))
     return with_warnings(Verdict.fail(failure, *hint), outcome)
+
+
+def held_out_scores(spec: dict, trained: Any) -> np.ndarray | None:
+    """The held-out scores of the network the student's own updates produced, computed here
+    with the reference's forward (None: no usable network came back)."""
+    from reference import network
+    start = spec["network"]
+    if not isinstance(trained, dict) or set(trained) != set(start):
+        return None
+    weights = {k: as_array(v) for k, v in trained.items()}
+    if any(w is None or w.shape != start[k].shape for k, w in weights.items()):
+        return None
+    with np.errstate(all="ignore"):
+        return network.forward({k: w.astype(float) for k, w in weights.items()}, run.inputs_of(spec)[2])[1]
 
 
 def _stopped_in(outcome: dict) -> tuple:

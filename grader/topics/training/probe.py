@@ -53,21 +53,27 @@ def train_with(f: dict[str, Callable], spec: dict, stage: list[str] | None = Non
             if epoch == 0:
                 first_epoch.append(t_batch)
             d_batch = d_train[np.asarray(t_batch).astype(int)]
-            before = {k: np.array(v, copy=True) for k, v in network.items()} if not first else None
+            # The first step's values are copied the moment each is made: a later function
+            # that writes into an array in place must not make an earlier one look wrong.
+            record = _Recorder(not first)
+            record(x_batch=x_batch, t_batch=t_batch, before=network)
             stage[0] = "forward"
             z1, scores = f["forward"](network, x_batch)
+            record(z1=z1, scores=scores)
             stage[0] = "softmax"
             y = f["softmax"](scores)
+            record(y=y)
             stage[0] = "cross_entropy_error"
             loss = f["cross_entropy_error"](d_batch, y)
+            record(loss=loss)
             stage[0] = "backward"
             grad = f["backward"](network, x_batch, d_batch, z1, y)
+            record(grad=grad)
             stage[0] = "sgd_update"
             f["sgd_update"](network, grad, spec["learning_rate"])
-            if before is not None:
-                first = {"x_batch": x_batch, "t_batch": t_batch, "z1": z1, "scores": scores, "y": y,
-                         "loss": loss, "grad": grad, "before": before,
-                         "after": {k: np.array(v, copy=True) for k, v in network.items()}}
+            record(after=network)
+            if record.on:
+                first = record.values
             epoch_losses.append(_number(loss))
             stage[0] = "iterate_minibatches"
         losses.append(float(np.mean(epoch_losses)) if epoch_losses else float("nan"))
@@ -75,8 +81,31 @@ def train_with(f: dict[str, Callable], spec: dict, stage: list[str] | None = Non
         scores_test = f["forward"](network, x_test)[1]
         predictions.append(_classes(scores_test))
     first["epoch_batches"] = first_epoch  # every sample's turn in the first epoch: coverage and sizes
-    # The final scores as they are: the parent grades from them, not from anything computed here.
-    return {"losses": losses, "predictions": predictions, "test_scores": scores_test, "first_step": first}
+    # The trained weights go back too: the parent scores the held-out images from them with
+    # its own forward, so scores that forward made up (memorised, say) cannot pass.
+    return {"losses": losses, "predictions": predictions, "test_scores": scores_test, "first_step": first,
+            "trained": _copied(network)}
+
+
+class _Recorder:
+    """Copies of the first step's values, taken as they are made (only when ``on``)."""
+
+    def __init__(self, on: bool) -> None:
+        self.on, self.values = on, {}
+
+    def __call__(self, **values: Any) -> None:
+        if self.on:
+            self.values.update({name: _copied(value) for name, value in values.items()})
+
+
+def _copied(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return np.array(value, copy=True)
+    if isinstance(value, dict):
+        return {k: _copied(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copied(v) for v in value) if type(value) in (list, tuple) else value
+    return value
 
 
 def _classes(scores: Any) -> Any:

@@ -108,11 +108,21 @@ def _judge_distribution(spec: dict, outcome: dict) -> Verdict:
         return Verdict.fail(("fail.init_mean", {"what": func, "inputs": inputs, "actual": f"{mean:.4g}"}), *hint)
     if abs(std / want - 1) > 0.02:
         return Verdict.fail(("fail.init_std", {"what": func, "inputs": inputs, "expected": f"{want:.4g}",
-                                               "actual": f"{std:.4g}"}), *hint)
+                                               "actual": f"{std:.4g}"}), *(hint or _std_factor(std, want, spec)))
     within = float(np.mean(np.abs(w - mean) < std))
     if abs(within - ONE_SIGMA) > 0.02:
         return Verdict.fail(("fail.init_not_normal", {"what": func, "actual": f"{within:.3f}"}), *hint)
     return with_warnings(Verdict.ok(), outcome)
+
+
+def _std_factor(std: float, want: float, spec: dict) -> tuple:
+    """How far off the spread is, as a factor named from n_in and n_out (a draw's std is
+    known to about 1 %, so the factor is named within 2 %)."""
+    from grader.judging.relations import Case, name_factor
+    case = Case(np.asarray(std), np.asarray(want), "std", {"n_in": spec["n_in"], "n_out": spec["n_out"]})
+    factor = name_factor(std / want, case, tolerance=0.02)
+    return (("relation.factor", {"what": f"the standard deviation of {spec['func']}'s draw",
+                                 "factor": f"about {factor}"}),)
 
 
 def _judge_rng(spec: dict, outcome: dict) -> Verdict:

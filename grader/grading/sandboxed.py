@@ -1,0 +1,125 @@
+"""`grader check` inside bubblewrap: the same slot, server and children `grader batch` uses.
+
+An instructor who checks one untrusted folder is protected as a batch is: the submission's
+source files are copied into a staging folder the sandbox shows read-only, a forking
+server (which never imports the reference) starts inside bubblewrap, and each child it
+forks serves the topics. Where bubblewrap does not work, ``auto`` falls back to the
+limits-only child of an ordinary `grader check`.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+from grader.boundary import bwrap, limits as process_limits
+from grader.boundary.runner import ChildBase, TopicRequest
+
+MODES = ("auto", "bwrap", "none")
+
+
+class SandboxUnavailable(Exception):
+    """``--sandbox bwrap`` asked for, and bubblewrap does not work here (the reason)."""
+
+
+def isolation_for(mode: str, root: Path) -> bwrap.Isolation:
+    """Bubblewrap when it is installed. Unlike a batch, a check under ``auto`` does not first
+    try a sandbox (a Python start-up it would pay on every run): the slot's own start is the
+    test, and it falls back to the limits-only child when that fails (``Sandbox.start``)."""
+    if mode == "auto":
+        found = bwrap.find_bwrap()
+        if found is None:
+            return bwrap.Isolation("limits", reason="bwrap not found")
+        return bwrap.Isolation("bwrap", found, "", hasattr(os, "geteuid") and os.geteuid() == 0)
+    try:
+        return bwrap.choose_isolation(mode, root)
+    except RuntimeError as problem:
+        raise SandboxUnavailable(str(problem)) from None
+
+
+def stage_sources(submission: Path, staging: Path) -> None:
+    """The submission's own modules (plain .py files at its top level; never a link, never
+    bytecode), copied from the descriptor that was checked."""
+    for entry in os.scandir(submission):
+        if not entry.name.endswith(".py") or not entry.name[:-3].isidentifier():
+            continue
+        try:
+            fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue  # a link or an unreadable file: not part of what is graded
+        with os.fdopen(fd, "rb") as source:
+            if not stat.S_ISREG(os.fstat(source.fileno()).st_mode):
+                continue
+            target = staging / entry.name
+            with open(target, "wb") as copy:
+                shutil.copyfileobj(source, copy)
+            target.chmod(0o644)
+
+
+def _settings(isolation: bwrap.Isolation, limits: process_limits.Limits, topics: int):
+    from grader.boundary.server import Settings
+
+    drop_to = process_limits.unprivileged_ids() if isolation.as_root else None
+    processes = limits.processes if not isolation.as_root else (
+        process_limits.count_processes(drop_to[0]) + limits.processes + 2)
+    return Settings(limits=limits, topics=topics, workroot="/tmp", drop_to=drop_to, processes=processes,
+                    leave_network=False, own_pid_namespace=True)
+
+
+class Sandbox:
+    """A bubblewrap slot for one `grader check`: decided before the reference is imported,
+    started once the checks' inputs are known, closed (with its temporary folder) at the end."""
+
+    def __init__(self, isolation: bwrap.Isolation, root: Path, mode: str) -> None:
+        self.isolation, self.root, self.mode = isolation, root, mode
+        self.slot = None
+
+    def start(self, submission: Path, requests: list[TopicRequest],
+              time_limit: float) -> tuple[Path, Callable[[Path], ChildBase]]:
+        """Where the children see the submission, and how to start one."""
+        from grader.boundary import wire
+        from grader.boundary.pool import Slot, SlotFailed, ZygoteChild
+        from grader.boundary.runner import encoded_request
+
+        limits = process_limits.Limits(time_limit=time_limit, cpu_seconds=time_limit)
+        plan = self.root / "plan.bin"
+        with open(plan, "wb") as stream:
+            wire.send(stream, encoded_request(requests))
+        plan.chmod(0o644)
+        slot = Slot(0, self.isolation, plan, self.root, _settings(self.isolation, limits, len(requests)), limits)
+        stage_sources(submission, slot.staging)
+        try:
+            slot.start()
+        except SlotFailed as problem:
+            if self.mode == "bwrap":
+                raise SandboxUnavailable(str(problem)) from None
+            from grader.boundary.runner import Child
+            return submission, lambda path: Child(path)  # bubblewrap does not run here: limits only
+        self.slot = slot
+        return slot.submission_path, lambda _path: ZygoteChild(slot)
+
+    def close(self) -> None:
+        if self.slot is not None:
+            self.slot.close()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def prepare(mode: str) -> Sandbox | None:
+    """The sandbox ``mode`` asks for, or None: children run without bubblewrap (``none``, or
+    ``auto`` where it does not work). Raises SandboxUnavailable for ``bwrap`` without it."""
+    if mode == "none":
+        return None
+    root = Path(tempfile.mkdtemp(prefix="grader-check-"))
+    try:
+        os.chmod(root, 0o711)  # children of another user reach their staging folder
+        isolation = isolation_for(mode, root)
+    except BaseException:
+        shutil.rmtree(root, ignore_errors=True)
+        raise
+    if not isolation.sandboxed:
+        shutil.rmtree(root, ignore_errors=True)
+        return None
+    return Sandbox(isolation, root, mode)
