@@ -84,7 +84,7 @@ MISCONCEPTIONS = (
              "(N·out_h·out_w, FN) reshaped straight to (N, FN, out_h, out_w), without the transpose"),
     _mistake("dout_not_transposed", "hint.conv_dout_not_transposed", _DoutNotTransposed,
              "backward reshapes dout (N, FN, out_h, out_w) to (−1, FN) without moving FN last"),
-    _mistake("dW_not_transposed", "hint.conv_dW_not_transposed", _DWNotTransposed,
+    _mistake("dw_not_transposed", "hint.conv_dW_not_transposed", _DWNotTransposed,
              "dW = (colᵀ·dout) reshaped to (FN, C, FH, FW) without the transpose"),
     _mistake("db_over_filters_too", "hint.conv_db_per_filter", _DbOverFilters,
              "every db[f] = Σ of all of dout: summed over the filters too"),

@@ -100,7 +100,7 @@ MISCONCEPTIONS = (
              "backward = y·(1 − y), dout never multiplied in"),
     _mistake("affine_copies_weights", "Affine", "hint.affine_copies_weights", _AffineCopies,
              "after W changes in place, forward still uses the old W: the layer copied it"),
-    _mistake("affine_dW_transposed", "Affine", "hint.affine_dW_transposed", _AffineDWTransposed,
+    _mistake("affine_dw_transposed", "Affine", "hint.affine_dW_transposed", _AffineDWTransposed,
              "dW = doutᵀ·x: W's transpose"),
     _mistake("affine_db_not_summed", "Affine", "hint.affine_db_not_summed", _AffineDbNotSummed,
              "db = dout, one row per sample, not summed over the batch"),
