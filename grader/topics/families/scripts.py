@@ -49,18 +49,18 @@ def describe_step(spec: dict, index: int) -> str:
     done = []
     for step in spec["steps"][:index + 1]:
         if step["do"] == "call":
-            shapes = ", ".join(show_shape(a) for a in step["args"])
-            kwargs = "".join(f", {k}={v!r}" for k, v in step["kwargs"].items())
-            done.append(f"{step['method']}({shapes}{kwargs})")
+            done.append(f"{step['method']}({_arguments(step['args'], step['kwargs'])})")
         elif step["do"] == "read":
             done.append(f".{step['attr']}")
         elif step["do"] == "change":
             done.append(f"(argument {step['arg']} changed in place)")
         elif step["do"] == "seed":
             done.append(f"np.random.seed({step['seed']})")
-    settings = ", ".join(show_shape(a) for a in spec["args"])
-    settings += "".join(f", {k}={v!r}" for k, v in spec["kwargs"].items())
-    return f"{spec['cls']}({settings}): " + " → ".join(done)
+    return f"{spec['cls']}({_arguments(spec['args'], spec['kwargs'])}): " + " → ".join(done)
+
+
+def _arguments(args: Sequence, kwargs: dict) -> str:
+    return ", ".join([*(show_shape(a) for a in args), *(f"{k}={v!r}" for k, v in kwargs.items())])
 
 
 def show_shape(value: Any) -> str:
