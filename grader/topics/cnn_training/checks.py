@@ -95,8 +95,8 @@ def held_out_accuracy(weights: Any) -> float | None:
 
 
 def _judge(spec: dict, outcome: dict) -> Verdict:
-    broken = broken_classes(spec, outcome.get("first"))
     if outcome.get("error") is not None:
+        broken = broken_classes(spec, outcome.get("first"))
         failed = error_verdict(outcome, "cnn_training")
         stage = str(outcome.get("stage") or "")
         cls = next((c for c in ORDER if stage.startswith(c)), "")
@@ -112,6 +112,7 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
     else:
         failure = ("fail.cnn_training_accuracy", {"accuracy": f"{final:.1%}", "threshold": f"{THRESHOLD:.0%}",
                                                   "epochs": EPOCHS, "images": TEST_SIZE})
+    broken = broken_classes(spec, outcome.get("first"))
     hint = diagnose(MISCONCEPTIONS, "run", Evidence(None, {"broken": broken}))
     return with_warnings(Verdict.fail(failure, *hint), outcome)
 

@@ -6,6 +6,7 @@ it never imports the reference. tests/test_training.py proves it equals scikit-l
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import importlib.util
 from pathlib import Path
@@ -21,8 +22,12 @@ def digits_file() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data" / "digits.csv.gz"
 
 
+@functools.cache  # both training topics read it: once per process
 def load_pixels() -> tuple[np.ndarray, np.ndarray]:
     """Images as rows of 64 pixel values 0–16 (uint8: an eighth of the bytes to send), and labels 0–9."""
     with gzip.open(digits_file(), "rt") as lines:
-        table = np.loadtxt(lines, delimiter=",", dtype=np.uint8)
+        text = lines.read()
+    # One C-level parse of every number (np.loadtxt's line-by-line reading costs ten times more).
+    table = np.array(text.replace(",", " ").split(), dtype=float).astype(np.uint8).reshape(-1, 65)
+    table.setflags(write=False)  # shared by every caller: nobody may change it
     return table[:, :-1], table[:, -1]
