@@ -18,7 +18,7 @@ from grader.judging.misconceptions import Evidence, Misconception, diagnose
 from grader.topics.families.scripts import call, describe_step, script_spec, seed
 
 M = "layers"
-SHAPE = (100, 200)  # 20 000 draws: the kept share is within ±0.01 of its expectation (3 σ)
+SHAPE = (50, 240)  # 12 000 draws: the kept share is within ±0.02 of its expectation (4.8 σ)
 SHARE_TOLERANCE = 0.02
 RATIO = 0.3  # not the default, so that 1 − ratio and ratio differ
 
