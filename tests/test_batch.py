@@ -116,7 +116,7 @@ def test_plain_progress_lines_and_the_isolation_in_use_when_not_a_terminal(tmp_p
     done = batch(a_class(tmp_path), tmp_path / "grades")
     lines = graded_lines(done.stdout)
     assert len(lines) == 3 and lines[-1].startswith("[3/3]")
-    assert any(line.endswith("alice: 81/81") for line in lines)
+    assert any(line.endswith("alice: 142/142") for line in lines)
     assert "Isolation:" in done.stdout
     assert "Graded 3 submissions" in done.stdout
 
@@ -186,7 +186,7 @@ def test_unchanged_submissions_are_skipped_and_changed_ones_graded_again(tmp_pat
     changed = batch(submissions, out)
     lines = graded_lines(changed.stdout)
     assert sum("unchanged" in line for line in lines) == 2
-    assert any("carol: 81/81" in line for line in lines)
+    assert any("carol: 142/142" in line for line in lines)
     assert results(out)["carol"]["score"] == results(out)["carol"]["max_score"]
 
     forced = batch(submissions, out, "--force")
