@@ -1,7 +1,9 @@
 """How long `grader check` on solutions/ takes, against a bare `python -c "import numpy"`.
 
 Prints both medians and their ratio, measured in this one run (goal: ratio ≤ 3 in either
-sandbox mode). Usage: python benchmarks/check_speed.py [--repeat N] [--sandbox auto|bwrap|none]
+sandbox mode), then `grader check cnn_training` against `grader check training`, the two
+trainings alone (goal: ratio ≤ 3: the convolutional net costs at most three times the
+two-layer one). Usage: python benchmarks/check_speed.py [--repeat N] [--sandbox auto|bwrap|none]
 """
 from __future__ import annotations
 
@@ -48,6 +50,16 @@ def main() -> None:
     print(f"python -c 'import numpy'      median {bare * 1000:7.1f} ms over {repeat} runs")
     print(f"grader check solutions --json --sandbox {options.sandbox} median {check * 1000:7.1f} ms over {repeat} runs")
     print(f"ratio {check / bare:.2f} (goal ≤ 3)")
+    trainings = {topic: [sys.executable, "-m", "grader", "check", topic, "--submission", "solutions", "--json",
+                         "--sandbox", options.sandbox] for topic in ("training", "cnn_training")}
+    times: dict[str, list[float]] = {topic: [] for topic in trainings}
+    for _ in range(repeat):
+        for topic, command in trainings.items():
+            times[topic].append(seconds(command))
+    two_layer, cnn = (statistics.median(times[t]) for t in trainings)
+    print(f"grader check training         median {two_layer * 1000:7.1f} ms over {repeat} runs")
+    print(f"grader check cnn_training     median {cnn * 1000:7.1f} ms over {repeat} runs")
+    print(f"ratio {cnn / two_layer:.2f} (goal ≤ 3)")
 
 
 if __name__ == "__main__":

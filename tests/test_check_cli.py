@@ -10,7 +10,9 @@ from conftest import EXERCISES, SOLUTIONS, check_json, failing_topics, messages_
 
 GRADED_TOPICS = {"activations", "softmax", "mse", "cross_entropy_error", "numerical_gradient",
                  "forward", "backward", "sgd_update", "minibatch", "sgd", "momentum", "adagrad",
-                 "rmsprop", "adam", "weight_init", "batch_norm", "training"}
+                 "rmsprop", "adam", "weight_init", "batch_norm", "training",
+                 "layers", "dropout", "regularization", "im2col", "convolution", "pooling", "nesterov",
+                 "cnn_training"}
 
 
 def test_solutions_get_full_marks_on_every_topic():
@@ -46,6 +48,9 @@ def test_fresh_exercises_score_zero_with_a_not_filled_message_per_topic(tmp_path
     # the first function training calls is iterate_minibatches: its blank, and its topic, are named
     assert "in iterate_minibatches is not filled yet (minibatch.py:" in training
     assert "Training stopped in iterate_minibatches: make topic minibatch pass first" in training
+    cnn = messages_of(report, "cnn_training")  # the first class the convolutional net calls
+    assert "in Convolution.forward is not filled yet (cnn.py:" in cnn
+    assert "Training stopped in Convolution.forward: make topic convolution pass first" in cnn
 
 
 def test_default_submission_is_the_exercises_folder(tmp_path):
@@ -292,8 +297,10 @@ def test_a_syntax_error_fails_the_topics_that_need_the_module_and_names_file_and
     folder = submission(append={"functions": "def broken(:\n    pass"})
     status, report = check_json(folder)
     assert status == 1
+    # layers.py imports functions.py (from functions import softmax …): it cannot import either
     assert failing_topics(report) == {"activations", "softmax", "mse", "cross_entropy_error",
-                                      "numerical_gradient", "forward", "backward", "sgd_update", "training"}
+                                      "numerical_gradient", "forward", "backward", "sgd_update", "training",
+                                      "layers", "dropout", "cnn_training"}
     line = len((folder / "functions.py").read_text(encoding="utf-8").splitlines()) - 1
     assert f"Syntax error in functions.py:{line}" in messages_of(report, "softmax")
     assert "Traceback" not in messages_of(report, "softmax")

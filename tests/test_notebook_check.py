@@ -127,6 +127,17 @@ def test_a_function_given_by_argument_is_graded_in_place_of_the_notebooks(kernel
     assert of_type(kernel.run('check("softmax")'), "error")
 
 
+def test_layer_classes_are_graded_with_the_courses_functions_not_the_notebooks(kernel: Kernel) -> None:
+    """Day 2's layers call softmax and sigmoid: a wrong softmax in the notebook is the softmax
+    topic's failure, not the layers'; the classes' own code gets full marks."""
+    kernel.run("def softmax(x):\n    return x")
+    for cls in ("Relu", "Sigmoid", "Affine", "SoftmaxWithLoss"):
+        kernel.run(solution("layers", cls))
+    cell = kernel.run('check("layers")')
+    assert score_of(cell) == 12, html_of(cell)
+    assert "Passed: layers — 12 / 12 points" in html_of(cell)
+
+
 def test_the_last_definition_counts_and_helpers_from_other_cells_come_along(kernel: Kernel) -> None:
     kernel.run("import math as m\nSHIFT_AXIS = -1")
     kernel.run('''

@@ -49,11 +49,20 @@ ASSIGNMENTS = (
                "Day 1: activation and loss functions, numerical gradient, the two-layer network, "
                "mini-batch training"),
     Assignment("day2-optimizers", ("optimizers",),
-               "2 日目: 学習率最適化手法 (SGD・Momentum・AdaGrad・RMSprop・Adam)",
-               "Day 2: optimizers (SGD, Momentum, AdaGrad, RMSprop, Adam)"),
+               "2 日目: 学習率最適化手法 (SGD・Momentum・AdaGrad・RMSprop・Adam・Nesterov)",
+               "Day 2: optimizers (SGD, Momentum, AdaGrad, RMSprop, Adam, Nesterov)"),
     Assignment("day2-init-batchnorm", ("weight_init", "batch_norm"),
                "2 日目: 重みの初期値とバッチ正規化",
                "Day 2: weight initialisation and batch normalisation"),
+    # §3's L1/L2 penalties stand alone; the layer classes go with the CNN, since the
+    # convolutional net of cnn_training is built from both modules' classes (Dropout,
+    # which lives in layers.py, comes with them).
+    Assignment("day2-regularization", ("regularization",),
+               "2 日目: 過学習と正則化 (L2・L1 ペナルティとその勾配)",
+               "Day 2: overfitting and regularisation (the L2 and L1 penalties and their gradients)"),
+    Assignment("day2-cnn", ("layers", "cnn"),
+               "2 日目: レイヤ (Relu・Sigmoid・Affine・SoftmaxWithLoss・Dropout) と畳み込みニューラルネットワーク",
+               "Day 2: the layers (Relu, Sigmoid, Affine, SoftmaxWithLoss, Dropout) and convolutional networks"),
 )
 
 

@@ -84,10 +84,11 @@ class Watch:
         self.keys = Keys(self.events, self.stop) if not plain and sys.stdin.isatty() else None
 
     def run(self) -> int:
+        # Watching starts before the first grading: a save made while it runs is not lost.
+        threading.Thread(target=watch_files, args=(self.folder, self.events, self.stop), daemon=True).start()
         self.regrade(self.board.topics)
         self.board.current = self.board.next_unfinished()
         self.show()
-        threading.Thread(target=watch_files, args=(self.folder, self.events, self.stop), daemon=True).start()
         if self.keys:
             self.keys.start()
         while True:

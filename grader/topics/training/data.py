@@ -10,11 +10,9 @@ so a correct submission meets the threshold on every run and on every machine.
 """
 from __future__ import annotations
 
-import gzip
-import importlib.util
-from pathlib import Path
-
 import numpy as np
+
+from grader.topics.families.digits import digits_file, load_pixels  # noqa: F401 - shared with cnn_training
 
 CLASSES = 10
 TEST_SIZE = 360  # held out: a fifth of the 1797 images
@@ -24,21 +22,6 @@ EPOCHS = 6
 BATCH_SIZE = 48
 LEARNING_RATE = 0.3
 THRESHOLD = 0.85  # held-out accuracy to pass; the reference reaches 0.93–0.96 whatever the batch order
-
-
-def digits_file() -> Path:
-    """Where scikit-learn keeps the digits, found without importing scikit-learn."""
-    spec = importlib.util.find_spec("sklearn")
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError("scikit-learn is not installed: it ships the digits data set")
-    return Path(next(iter(spec.submodule_search_locations))) / "datasets" / "data" / "digits.csv.gz"
-
-
-def load_pixels() -> tuple[np.ndarray, np.ndarray]:
-    """Images as rows of 64 pixel values 0–16 (uint8: an eighth of the bytes to send), and labels 0–9."""
-    with gzip.open(digits_file(), "rt") as lines:
-        table = np.loadtxt(lines, delimiter=",", dtype=np.uint8)
-    return table[:, :-1], table[:, -1]
 
 
 def load_digits() -> tuple[np.ndarray, np.ndarray]:
