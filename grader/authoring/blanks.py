@@ -394,30 +394,6 @@ def solution_lines(region: BlankRegion) -> list[str]:
     return list(region.solution)
 
 
-def exercise_header(solution_name: str, regions: list[BlankRegion]) -> str:
-    """The comment that opens a generated exercise module."""
-    labels = _label_span(regions)
-    return (
-        f"# この演習は solutions/{solution_name} から `python -m grader.authoring.build exercises` で生成されています。\n"
-        f"# 空欄 {labels} を埋めて、`grader check` で採点してください。行き詰まったら `grader hint トピック名`。\n"
-        f"# Generated from solutions/{solution_name} by `python -m grader.authoring.build exercises`.\n"
-        f"# Fill in the blanks marked {labels} and check your work with `grader check`; stuck? `grader hint TOPIC`.\n"
-    )
-
-
-def _label_span(regions: list[BlankRegion]) -> str:
-    labels = [f"({r.label})" for r in regions]
-    if len(labels) <= 3:
-        return ", ".join(labels)
-    return f"{labels[0]}, {labels[1]}, … {labels[-1]}"
-
-
-def exercise_source(source: str, path: str | Path) -> str:
-    """The exercise module generated from a solution module's source."""
-    regions = parse_regions(source, path)
-    return exercise_header(Path(path).name, regions) + render(source, regions, exercise_lines)
-
-
 def strip_markers(source: str, path: str | Path = "<string>") -> str:
     """The solution module with its blank markers removed (the code is unchanged)."""
     return render(source, parse_regions(source, path), solution_lines)

@@ -20,7 +20,6 @@ from grader.topics import registry
 from grader.authoring.blanks import (
     BlankMarkerError,
     BlankRegion,
-    exercise_header,
     exercise_lines,
     parse_regions,
     render,
@@ -31,6 +30,24 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 MODULE_ORDER = registry.student_modules()  # the course's order, from the topics
 README = "README.md"
 GENERATED_MARK = "`python -m grader.authoring.build exercises`"
+
+
+def exercise_header(solution_name: str, regions: list[BlankRegion]) -> str:
+    """The comment that opens a generated exercise module."""
+    labels = _label_span(regions)
+    return (
+        f"# この演習は solutions/{solution_name} から `python -m grader.authoring.build exercises` で生成されています。\n"
+        f"# 空欄 {labels} を埋めて、`grader check` で採点してください。行き詰まったら `grader hint トピック名`。\n"
+        f"# Generated from solutions/{solution_name} by `python -m grader.authoring.build exercises`.\n"
+        f"# Fill in the blanks marked {labels} and check your work with `grader check`; stuck? `grader hint TOPIC`.\n"
+    )
+
+
+def _label_span(regions: list[BlankRegion]) -> str:
+    labels = [f"({r.label})" for r in regions]
+    if len(labels) <= 3:
+        return ", ".join(labels)
+    return f"{labels[0]}, {labels[1]}, … {labels[-1]}"
 
 
 def solution_files(solutions: Path) -> list[Path]:
