@@ -25,7 +25,7 @@ import pytest
 
 from conftest import check_json, run_grader, topic_scores
 from grader.authoring.notebooks import filled_in, topic_points
-from grader.nb.assignments import assignment
+from grader.authoring.assignments import assignment
 
 pytestmark = pytest.mark.slow
 PIPELINE = assignment("day2-init-batchnorm")  # two topics: the pipeline, not the checks, is under test

@@ -19,7 +19,7 @@ import pytest
 
 from conftest import SOLUTIONS, check_json, run_grader
 from grader.authoring.notebooks import build_notebook, topic_points
-from grader.nb.assignments import assignment
+from grader.authoring.assignments import assignment
 
 VISIBILITY = {"enum": ["hidden", "after_due_date", "after_published", "visible"]}
 # Gradescope's results.json: "score" (or per-test scores), "execution_time", "output",

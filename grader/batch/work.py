@@ -20,7 +20,7 @@ from grader.i18n import LANGS, t
 
 if TYPE_CHECKING:
     from grader.batch.inputs import Submission
-    from grader.batch.judge import BatchJudge
+    from grader.grading.batch_judge import BatchJudge
     from grader.batch.output import Store
     from grader.batch.progress import Progress
     from grader.boundary.pool import Slot

@@ -37,17 +37,18 @@ class _Parser(argparse.ArgumentParser):
 
 
 def normalized_answer(question: Any, answer: Any) -> str:
-    """One spelling per answer, by the quiz's normalisers."""
-    from grader.quiz.normalize import normalize_code, normalize_math, split_choice_keys
+    """One spelling per answer, by the quiz's own reading (grader/quiz/reading.py, choices.py)."""
+    from grader.quiz.choices import read_choices
+    from grader.quiz.code_answers import prepare_code
+    from grader.quiz.reading import fold_math
 
     if question.type in ("single_choice", "multiple_choice"):
-        keys = {str(c.key) for c in question.choices}
         values = answer if isinstance(answer, list) else [answer]
-        found = [k for v in values for k in split_choice_keys(str(v), keys)]
+        found = [k for v in values for k in read_choices(question, v).keys]
         return ", ".join(sorted(dict.fromkeys(found)))
     if question.type == "code":
-        return normalize_code(str(answer))
-    return normalize_math(str(answer))
+        return prepare_code(str(answer), expression=question.data.get("compare") is None)
+    return " ".join(fold_math(str(answer)).text.split())
 
 
 def read_class(folder: Path, lang: str) -> tuple[dict[str, list], list[str]]:
