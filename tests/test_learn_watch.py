@@ -50,6 +50,18 @@ def solved(module: str) -> str:
     return strip_markers((SOLUTIONS / f"{module}.py").read_text(encoding="utf-8"))
 
 
+OPEN: list = []  # every watch a test started: ended after the test, whatever it asserted
+
+
+@pytest.fixture(autouse=True)
+def end_every_watch():
+    yield
+    while OPEN:
+        child = OPEN.pop()
+        if child.isalive():
+            child.close(force=True)
+
+
 class Screen:
     """A `grader watch` in a pseudo-terminal, and what it has shown since the last look."""
 
@@ -57,6 +69,7 @@ class Screen:
         self.child = pexpect.spawn(sys.executable, ["-m", "grader", "watch", "--submission", str(work), *extra],
                                    cwd=str(ROOT), env=environment, dimensions=(24, 80), encoding="utf-8",
                                    timeout=90)
+        OPEN.append(self.child)
 
     def wait_for(self, pattern: str, timeout: float = 90) -> str:
         """Everything shown up to ``pattern`` (a regex over the text without escape codes)."""
