@@ -65,7 +65,10 @@ def test_each_hint_key_belongs_to_one_misconception_of_its_topic() -> None:
     # grader.grading.engine.hint_of maps (topic, message key) back to the id: sound only if unique.
     from grader.topics.registry import misconceptions
 
-    pairs = [(entry.topic, entry.key) for entry in misconceptions()]
+    # One exception, on purpose: an optimizer's state shared by all keys shows as shared values
+    # (equal shapes) or as a shape error (other shapes); both faces say the same hint, and
+    # hint_of names the first declared, `state_shared`, so item analysis counts them as one.
+    pairs = [(entry.topic, entry.key) for entry in misconceptions() if not entry.id.endswith(".state_shape")]
     assert len(pairs) == len(set(pairs))
 
 

@@ -119,7 +119,10 @@ def hint_of(topic: str, messages: tuple[Message, ...]) -> str | None:
 @functools.cache
 def _misconception_keys(topic: str) -> dict[str, str]:
     from grader.topics.registry import topic_misconceptions
-    return {entry.key: entry.id for entry in topic_misconceptions(topic)}
+    keys: dict[str, str] = {}
+    for entry in topic_misconceptions(topic):
+        keys.setdefault(entry.key, entry.id)  # a hint two faces of one mistake share: the first declared
+    return keys
 
 
 def _result(check: Check, verdict: Verdict) -> Result:

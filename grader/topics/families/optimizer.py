@@ -143,7 +143,7 @@ def family_entries(topic: str, cls: str, defaults: dict, specific: list[tuple[st
                                  _constructor_defaults_missing, f"{cls}() raises TypeError: a parameter without its default",
                                  fields=lambda e: {"cls": cls, "defaults": defaults}))
     if rule is not None:
-        entries.append(Misconception(f"{topic}.state_shape", "trajectory.error", "hint.state_shape", _state_shape,
+        entries.append(Misconception(f"{topic}.state_shape", "trajectory.error", "hint.state_shared", _state_shape,
                                      "update() raises a shape error: the state made with one key's shape for all"))
     entries.append(Misconception(f"{topic}.defaults", "trajectory", "hint.optimizer_defaults",
                                  _explicit_defaults_right,
