@@ -12,21 +12,21 @@ import locale
 import os
 from pathlib import Path
 
-import yaml
-
 LANGS = ("en", "ja")
 MESSAGES_DIR = Path(__file__).with_name("messages")
 TOPICS_DIR = Path(__file__).with_name("topics")
-# libyaml's parser reads the catalogue about eight times faster than the pure-Python one
-# (it is in PyYAML's wheels); the constructor, and so what is read, is the same.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @functools.cache
 def catalogue() -> dict[str, dict[str, str]]:
+    import yaml  # here, not at the top: a check whose every result passes reads no sentence
+
+    # libyaml's parser reads the catalogue about eight times faster than the pure-Python
+    # one (it is in PyYAML's wheels); the constructor, and so what is read, is the same.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     merged: dict[str, dict[str, str]] = {}
     for path in [*sorted(MESSAGES_DIR.glob("*.yaml")), *sorted(TOPICS_DIR.glob("*/messages.yaml"))]:
-        entries = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+        entries = yaml.load(path.read_text(encoding="utf-8"), Loader=loader) or {}
         for key, texts in entries.items():
             if key in merged:
                 raise ValueError(f"message key {key!r} is defined twice ({path.name})")

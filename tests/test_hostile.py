@@ -39,7 +39,8 @@ EXPECTED: dict[str, tuple[set[str], str | tuple[str, ...]]] = {
     "patch_numpy": ({"activations"}, "d_sigmoid"),
     "patch_grader": ({"sgd"}, "params['W"),
     "write_outside": (set(), ""),
-    "import_solutions": ({"softmax"}, "softmax"),
+    # Its softmax returns x: training, which calls it, falls short too (and names softmax).
+    "import_solutions": ({"softmax", "training"}, "softmax"),
     "leave_process": (set(), ""),
     "fork_bomb": ({"weight_init"}, f"did not finish within {TIME_LIMIT} s"),
 }

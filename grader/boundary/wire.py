@@ -103,10 +103,15 @@ def _array(fields: Any) -> np.ndarray:
     return np.frombuffer(raw, dtype=dtype).reshape(shape).copy()
 
 
-def send(stream: BinaryIO, message: Any) -> None:
-    """Write one length-prefixed frame holding ``message`` (already plain JSON data)."""
+def frame(message: Any) -> bytes:
+    """One length-prefixed frame holding ``message`` (already plain JSON data)."""
     data = json.dumps(message).encode("utf-8")
-    stream.write(struct.pack("<I", len(data)) + data)
+    return struct.pack("<I", len(data)) + data
+
+
+def send(stream: BinaryIO, message: Any) -> None:
+    """Write ``message`` as one frame."""
+    stream.write(frame(message))
     stream.flush()
 
 

