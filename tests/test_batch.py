@@ -37,7 +37,7 @@ def student(folder: Path, name: str, source: Path = SOLUTIONS, append: dict[str,
 
 
 def a_class(tmp_path: Path) -> Path:
-    """alice solved everything, bob nothing, carol all but softmax."""
+    """alice solved everything, bob nothing, carol all but softmax (and so training)."""
     submissions = tmp_path / "submissions"
     submissions.mkdir()
     student(submissions, "alice")
@@ -104,7 +104,8 @@ def test_each_student_gets_exactly_what_grader_check_gives(tmp_path):
         assert as_check_json(graded[name]) == expected, name
     assert graded["alice"]["score"] == graded["alice"]["max_score"]
     assert graded["bob"]["score"] == 0
-    assert {r["topic"] for r in graded["carol"]["results"] if not r["passed"]} == {"softmax"}
+    # Her softmax returns x: training, which calls it, falls short too.
+    assert {r["topic"] for r in graded["carol"]["results"] if not r["passed"]} == {"softmax", "training"}
 
 
 def test_results_csv_has_a_column_per_topic_and_the_total(tmp_path):
@@ -201,6 +202,23 @@ def test_unchanged_submissions_are_skipped_and_changed_ones_graded_again(tmp_pat
 
     forced = batch(submissions, out, "--force")
     assert not any("unchanged" in line for line in graded_lines(forced.stdout))
+
+
+def test_a_function_that_hangs_in_its_own_topic_costs_one_time_limit_per_student(tmp_path):
+    submissions = tmp_path / "submissions"
+    submissions.mkdir()
+    for name in ("dan", "eve"):
+        student(submissions, name, append={"functions": "\n\ndef softmax(x):\n    while True:\n        pass\n"})
+    out = tmp_path / "grades"
+    done = batch(submissions, out, "-j", "1", "--time-limit", "3")
+    assert done.returncode == 0, done.stderr
+    for name, report in results(out).items():
+        messages = {r["topic"]: r["message"] for r in report["results"] if not r["passed"]}
+        assert set(messages) == {"softmax", "training"}, (name, messages)
+        assert "did not finish within 3 s" in messages["softmax"]
+        # Skipped, not run: training never waits out a time limit of its own.
+        assert messages["training"] == (
+            "Skipped: softmax timed out in its own topic (softmax); make that topic finish first.")
 
 
 def _hanging_class(tmp_path: Path) -> Path:

@@ -133,9 +133,13 @@ def grade_one(state: Run, slot: Slot, item: Pending) -> None:
 
 
 def _run(state: Run, slot: Slot, staged: object) -> list:
-    from grader.boundary.pool import ZygoteChild
+    from grader.boundary.zygote import ZygoteChild
     from grader.boundary.runner import run_topics
+    from grader.grading.engine import LostFunctions
 
+    # A function that hung in its own topic is not called again by the topics that use it:
+    # a hanging student costs one time limit per hanging function, not one per topic.
+    lost_in = LostFunctions()
     events = run_topics(slot.submission_path, state.judge.requests, state.opts.time_limit,
-                        start=lambda _path: ZygoteChild(slot), decode=False)
-    return state.judge.results(events)
+                        start=lambda _path: ZygoteChild(slot), decode=False, keep=lost_in.keep)
+    return state.judge.results(events, lost_in)

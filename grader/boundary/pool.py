@@ -17,7 +17,6 @@ from typing import Sequence
 
 from grader.boundary import bwrap, limits as process_limits
 from grader.boundary.server import MESSAGE_SIZE, Settings
-from grader.boundary.runner import ChildBase, TopicRequest
 
 START_TIMEOUT = 60.0  # seconds for a server to import numpy and say it is ready
 REPLY_TIMEOUT = 30.0  # seconds for any other answer of the server
@@ -28,7 +27,7 @@ class SlotFailed(Exception):
 
 
 class Slot:
-    def __init__(self, index: int, isolation: bwrap.Isolation, plan_file: Path, temp_root: Path,
+    def __init__(self, index: int, isolation: bwrap.Isolation, plan_file: Path | None, temp_root: Path,
                  settings: Settings, limits: process_limits.Limits) -> None:
         self.index, self.isolation, self.plan_file = index, isolation, plan_file
         self.limits = limits
@@ -59,6 +58,11 @@ class Slot:
         return Path(self.settings.submission)
 
     def start(self) -> None:
+        self.launch()
+        self.wait_ready()
+
+    def launch(self) -> None:
+        """Start the server without waiting for it: it imports numpy while the caller works."""
         self.close()
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         command = [sys.executable, "-m", "grader.boundary.server", str(theirs.fileno()),
@@ -68,12 +72,20 @@ class Slot:
         else:
             argv, cwd = command, str(bwrap.grader_package().parent)
             env = {**os.environ, **bwrap.single_threaded(), "PYTHONDONTWRITEBYTECODE": "1"}
-        with open(self.plan_file, "rb") as plan, open(self.log, "ab") as log:
-            self.proc = subprocess.Popen(argv, stdin=plan, stdout=subprocess.DEVNULL, stderr=log,
-                                         pass_fds=[theirs.fileno()], env=env, cwd=cwd,
-                                         start_new_session=True)
-        theirs.close()
+        plan = open(self.plan_file, "rb") if self.plan_file else subprocess.DEVNULL  # no file: no plan
+        try:
+            with open(self.log, "ab") as log:
+                self.proc = subprocess.Popen(argv, stdin=plan, stdout=subprocess.DEVNULL, stderr=log,
+                                             pass_fds=[theirs.fileno()], env=env, cwd=cwd,
+                                             start_new_session=True)
+        finally:
+            if self.plan_file:
+                plan.close()
+            theirs.close()
         self.control = ours
+
+    def wait_ready(self) -> None:
+        """Until the launched server says it is ready (SlotFailed when it does not)."""
         ready = self._receive(START_TIMEOUT)
         if not ready or "ready" not in ready:
             self.close()
@@ -142,32 +154,3 @@ def _own_home(home: Path, ids: tuple[int, int]) -> None:
     so no other slot's child can read the submission staged here or touch its work."""
     os.chown(home, 0, ids[1])
     os.chmod(home, 0o710)
-
-
-class ZygoteChild(ChildBase):
-    """A child forked by a slot's server: the runner's Child, for one submission."""
-
-    digests = True  # the batch's verdict cache keys on the bytes of each outcome
-
-    def __init__(self, slot: Slot) -> None:
-        super().__init__()
-        self.slot = slot
-        to_child_r, to_child_w = os.pipe()
-        from_child_r, from_child_w = os.pipe()
-        try:
-            self.pid = slot.spawn(to_child_r, from_child_w)
-            self._listen(to_child_w, from_child_r)
-        finally:
-            for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
-                os.close(fd)
-
-    def request(self, topics: list[TopicRequest], hung: Sequence[str]) -> dict:
-        # The server decoded every check's inputs once; the child needs only the names.
-        return {"plan": [t.name for t in topics], "hung": list(hung)}
-
-    def stop(self) -> None:
-        self._close_pipes()
-        self.slot.end(self.pid)
-
-    def exit_detail(self) -> str:
-        return self.slot.status(self.pid)

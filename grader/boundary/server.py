@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from grader.boundary import bwrap, limits as process_limits, wire
+from grader.boundary import bwrap, limits as process_limits
 from grader.boundary.cleanup import empty_folder
 
 MESSAGE_SIZE = 64 * 1024
@@ -235,6 +235,8 @@ def _max_fd() -> int:
 
 def read_plan(stream: Any) -> dict[str, list[tuple[str, dict]]]:
     """Every topic's checks with their inputs, decoded once for all children."""
+    from grader.boundary import wire  # numpy: this module is imported by a parent that has none yet
+
     request = wire.receive(stream, wire.MAX_REQUEST) or {"topics": []}
     return {topic["name"]: [(c["name"], wire.decode(c["spec"])) for c in topic["checks"]]
             for topic in request["topics"]}

@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import Callable
 
 from grader.i18n import LANGS, lang_from_argv, t
-from grader.boundary.runner import TopicRequest  # noqa: F401 - imported early: the child forks from here
-import numpy.random  # noqa: F401,E402 - both sides draw from it: imported once, before the fork
 from grader.topics.registry import names as topic_names
 
 EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
@@ -48,7 +46,7 @@ def parser() -> Parser:
 
 def main(argv: list[str], after: AfterCheck | None = None) -> int:
     """``grader check ARGV``; ``after`` sees the results once they are printed."""
-    from grader.grading.engine import DEFAULT_SEED, DEFAULT_TIME_LIMIT, grade
+    from grader.grading.defaults import DEFAULT_SEED, DEFAULT_TIME_LIMIT
 
     lang = lang_from_argv(argv)
     try:
@@ -64,11 +62,15 @@ def main(argv: list[str], after: AfterCheck | None = None) -> int:
     if plot is not None:
         from grader.judging import curves
         curves.request(plot)
-    from grader.grading.sandboxed import SandboxUnavailable
+    from grader.grading.sandboxed import SandboxUnavailable, launch
+    time_limit = DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
     try:
+        # The sandbox's server starts now, and imports numpy while this process does the same.
+        box = launch(args.sandbox, submission, len(topics), time_limit)
+        from grader.grading.engine import grade
+        import numpy.random  # noqa: F401 - both sides draw from it: imported once, before the fork
         results = grade(submission, topics, seed=DEFAULT_SEED if args.seed is None else args.seed,
-                        time_limit=DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit,
-                        sandbox=args.sandbox)
+                        time_limit=time_limit, sandbox=box)
     except SandboxUnavailable as problem:
         print(t("cli.no_sandbox", lang, problem=problem), file=sys.stderr)
         return EXIT_UNUSABLE

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from grader.judging.checks import Check, Verdict, check_rng
-from grader.grading.engine import DEFAULT_SEED, Result, hint_of, judge_safely, lost
+from grader.grading.engine import DEFAULT_SEED, LostFunctions, Result, hint_of, judge_safely, lost
 from grader.boundary.runner import Event, TopicRequest, decode_outcome
 
 # Reference functions that neither keep state nor change their arguments: safe to
@@ -131,18 +131,21 @@ class BatchJudge:
         self._verdicts[key] = verdict
         return verdict
 
-    def results(self, events: Iterable[Event]) -> list[Result]:
-        """One result per check, in declaration order: ``grader check``'s list."""
+    def results(self, events: Iterable[Event], lost_in: LostFunctions | None = None) -> list[Result]:
+        """One result per check, in declaration order: ``grader check``'s list. ``lost_in``:
+        the functions that hung or died in their own topic (the ``keep`` of the events' run)."""
         verdicts: dict[tuple[str, str], Verdict] = {}
+        lost_in = lost_in or LostFunctions()
         events_seen = []
         for event in events:
             events_seen.append(event)
             if event.kind == "outcome" and (event.topic, event.check) in self.checks:
                 verdicts[(event.topic, event.check)] = self.verdict(event)
-            elif event.kind in ("timeout", "died"):
+            elif event.kind in ("timeout", "died", "skipped"):
+                lost_in.note(event)
                 for key, check in self.checks.items():
                     if check.topic == event.topic:
-                        verdicts.setdefault(key, lost(event))
+                        verdicts.setdefault(key, lost_in.verdict(event))
         outcomes = {(e.topic, e.check): (e.digest or _digest(e.raw)).hex()[:16]
                     for e in events_seen if e.kind == "outcome"}
         return [_result(check, verdicts.get(key) or lost(Event("died", topic=check.topic)), outcomes.get(key))

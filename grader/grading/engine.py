@@ -4,12 +4,15 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from grader.grading.defaults import DEFAULT_SEED, DEFAULT_TIME_LIMIT  # noqa: F401 - also the engine's
 from grader.judging.checks import Check, Message, Verdict, check_rng
 from grader.boundary.runner import Child, Event, TopicRequest, run_topics
 
-DEFAULT_SEED = 20260401
-DEFAULT_TIME_LIMIT = 10.0  # seconds per topic; the slowest correct topic takes well under 1 s
+if TYPE_CHECKING:
+    from grader.grading.sandboxed import Sandbox
+
 
 
 @dataclass(frozen=True)
@@ -25,12 +28,14 @@ class Result:
 
 
 def grade(submission: Path, topic_names: list[str], seed: int = DEFAULT_SEED,
-          time_limit: float = DEFAULT_TIME_LIMIT, sandbox: str = "none") -> list[Result]:
+          time_limit: float = DEFAULT_TIME_LIMIT, sandbox: "str | Sandbox | None" = "none") -> list[Result]:
     """One result per check of every named topic, in declaration order; ``sandbox``: "none"
-    (limits only), "bwrap" (bubblewrap, or SandboxUnavailable) or "auto" (bubblewrap where it works)."""
+    (limits only), "bwrap" (bubblewrap, or SandboxUnavailable) or "auto" (bubblewrap where it
+    works), or a sandbox launched already (sandboxed.launch; None: there is none), closed here."""
     from grader.grading import sandboxed
     submission = submission.resolve()
-    box = sandboxed.prepare(sandbox)  # decided before the reference is imported below
+    # decided before the reference is imported below
+    box = sandboxed.prepare(sandbox) if isinstance(sandbox, str) else sandbox
     try:
         first_child = None if box else Child(submission)  # forked before the reference is imported
         return _grade(submission, topic_names, seed, time_limit, first_child, box)

@@ -13,10 +13,11 @@ import shutil
 import stat
 import tempfile
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
 from grader.boundary import bwrap, limits as process_limits
-from grader.boundary.runner import ChildBase, TopicRequest
+if TYPE_CHECKING:
+    from grader.boundary.runner import ChildBase, TopicRequest
 
 MODES = ("auto", "bwrap", "none")
 
@@ -71,35 +72,51 @@ def _settings(isolation: bwrap.Isolation, limits: process_limits.Limits, topics:
 
 class Sandbox:
     """A bubblewrap slot for one `grader check`: decided before the reference is imported,
-    started once the checks' inputs are known, closed (with its temporary folder) at the end."""
+    launched as early as the submission and the topics are known (its server imports numpy
+    while the grader prepares the checks), closed with its temporary folder at the end."""
 
     def __init__(self, isolation: bwrap.Isolation, root: Path, mode: str) -> None:
         self.isolation, self.root, self.mode = isolation, root, mode
         self.slot = None
+        self.problem = ""  # why the server could not be launched
 
-    def start(self, submission: Path, requests: list[TopicRequest],
-              time_limit: float) -> tuple[Path, Callable[[Path], ChildBase]]:
-        """Where the children see the submission, and how to start one."""
-        from grader.boundary import wire
-        from grader.boundary.pool import Slot, SlotFailed, ZygoteChild
-        from grader.boundary.runner import encoded_request
+    def launch(self, submission: Path, topics: int, time_limit: float) -> None:
+        """Stage the submission and start the slot's server, without waiting for it."""
+        from grader.boundary.pool import Slot
 
         limits = process_limits.Limits(time_limit=time_limit, cpu_seconds=time_limit)
-        plan = self.root / "plan.bin"
-        with open(plan, "wb") as stream:
-            wire.send(stream, encoded_request(requests))
-        plan.chmod(0o644)
-        slot = Slot(0, self.isolation, plan, self.root, _settings(self.isolation, limits, len(requests)), limits)
+        slot = Slot(0, self.isolation, None, self.root, _settings(self.isolation, limits, topics), limits)
         stage_sources(submission, slot.staging)
+        self.slot = slot
         try:
-            slot.start()
+            slot.launch()
+        except OSError as problem:  # bwrap cannot even be executed: as a server that never starts
+            slot.close()
+            self.problem = str(problem)
+
+    def start(self, submission: Path, requests: list["TopicRequest"],
+              time_limit: float) -> tuple[Path, Callable[[Path], "ChildBase"]]:
+        """Where the children see the submission, and how to start one. Every topic's inputs
+        are made first, while the server may still be warming up."""
+        from grader.boundary.pool import SlotFailed
+        from grader.boundary.zygote import ZygoteChild
+
+        if self.slot is None:
+            self.launch(submission, len(requests), time_limit)
+        for request in requests:
+            request.checks  # noqa: B018 - made now, not once the child waits for them
+        try:
+            if self.problem:
+                raise SlotFailed(self.problem)
+            self.slot.wait_ready()
         except SlotFailed as problem:
+            self.slot = None
             if self.mode == "bwrap":
                 raise SandboxUnavailable(str(problem)) from None
             from grader.boundary.runner import Child
             return submission, lambda path: Child(path)  # bubblewrap does not run here: limits only
-        self.slot = slot
-        return slot.submission_path, lambda _path: ZygoteChild(slot)
+        slot = self.slot
+        return slot.submission_path, lambda _path: ZygoteChild(slot, planned=False)
 
     def close(self) -> None:
         if self.slot is not None:
@@ -123,3 +140,16 @@ def prepare(mode: str) -> Sandbox | None:
         shutil.rmtree(root, ignore_errors=True)
         return None
     return Sandbox(isolation, root, mode)
+
+
+def launch(mode: str, submission: Path, topics: int, time_limit: float) -> Sandbox | None:
+    """``prepare``, and the slot's server started at once: called by `grader check` before
+    it imports numpy, so that the two start up side by side."""
+    box = prepare(mode)
+    if box is not None:
+        try:
+            box.launch(submission.resolve(), topics, time_limit)
+        except BaseException:
+            box.close()
+            raise
+    return box

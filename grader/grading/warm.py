@@ -16,7 +16,8 @@ import tempfile
 from pathlib import Path
 
 from grader.boundary import bwrap, limits as process_limits
-from grader.boundary.pool import Slot, ZygoteChild
+from grader.boundary.pool import Slot
+from grader.boundary.zygote import ZygoteChild
 from grader.boundary.runner import run_topics
 from grader.boundary.server import Settings
 from grader.grading.batch_judge import BatchJudge
