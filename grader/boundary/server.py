@@ -242,11 +242,13 @@ def read_plan(stream: Any) -> dict[str, list[tuple[str, dict]]]:
             for topic in request["topics"]}
 
 
-def warm_up() -> None:
+def warm_up(standard: bool = True) -> None:
+    """The child's code (numpy with it) imported before any fork; with ``standard``, the
+    standard modules a child may need too."""
     import importlib
 
     import grader.boundary.child  # noqa: F401 - imported before the fork, shared by every child
-    for name in WARM_MODULES:
+    for name in WARM_MODULES if standard else ("numpy.random",):
         try:
             importlib.import_module(name)
         except ImportError:
@@ -268,8 +270,11 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the batch stops
     if not settings.own_pid_namespace:
         process_limits.die_with_parent()
-    warm_up()
     plan = read_plan(sys.stdin.buffer)
+    # A batch's server forks a child per submission: what it imports once, every child has
+    # for nothing. One check's server (no plan) forks one child, and the standard modules
+    # would only keep it waiting, unless that child could not read them for itself.
+    warm_up(standard=bool(plan) or (settings.drop_to is not None and bwrap.python_hidden_from_children()))
     warm_probes(plan)
     process_limits.not_dumpable()  # children of the same user cannot ptrace or read the server
     process_limits.adopt_orphans()
