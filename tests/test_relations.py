@@ -114,6 +114,18 @@ def test_no_relation_no_hint():
     assert explain(X, X, "f") == () or True  # a right value is never compared; nothing to say
 
 
+def test_one_number_for_an_array_is_named():
+    (key, fields), = explain(np.sum(X), X, "sigmoid", {"x": X})
+    assert key == "relation.collapsed" and fields["shape"] == "(4, 3)"
+
+
+def test_values_far_outside_the_right_range_are_named():
+    right = functions.sigmoid(X) * (1 - functions.sigmoid(X))  # d_sigmoid: at most 0.25
+    (key, fields), = explain(1 - functions.sigmoid(X), right, "d_sigmoid", {"x": X})  # a factor lost
+    assert key == "relation.range" and float(fields["high"]) <= 0.25 < float(fields["value"])
+    assert explain(right * (1 + 1e-3 * RNG.normal(size=X.shape)), right, "d_sigmoid", {"x": X}) == ()
+
+
 def test_which_outputs_are_right():
     (key, fields), = outputs("batchnorm_backward", {"dbeta": True, "dgamma": True, "dx": False})
     assert key == "relation.outputs" and fields["right"] == "dbeta, dgamma" and fields["wrong"] == "dx"
@@ -123,10 +135,10 @@ def test_which_outputs_are_right():
 @pytest.mark.parametrize("key", ["relation.sign", "relation.factor", "relation.axes", "relation.term_missing",
                                  "relation.term_extra", "relation.term_sign", "relation.where_input",
                                  "relation.rows", "relation.columns", "relation.entries", "relation.stale",
-                                 "relation.shared", "relation.outputs"])
+                                 "relation.shared", "relation.outputs", "relation.collapsed", "relation.range"])
 def test_every_relation_speaks_both_languages(key):
     fields = {"what": "f", "factor": "2", "order": ".T", "term": "b", "condition": "x = 0", "right": "0",
-              "wrong": "1", "function": "g"}
+              "wrong": "1", "function": "g", "shape": "(4, 3)", "value": "2", "low": "0", "high": "1"}
     assert t(key, "en", **fields).startswith("Hint:") and t(key, "ja", **fields).startswith("ヒント:")
 
 

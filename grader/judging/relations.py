@@ -4,7 +4,8 @@ The catalogue (``misconceptions.py``) recognises mistakes somebody wrote down; t
 explains any wrong value by how it relates to the right one — exactly −1×, a constant
 factor it can name, another axis order, right on some rows only, right except where an
 input is 0 or extreme, one additive term missing, extra or with its sign flipped (term
-isolation: the reference re-run with one input zeroed), the previous call's value. Each
+isolation: the reference re-run with one input zeroed), the previous call's value, one
+number for an array, values far outside the right ones' range. Each
 relation is a small function of one ``Case``; the first that holds gives the hint.
 Nothing here knows a topic: every array a check compares gets it, new topics included.
 """
@@ -62,6 +63,30 @@ def empty(case: Case) -> Message | None:
     if case.actual.size == 0 and case.expected.size > 0:
         return "relation.empty", {"what": case.what}
     return None
+
+
+def collapsed(case: Case) -> Message | None:
+    """One number where an array is expected: the whole array was reduced (a sum, a max, a
+    len, a loop's last value) where the operation should work element by element."""
+    if case.actual.size == 1 and case.expected.size > 1:
+        return "relation.collapsed", {"what": case.what, "shape": str(case.expected.shape)}
+    return None
+
+
+def out_of_range(case: Case) -> Message | None:
+    """Values far outside the range the right ones keep to on these inputs (a sigmoid above 1,
+    a derivative past its largest value): no rounding error, a part of the formula is wrong."""
+    e, a = case.expected, case.actual
+    if a.shape != e.shape or e.size < 2:
+        return None
+    low, high = float(e.min()), float(e.max())
+    margin = max(high - low, 1e-6 * max(abs(low), abs(high), 1.0)) / 2
+    outside = (a > high + margin) | (a < low - margin)
+    if not outside.any():
+        return None
+    index = tuple(int(i) for i in np.argwhere(outside)[0])
+    return "relation.range", {"what": case.what, "value": f"{float(a[index]):.4g}",
+                              "low": f"{low:.4g}", "high": f"{high:.4g}"}
 
 
 def all_zero(case: Case) -> Message | None:
@@ -281,8 +306,9 @@ def _indices(mask: np.ndarray, limit: int = 6) -> str:
     return ", ".join(found[:limit]) + (" …" if len(found) > limit else "")
 
 
-RELATIONS: tuple[Relation, ...] = (empty, stale, all_zero, negated, other_axis_order, constant_factor,
-                                   term_isolation, where_an_input, some_rows, constant, right_direction)
+RELATIONS: tuple[Relation, ...] = (empty, collapsed, stale, all_zero, negated, other_axis_order, constant_factor,
+                                   term_isolation, where_an_input, some_rows, constant, right_direction,
+                                   out_of_range)
 
 
 def explain(actual: Any, expected: Any, what: str, inputs: Mapping[str, Any] | None = None,
