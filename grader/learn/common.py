@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Callable
 
-from grader.i18n import t
+from grader.i18n import lang_from_argv, t
 from grader.learn import progress
 from grader.learn.topics import SOLUTIONS, topic_names
 
@@ -23,6 +24,19 @@ class Parser(argparse.ArgumentParser):
 def usage_error(command: str, problem: object, lang: str) -> int:
     print(t("learn.usage_error", lang, command=command, problem=problem), file=sys.stderr)
     return EXIT_UNUSABLE
+
+
+def topic_command(command: str, parser: Callable[[str], Parser],
+                  argv: list[str]) -> tuple[argparse.Namespace, str, str] | int:
+    """A learner's command on one topic: its arguments, the topic and the language, or the
+    exit status of a usage error (said on stderr)."""
+    lang = lang_from_argv(argv)
+    try:
+        args = parser(lang).parse_args(argv)
+        topic = check_topic(args.topic, lang)
+    except UsageError as problem:
+        return usage_error(command, problem, lang)
+    return args, topic, args.lang or lang
 
 
 def check_topic(name: str, lang: str) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.i18n import LANGS, lang_from_argv, t
-from grader.learn.common import EXIT_OK, Parser, UsageError, check_topic, load_progress, save_progress, usage_error
+from grader.i18n import LANGS, t
+from grader.learn.common import EXIT_OK, Parser, load_progress, save_progress, topic_command, usage_error
 from grader.learn.ladder import Step, current_blank, ladder_json, next_step
 from grader.learn.progress import TopicProgress
 from grader.learn.topics import blank_key, topic_blanks
@@ -30,13 +30,10 @@ def parser(lang: str) -> Parser:
 
 
 def main(argv: list[str]) -> int:
-    lang = lang_from_argv(argv)
-    try:
-        args = parser(lang).parse_args(argv)
-        topic = check_topic(args.topic, lang)
-    except UsageError as problem:
-        return usage_error("hint", problem, lang)
-    lang = args.lang or lang
+    command = topic_command("hint", parser, argv)
+    if isinstance(command, int):
+        return command
+    args, topic, lang = command
     blanks = topic_blanks(topic)
     folder = Path(args.submission)
     submission = folder if folder.is_dir() else None

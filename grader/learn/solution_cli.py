@@ -10,9 +10,8 @@ import sys
 import textwrap
 
 from grader.authoring.blanks import BlankRegion
-from grader.i18n import LANGS, lang_from_argv, t
-from grader.learn.common import (EXIT_FAILED, EXIT_OK, Parser, UsageError, check_topic, load_progress,
-                                 save_progress, usage_error)
+from grader.i18n import LANGS, t
+from grader.learn.common import EXIT_FAILED, EXIT_OK, Parser, load_progress, save_progress, topic_command
 from grader.learn.progress import TopicProgress
 from grader.learn.topics import topic_blanks
 
@@ -26,13 +25,10 @@ def parser(lang: str) -> Parser:
 
 
 def main(argv: list[str]) -> int:
-    lang = lang_from_argv(argv)
-    try:
-        args = parser(lang).parse_args(argv)
-        topic = check_topic(args.topic, lang)
-    except UsageError as problem:
-        return usage_error("solution", problem, lang)
-    lang = args.lang or lang
+    command = topic_command("solution", parser, argv)
+    if isinstance(command, int):
+        return command
+    args, topic, lang = command
     loaded = load_progress(lang)
     entry = loaded.progress.topic(topic)
     passed = entry.last_passed

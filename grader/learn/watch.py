@@ -18,21 +18,12 @@ import threading
 from pathlib import Path
 
 from grader.i18n import LANGS, lang_from_argv, t
+from grader.learn.common import EXIT_OK, EXIT_UNUSABLE, Parser, UsageError
 from grader.learn.watch_screen import Board, plain_line, screen
 from grader.topics import registry
 
-EXIT_OK, EXIT_UNUSABLE = 0, 2
 DEFAULT_TIME_LIMIT = 10.0
 QUIT = "q"
-
-
-class UsageError(Exception):
-    pass
-
-
-class Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:
-        raise UsageError(message)
 
 
 def parser() -> Parser:
