@@ -10,6 +10,11 @@ def output_size(size, filter_size, stride, pad):
     return (size + 2 * pad - filter_size) // stride + 1
 
 
+def conv_output_size(input_size, filter_size, stride=1, pad=0):
+    """output_size by the name and signature of the exercises."""
+    return output_size(input_size, filter_size, stride, pad)
+
+
 def im2col(input_data, filter_h, filter_w, stride=1, pad=0):
     N, C, H, W = input_data.shape
     out_h = output_size(H, filter_h, stride, pad)

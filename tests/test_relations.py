@@ -126,6 +126,11 @@ def test_values_far_outside_the_right_range_are_named():
     assert explain(right * (1 + 1e-3 * RNG.normal(size=X.shape)), right, "d_sigmoid", {"x": X}) == ()
 
 
+def test_the_right_values_in_another_shape_are_named():
+    (key, fields), = explain(X.reshape(2, 6), X, "im2col")
+    assert key == "relation.reshaped" and (fields["shape"], fields["expected"]) == ("(2, 6)", "(4, 3)")
+
+
 def test_which_outputs_are_right():
     (key, fields), = outputs("batchnorm_backward", {"dbeta": True, "dgamma": True, "dx": False})
     assert key == "relation.outputs" and fields["right"] == "dbeta, dgamma" and fields["wrong"] == "dx"
@@ -135,10 +140,13 @@ def test_which_outputs_are_right():
 @pytest.mark.parametrize("key", ["relation.sign", "relation.factor", "relation.axes", "relation.term_missing",
                                  "relation.term_extra", "relation.term_sign", "relation.where_input",
                                  "relation.rows", "relation.columns", "relation.entries", "relation.stale",
-                                 "relation.shared", "relation.outputs", "relation.collapsed", "relation.range"])
+                                 "relation.shared", "relation.outputs", "relation.collapsed", "relation.range",
+                                 "relation.reshaped", "relation.error_axes", "relation.error_float",
+                                 "relation.error_zero_division"])
 def test_every_relation_speaks_both_languages(key):
     fields = {"what": "f", "factor": "2", "order": ".T", "term": "b", "condition": "x = 0", "right": "0",
-              "wrong": "1", "function": "g", "shape": "(4, 3)", "value": "2", "low": "0", "high": "1"}
+              "wrong": "1", "function": "g", "shape": "(4, 3)", "value": "2", "low": "0", "high": "1",
+              "expected": "(3, 4)"}
     assert t(key, "en", **fields).startswith("Hint:") and t(key, "ja", **fields).startswith("ヒント:")
 
 
@@ -217,6 +225,12 @@ def test_a_factor_named_from_an_integer_input():
     ({"type": "TypeError", "message": "'NoneType' object is not subscriptable"}, "relation.error_none"),
     ({"type": "ValueError", "message": "shapes (6,4) and (5,3) not aligned"}, "relation.error_shapes"),
     ({"type": "IndexError", "message": "index 5 is out of bounds"}, "relation.error_index"),
+    ({"type": "ValueError", "message": "repeated axis in transpose"}, "relation.error_axes"),
+    ({"type": "AxisError", "message": "axis 6 is out of bounds for array of dimension 6"}, "relation.error_axes"),
+    ({"type": "TypeError", "message": "slice indices must be integers or None or have an __index__ method"},
+     "relation.error_float"),
+    ({"type": "TypeError", "message": "'float' object cannot be interpreted as an integer"}, "relation.error_float"),
+    ({"type": "ZeroDivisionError", "message": "integer division or modulo by zero"}, "relation.error_zero_division"),
 ])
 def test_an_exception_is_read_as_a_hint(error, key):
     from grader.judging.error_relations import explain_error

@@ -3,7 +3,8 @@
 The relation layer's counterpart for calls that raise instead of returning a wrong value:
 each small function reads one kind of error (a name used before it is assigned, an
 attribute never set, a None where a value belongs, shapes that do not fit, an index out of
-range) and names what to look for. The catalogue's specific hints win where they match.
+range, an axis given twice, a float where an integer belongs, a division by zero) and names
+what to look for. The catalogue's specific hints win where they match.
 """
 from __future__ import annotations
 
@@ -50,8 +51,34 @@ def index_out_of_range(error: Mapping) -> Message | None:
     return None
 
 
-ERROR_RELATIONS: tuple[ErrorRelation, ...] = (unassigned_name, attribute_never_set, none_used, shapes_do_not_fit,
-                                             index_out_of_range)
+def axes_repeated(error: Mapping) -> Message | None:
+    """transpose given an axis twice (or one that does not exist): an order of dimensions lost."""
+    message = error.get("message", "")
+    if error.get("type") in ("ValueError", "AxisError") and ("repeated axis" in message or "out of bounds" in message
+                                                               and "axis" in message):
+        return ("relation.error_axes", {})
+    return None
+
+
+def float_where_integer(error: Mapping) -> Message | None:
+    """A size, index or slice bound that came out a float: / where // (or int()) belongs."""
+    message = error.get("message", "")
+    if error.get("type") == "TypeError" and any(w in message for w in (
+            "cannot be interpreted as an integer", "slice indices must be integers", "only integer",
+            "integer scalar arrays")):
+        return ("relation.error_float", {})
+    return None
+
+
+def divided_by_zero(error: Mapping) -> Message | None:
+    if error.get("type") == "ZeroDivisionError":
+        return ("relation.error_zero_division", {})
+    return None
+
+
+ERROR_RELATIONS: tuple[ErrorRelation, ...] = (unassigned_name, attribute_never_set, none_used, axes_repeated,
+                                             shapes_do_not_fit, index_out_of_range, float_where_integer,
+                                             divided_by_zero)
 
 
 def explain_error(error: Mapping | None) -> tuple[Message, ...]:

@@ -5,7 +5,8 @@ explains any wrong value by how it relates to the right one — exactly −1×, 
 factor it can name, another axis order, right on some rows only, right except where an
 input is 0 or extreme, one additive term missing, extra or with its sign flipped (term
 isolation: the reference re-run with one input zeroed), the previous call's value, one
-number for an array, values far outside the right ones' range. Each
+number for an array, the right number of values in another shape, values far outside the
+right ones' range. Each
 relation is a small function of one ``Case``; the first that holds gives the hint.
 Nothing here knows a topic: every array a check compares gets it, new topics included.
 """
@@ -70,6 +71,15 @@ def collapsed(case: Case) -> Message | None:
     len, a loop's last value) where the operation should work element by element."""
     if case.actual.size == 1 and case.expected.size > 1:
         return "relation.collapsed", {"what": case.what, "shape": str(case.expected.shape)}
+    return None
+
+
+def reshaped(case: Case) -> Message | None:
+    """As many values as the right answer, in another shape: a reshape (or a view) with the
+    wrong sizes, or a reshape or transpose left out."""
+    if case.actual.shape != case.expected.shape and case.actual.size == case.expected.size > 1:
+        return "relation.reshaped", {"what": case.what, "shape": str(case.actual.shape),
+                                     "expected": str(case.expected.shape)}
     return None
 
 
@@ -306,9 +316,9 @@ def _indices(mask: np.ndarray, limit: int = 6) -> str:
     return ", ".join(found[:limit]) + (" …" if len(found) > limit else "")
 
 
-RELATIONS: tuple[Relation, ...] = (empty, collapsed, stale, all_zero, negated, other_axis_order, constant_factor,
-                                   term_isolation, where_an_input, some_rows, constant, right_direction,
-                                   out_of_range)
+RELATIONS: tuple[Relation, ...] = (empty, collapsed, stale, all_zero, negated, other_axis_order, reshaped,
+                                   constant_factor, term_isolation, where_an_input, some_rows, constant,
+                                   right_direction, out_of_range)
 
 
 def explain(actual: Any, expected: Any, what: str, inputs: Mapping[str, Any] | None = None,

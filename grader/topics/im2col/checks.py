@@ -115,4 +115,17 @@ def declare() -> Topic:
         add_call_check(topic, f"col2im_{name}", 2 if name == "overlapping" else 1, M, "col2im",
                        lambda rng, case=case: _col2im_args(rng, *case), expected=ref.col2im,
                        misconceptions=_about("col2im"))
+    # The course's signatures give stride 1 and no padding: a call that leaves them out.
+    add_call_check(topic, "output_size_defaults", 1, M, "conv_output_size",
+                   lambda rng: {"input_size": 7, "filter_size": 3}, expected=_output_size, scalar=True)
+    add_call_check(topic, "im2col_defaults", 1, M, "im2col",
+                   lambda rng: _without_stride_and_pad(_im2col_args(rng, (1, 2, 5, 4), 3, 2, 1, 0)),
+                   expected=ref.im2col)
+    add_call_check(topic, "col2im_defaults", 1, M, "col2im",
+                   lambda rng: _without_stride_and_pad(_col2im_args(rng, (1, 2, 5, 4), 3, 2, 1, 0)),
+                   expected=ref.col2im)
     return topic
+
+
+def _without_stride_and_pad(args: dict) -> dict:
+    return {name: value for name, value in args.items() if name not in ("stride", "pad")}
