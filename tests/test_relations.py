@@ -142,11 +142,11 @@ def test_which_outputs_are_right():
                                  "relation.rows", "relation.columns", "relation.entries", "relation.stale",
                                  "relation.shared", "relation.outputs", "relation.collapsed", "relation.range",
                                  "relation.reshaped", "relation.error_axes", "relation.error_float",
-                                 "relation.error_zero_division"])
+                                 "relation.error_zero_division", "relation.error_reshape"])
 def test_every_relation_speaks_both_languages(key):
     fields = {"what": "f", "factor": "2", "order": ".T", "term": "b", "condition": "x = 0", "right": "0",
               "wrong": "1", "function": "g", "shape": "(4, 3)", "value": "2", "low": "0", "high": "1",
-              "expected": "(3, 4)"}
+              "expected": "(3, 4)", "size": "144"}
     assert t(key, "en", **fields).startswith("Hint:") and t(key, "ja", **fields).startswith("ヒント:")
 
 
@@ -231,6 +231,8 @@ def test_a_factor_named_from_an_integer_input():
      "relation.error_float"),
     ({"type": "TypeError", "message": "'float' object cannot be interpreted as an integer"}, "relation.error_float"),
     ({"type": "ZeroDivisionError", "message": "integer division or modulo by zero"}, "relation.error_zero_division"),
+    ({"type": "ValueError", "message": "cannot reshape array of size 144 into shape (2,2,3,3)"},
+     "relation.error_reshape"),
 ])
 def test_an_exception_is_read_as_a_hint(error, key):
     from grader.judging.error_relations import explain_error

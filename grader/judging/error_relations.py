@@ -3,7 +3,7 @@
 The relation layer's counterpart for calls that raise instead of returning a wrong value:
 each small function reads one kind of error (a name used before it is assigned, an
 attribute never set, a None where a value belongs, shapes that do not fit, an index out of
-range, an axis given twice, a float where an integer belongs, a division by zero) and names
+range, a reshape to another number of values, an axis given twice, a float where an integer belongs, a division by zero) and names
 what to look for. The catalogue's specific hints win where they match.
 """
 from __future__ import annotations
@@ -51,6 +51,14 @@ def index_out_of_range(error: Mapping) -> Message | None:
     return None
 
 
+def reshape_count(error: Mapping) -> Message | None:
+    """reshape asked for another number of values than the array holds."""
+    match = re.search(r"cannot reshape array of size (\d+) into shape (\([^)]*\))", error.get("message", ""))
+    if error.get("type") != "ValueError" or not match:
+        return None
+    return ("relation.error_reshape", {"size": match.group(1), "shape": match.group(2)})
+
+
 def axes_repeated(error: Mapping) -> Message | None:
     """transpose given an axis twice (or one that does not exist): an order of dimensions lost."""
     message = error.get("message", "")
@@ -76,7 +84,7 @@ def divided_by_zero(error: Mapping) -> Message | None:
     return None
 
 
-ERROR_RELATIONS: tuple[ErrorRelation, ...] = (unassigned_name, attribute_never_set, none_used, axes_repeated,
+ERROR_RELATIONS: tuple[ErrorRelation, ...] = (unassigned_name, attribute_never_set, none_used, reshape_count, axes_repeated,
                                              shapes_do_not_fit, index_out_of_range, float_where_integer,
                                              divided_by_zero)
 
