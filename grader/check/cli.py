@@ -62,16 +62,20 @@ def main(argv: list[str], after: AfterCheck | None = None) -> int:
     if plot is not None:
         from grader.judging import curves
         curves.request(plot)
-    from grader.grading.sandboxed import SandboxUnavailable, launch
     time_limit = DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
+    unavailable: tuple[type[Exception], ...] = ()  # --sandbox none never imports the sandbox's code
     try:
-        # The sandbox's server starts now, and imports numpy while this process does the same.
-        box = launch(args.sandbox, submission, len(topics), time_limit)
+        box = None
+        if args.sandbox != "none":
+            from grader.grading.sandboxed import SandboxUnavailable, launch
+            unavailable = (SandboxUnavailable,)
+            # The sandbox's server starts now, and imports numpy while this process does the same.
+            box = launch(args.sandbox, submission, len(topics), time_limit)
         from grader.grading.engine import grade
         import numpy.random  # noqa: F401 - both sides draw from it: imported once, before the fork
         results = grade(submission, topics, seed=DEFAULT_SEED if args.seed is None else args.seed,
                         time_limit=time_limit, sandbox=box)
-    except SandboxUnavailable as problem:
+    except unavailable as problem:
         print(t("cli.no_sandbox", lang, problem=problem), file=sys.stderr)
         return EXIT_UNUSABLE
     if args.json:

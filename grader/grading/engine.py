@@ -32,10 +32,11 @@ def grade(submission: Path, topic_names: list[str], seed: int = DEFAULT_SEED,
     """One result per check of every named topic, in declaration order; ``sandbox``: "none"
     (limits only), "bwrap" (bubblewrap, or SandboxUnavailable) or "auto" (bubblewrap where it
     works), or a sandbox launched already (sandboxed.launch; None: there is none), closed here."""
-    from grader.grading import sandboxed
     submission = submission.resolve()
-    # decided before the reference is imported below
-    box = sandboxed.prepare(sandbox) if isinstance(sandbox, str) else sandbox
+    box = None if isinstance(sandbox, str) else sandbox
+    if isinstance(sandbox, str) and sandbox != "none":  # decided before the reference is imported below
+        from grader.grading import sandboxed
+        box = sandboxed.prepare(sandbox)
     try:
         first_child = None if box else Child(submission)  # forked before the reference is imported
         return _grade(submission, topic_names, seed, time_limit, first_child, box)
