@@ -143,13 +143,16 @@ def encoded_request(topics: list[TopicRequest], hung: Sequence[str] = ()) -> dic
 
 
 class Child(ChildBase):
-    """A child forked from this process (or spawned with GRADER_SPAWN=1) for one submission."""
+    """A child forked from this process (or spawned with GRADER_SPAWN=1) for one submission.
 
-    def __init__(self, submission: Path) -> None:
+    ``fork=False`` spawns a fresh interpreter instead: what a grader that has imported the
+    reference starts, so that the oracle is not in the memory of the child (``fresh_child``)."""
+
+    def __init__(self, submission: Path, fork: bool = USE_FORK) -> None:
         super().__init__()
         self._reaped = False
         self.workdir = tempfile.mkdtemp(prefix="grader-child-")
-        if USE_FORK:
+        if fork:
             self.pid, to_child, from_child = _fork_child(submission, self.workdir)
             self.proc = None
         else:
@@ -157,11 +160,12 @@ class Child(ChildBase):
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "grader.boundary.child", str(submission), self.workdir],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                cwd=Path(__file__).resolve().parents[2],  # the grader this one is
                 start_new_session=hasattr(os, "setsid"))
             self.pid = self.proc.pid
             to_child, from_child = self.proc.stdin.fileno(), self.proc.stdout.fileno()
         self._listen(to_child, from_child)
-        if USE_FORK:
+        if fork:
             os.close(to_child)
             os.close(from_child)
 
@@ -188,6 +192,13 @@ class Child(ChildBase):
             return limits.exit_detail(status) if pid else ""
         except (ChildProcessError, ValueError, OSError):
             return ""
+
+
+def fresh_child(submission: Path) -> Child:
+    """A child for the topics after a timeout or a crash, started once the grader holds the
+    reference: a new interpreter (a fork would carry the oracle's objects along, where
+    gc.get_objects() finds them). It costs a Python start-up, after a time limit ran out."""
+    return Child(submission, fork=False)
 
 
 def _remove_folder(folder: str) -> None:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from grader.grading.defaults import DEFAULT_SEED, DEFAULT_TIME_LIMIT  # noqa: F401 - also the engine's
 from grader.judging.checks import Check, Message, Verdict, check_rng
-from grader.boundary.runner import Child, Event, TopicRequest, run_topics
+from grader.boundary.runner import Child, Event, TopicRequest, fresh_child, run_topics
 
 if TYPE_CHECKING:
     from grader.grading.sandboxed import Sandbox
@@ -38,7 +38,9 @@ def grade(submission: Path, topic_names: list[str], seed: int = DEFAULT_SEED,
         from grader.grading import sandboxed
         box = sandboxed.prepare(sandbox)
     try:
-        first_child = None if box else Child(submission)  # forked before the reference is imported
+        # Forked before the reference is imported: the child that runs the submission without
+        # bubblewrap, and under `auto` the one that stands by in case bubblewrap fails to start.
+        first_child = Child(submission) if box is None or box.mode == "auto" else None
         return _grade(submission, topic_names, seed, time_limit, first_child, box)
     finally:
         if box is not None:
@@ -52,11 +54,16 @@ def _grade(submission: Path, topic_names: list[str], seed: int, time_limit: floa
     verdicts: dict[tuple[str, str], Verdict] = {}
     lost_in = LostFunctions()
     try:
-        where, start = box.start(submission, requests, time_limit) if box else (submission, None)
+        where, start = box.start(submission, requests, time_limit) if box else (submission, fresh_child)
     except BaseException:
         if first_child is not None:
             first_child.stop()  # no child or temporary folder outlives a grading that never began
         raise
+    if start is None:  # bubblewrap did not start (auto): limits only, from the child standing by
+        start = fresh_child
+    elif box is not None and first_child is not None:
+        first_child.stop()  # the sandbox runs: the child standing by is not needed
+        first_child = None
     # The topics' checks are declared and their inputs made as the child needs them
     # (TopicRequest.build): the child works on one topic while the next is prepared here.
     for event in run_topics(where, requests, time_limit, first_child, start=start, keep=lost_in.keep):

@@ -95,9 +95,10 @@ class Sandbox:
             self.problem = str(problem)
 
     def start(self, submission: Path, requests: list["TopicRequest"],
-              time_limit: float) -> tuple[Path, Callable[[Path], "ChildBase"]]:
-        """Where the children see the submission, and how to start one. Every topic's inputs
-        are made first, while the server may still be warming up."""
+              time_limit: float) -> tuple[Path, Callable[[Path], "ChildBase"] | None]:
+        """Where the children see the submission, and how to start one (None: bubblewrap did
+        not start, under ``auto``). Every topic's inputs are made first, while the server
+        may still be warming up."""
         from grader.boundary.pool import SlotFailed
         from grader.boundary.zygote import ZygoteChild
 
@@ -113,8 +114,7 @@ class Sandbox:
             self.slot = None
             if self.mode == "bwrap":
                 raise SandboxUnavailable(str(problem)) from None
-            from grader.boundary.runner import Child
-            return submission, lambda path: Child(path)  # bubblewrap does not run here: limits only
+            return submission, None  # bubblewrap does not run here: limits only (the engine's children)
         slot = self.slot
         return slot.submission_path, lambda _path: ZygoteChild(slot, planned=False)
 
