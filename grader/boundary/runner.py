@@ -170,11 +170,13 @@ class Child(ChildBase):
             os.close(from_child)
 
     def stop(self) -> None:
-        self._close_pipes()
+        # Killed before its pipes close: at the end of its requests a child exits by itself,
+        # and what it started would be orphaned out of reach of kill_tree.
         if self._reaped:  # its pid may be another process's by now: only its group is ours
             limits.kill_group(self.pid)
         else:
             limits.kill_tree(self.pid)
+        self._close_pipes()
         if self.proc is not None:
             self.proc.wait()
         elif not self._reaped:
