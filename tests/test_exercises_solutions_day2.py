@@ -10,30 +10,17 @@ import json
 import re
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
 from grader.authoring.blanks import parse_file
+from solutions_support import ROOT, SOLUTIONS, compare
 
-ROOT = Path(__file__).resolve().parents[1]
-SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
 
 COMPARE = r"""
-import json, sys, traceback, warnings
-sys.path[:0] = [sys.argv[1], sys.argv[2]]  # solutions first, then the repository for reference/
-warnings.simplefilter("error")  # a NumPy warning on these inputs is a defect too
-import numpy as np
-from numpy.testing import assert_allclose, assert_array_equal
 import layers, regularization, cnn, optimizers
 from reference import layers as ref_l, regularization as ref_r, cnn as ref_c, optimizers as ref_o
-
-CHECKS = {}
-
-def check(function):
-    CHECKS[function.__name__] = function
-    return function
 
 def rng():
     return np.random.default_rng(2024)
@@ -168,15 +155,6 @@ def Nesterov():
     ours = inspect.signature(optimizers.Nesterov).parameters
     theirs = inspect.signature(ref_o.Nesterov).parameters
     assert {k: p.default for k, p in ours.items()} == {k: p.default for k, p in theirs.items()}
-
-outcome = {}
-for name, function in CHECKS.items():
-    try:
-        function()
-        outcome[name] = ""
-    except Exception:
-        outcome[name] = traceback.format_exc()
-print(json.dumps(outcome))
 """
 
 CHECK_NAMES = [
@@ -187,12 +165,7 @@ CHECK_NAMES = [
 
 @pytest.fixture(scope="module")
 def comparison() -> dict[str, str]:
-    result = subprocess.run(
-        [sys.executable, "-B", "-c", COMPARE, str(SOLUTIONS), str(ROOT)],
-        capture_output=True, text=True, timeout=300, cwd=SOLUTIONS,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    return compare(COMPARE)
 
 
 def test_every_check_ran(comparison: dict[str, str]) -> None:
