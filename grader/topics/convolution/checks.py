@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.judging.checks import Topic, Verdict
+from grader.judging.checks import Topic
 from grader.judging.misconceptions import Misconception, any_of, raised
 from grader.topics.families import course
-from grader.topics.families.scripts import behaves_like, call, change, judge_script, read, script_spec
+from grader.topics.families.scripts import behaves_like, call, change, read, script_spec, script_topic
 from reference import cnn as ref
 
 M = "cnn"
@@ -120,12 +120,5 @@ def _spec(rng: np.random.Generator, x_shape: tuple, w_shape: tuple, stride: int,
                        inject=course.CNN)
 
 
-def _judge(spec: dict, outcome: dict) -> Verdict:
-    return judge_script(spec, outcome, ref.Convolution, MISCONCEPTIONS)
-
-
 def declare() -> Topic:
-    topic = Topic("convolution")
-    for name, (points, *case) in CASES.items():
-        topic.add(name, points, lambda rng, case=case: _spec(rng, *case), _judge)
-    return topic
+    return script_topic("convolution", CASES, _spec, ref.Convolution, MISCONCEPTIONS)

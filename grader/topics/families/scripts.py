@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
-from grader.judging.checks import Verdict
+from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import compare, error_verdict, show, with_warnings
 from grader.judging.misconceptions import Evidence, Misconception, diagnose
 from grader.topics.families.objects import perform
@@ -110,3 +110,17 @@ def behaves_like(mistaken: Callable[[], type] | type, rtol: float = 1e-6, atol: 
         cls = mistaken if isinstance(mistaken, type) else mistaken()
         return same(e.actual, perform(cls, spec)[index], rtol=rtol, atol=atol)
     return recognise
+
+
+def script_topic(name: str, cases: dict[str, tuple], make_spec: Callable[..., dict], reference_cls: type,
+                 misconceptions: Sequence[Misconception]) -> Topic:
+    """A topic of one class's scripts: each case ``name: (points, *arguments)`` is a check
+    whose spec is ``make_spec(rng, *arguments)``, judged against ``reference_cls``."""
+    topic = Topic(name)
+
+    def judge(spec: dict, outcome: dict) -> Verdict:
+        return judge_script(spec, outcome, reference_cls, misconceptions)
+
+    for case, (points, *arguments) in cases.items():
+        topic.add(case, points, lambda rng, arguments=arguments: make_spec(rng, *arguments), judge)
+    return topic

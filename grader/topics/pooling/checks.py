@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.judging.checks import Topic, Verdict
+from grader.judging.checks import Topic
 from grader.judging.misconceptions import Misconception
-from grader.topics.families.scripts import behaves_like, call, judge_script, script_spec
+from grader.topics.families.scripts import behaves_like, call, script_spec, script_topic
 from grader.topics.families import course
 from reference import cnn as ref
 
@@ -123,12 +123,5 @@ def _spec(rng: np.random.Generator, shape: tuple, ph: int, pw: int, stride: int,
                        inject=course.CNN)
 
 
-def _judge(spec: dict, outcome: dict) -> Verdict:
-    return judge_script(spec, outcome, ref.Pooling, MISCONCEPTIONS)
-
-
 def declare() -> Topic:
-    topic = Topic("pooling")
-    for name, (points, *case) in CASES.items():
-        topic.add(name, points, lambda rng, case=case: _spec(rng, *case), _judge)
-    return topic
+    return script_topic("pooling", CASES, _spec, ref.Pooling, MISCONCEPTIONS)
