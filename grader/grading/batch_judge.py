@@ -142,10 +142,7 @@ class BatchJudge:
             if event.kind == "outcome" and (event.topic, event.check) in self.checks:
                 verdicts[(event.topic, event.check)] = self.verdict(event)
             elif event.kind in ("timeout", "died", "skipped"):
-                lost_in.note(event)
-                for key, check in self.checks.items():
-                    if check.topic == event.topic:
-                        verdicts.setdefault(key, lost_in.verdict(event))
+                lost_in.lose(event, [c for c in self.checks.values() if c.topic == event.topic], verdicts)
         outcomes = {(e.topic, e.check): (e.digest or _digest(e.raw)).hex()[:16]
                     for e in events_seen if e.kind == "outcome"}
         return [_result(check, verdicts.get(key) or lost(Event("died", topic=check.topic)), outcomes.get(key))

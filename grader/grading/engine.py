@@ -4,7 +4,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable
 
 from grader.grading.defaults import DEFAULT_SEED, DEFAULT_TIME_LIMIT  # noqa: F401 - also the engine's
 from grader.judging.checks import Check, Message, Verdict, check_rng
@@ -78,9 +78,7 @@ def _take(event: Event, plan: "Plan", verdicts: dict, lost_in: "LostFunctions") 
         check = plan.checks(event.topic)[event.check]
         verdicts[(event.topic, event.check)] = judge_safely(check, plan.spec(check), event.outcome)
     elif event.kind in ("timeout", "died", "skipped"):
-        lost_in.note(event)
-        for check in plan.checks(event.topic).values():
-            verdicts.setdefault((check.topic, check.name), lost_in.verdict(event))
+        lost_in.lose(event, plan.checks(event.topic).values(), verdicts)
 
 
 class Plan:
@@ -121,6 +119,14 @@ class LostFunctions:
             from grader.topics.registry import about
             for function in about(event.topic).functions:
                 self.lost.setdefault(function, (event.topic, event.kind))
+
+    def lose(self, event: Event, checks: Iterable[Check], verdicts: dict) -> None:
+        """A topic that timed out, died or was skipped: noted, and each of its ``checks``
+        without a verdict yet fails with the reason."""
+        self.note(event)
+        verdict = self.verdict(event)
+        for check in checks:
+            verdicts.setdefault((check.topic, check.name), verdict)
 
     def keep(self, topic: str) -> bool:
         return not self._culprits(topic)
