@@ -116,7 +116,8 @@ def test_a_syntax_error_and_a_hang_are_feedback_and_the_watch_goes_on(tmp_path):
     screen = Screen(work, env(tmp_path, "en"), "--time-limit", "2")
     screen.wait_for(r"q quit")
     save(work / "functions.py", solved("functions").replace("def relu(x):", "def relu(x)"))
-    broken = screen.wait_for(r"(?i)syntax error")
+    # The message may reach the terminal in two pieces: wait for the file's name too.
+    broken = screen.wait_for(r"(?i)syntax error in\s+functions\.py")
     assert "functions.py" in broken.split("Saved")[-1]
     save(work / "functions.py", solved("functions") + HANG)
     screen.wait_for(r"did not finish within 2 s")
