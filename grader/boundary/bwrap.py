@@ -112,11 +112,19 @@ def _bwrap_problem(isolation: Isolation, staging: Path) -> str:
 def _python_folders() -> list[str]:
     """Folders the sandbox's Python needs: its installation, its environment, site-packages."""
     folders = {sys.prefix, sys.base_prefix, sys.exec_prefix, sys.base_exec_prefix,
-               str(Path(sys.executable).resolve().parent.parent)}
+               str(Path(sys.executable).resolve().parent.parent), *site_packages()}
     for entry in sys.path:
         if entry and Path(entry).is_dir() and "site-packages" in entry:
             folders.add(entry)
     return sorted(f for f in folders if f and Path(f).exists())
+
+
+def site_packages() -> tuple[str, ...]:
+    """The folders of installed packages that ``site`` puts on sys.path here (the virtual
+    environment's, when there is one; never the user's, which the sandbox does not read)."""
+    import site
+
+    return tuple(folder for folder in site.getsitepackages() if Path(folder).is_dir())
 
 
 def grader_package() -> Path:

@@ -40,7 +40,9 @@ class Slot:
         if settings.drop_to:  # root: this slot's children are a user of their own
             settings = Settings(**{**settings.__dict__, "drop_to": process_limits.slot_ids(index)})
             _own_home(home, settings.drop_to)
-        if not isolation.sandboxed:
+        if isolation.sandboxed:  # its Python skips `site` (python -S): told where numpy is instead
+            settings = Settings(**{**settings.__dict__, "site_packages": bwrap.site_packages()})
+        else:
             workroot = home / "work"
             workroot.mkdir(exist_ok=True)
             if settings.drop_to:  # written by this slot's user only: no other slot can reach it
@@ -68,6 +70,9 @@ class Slot:
         command = [sys.executable, "-m", "grader.boundary.server", str(theirs.fileno()),
                    self.settings.to_json()]
         if self.isolation.sandboxed:
+            # `site` would spend a sixth of the server's start on .pth files the sandbox
+            # has no use for (an editable install's import hooks): Settings.site_packages.
+            command[1:1] = ["-S"]
             argv, env, cwd = bwrap.bwrap_argv(self.isolation, self.staging, command, self.limits), None, None
         else:
             argv, cwd = command, str(bwrap.grader_package().parent)
@@ -117,12 +122,16 @@ class Slot:
             return None
         return self._receive(REPLY_TIMEOUT)
 
-    def spawn(self, read_fd: int, write_fd: int) -> int:
-        """A fresh child on these pipe ends; restarts a dead server once."""
+    def spawn(self, read_fd: int, write_fd: int, topics: int | None = None) -> int:
+        """A fresh child on these pipe ends (serving ``topics`` topics, when the server was
+        started without that count); restarts a dead server once."""
+        request: dict = {"spawn": str(self.submission_path)}
+        if topics is not None:
+            request["topics"] = topics
         for attempt in range(2):
             if self.control is None or (self.proc is not None and self.proc.poll() is not None):
                 self.start()
-            reply = self._ask({"spawn": str(self.submission_path)}, [read_fd, write_fd])
+            reply = self._ask(request, [read_fd, write_fd])
             if reply and "spawned" in reply:
                 return int(reply["spawned"])
             self.close()
@@ -141,11 +150,9 @@ class Slot:
             self.control.close()  # the server sees the end of its socket and exits
             self.control = None
         if self.proc is not None:
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
+            if not process_limits.wait_exit(self.proc.pid, 5.0):
                 process_limits.kill_tree(self.proc.pid)
-                self.proc.wait()
+            self.proc.wait()
             self.proc = None
 
 

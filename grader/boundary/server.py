@@ -20,7 +20,7 @@ import socket
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from grader.boundary import bwrap, limits as process_limits
 from grader.boundary.cleanup import empty_folder
 
 MESSAGE_SIZE = 64 * 1024
+MAX_TOPICS = 1000  # a spawn request's count of topics beyond this is not a count
 # Standard modules a child may need but, once it is `nobody`, might not be able to read
 # from a private Python installation: loaded here, while the server still can.
 WARM_MODULES = ("gzip", "importlib.util", "copy", "math", "cmath", "random", "itertools", "functools", "collections",
@@ -47,6 +48,9 @@ class Settings:
     leave_network: bool = False  # unshare the network in the child (no bubblewrap)
     own_pid_namespace: bool = False  # inside bubblewrap: may end every other process
     submission: str = bwrap.SANDBOX_ROOT
+    # Run with ``python -S`` (inside bubblewrap): the folders ``site`` would have put on
+    # sys.path, added before numpy is imported, without running their .pth files.
+    site_packages: tuple[str, ...] = ()
 
     def to_json(self) -> str:
         data = dict(self.__dict__)
@@ -59,6 +63,7 @@ class Settings:
         data["limits"] = process_limits.Limits(**data["limits"])
         if data.get("drop_to"):
             data["drop_to"] = tuple(data["drop_to"])
+        data["site_packages"] = tuple(data.get("site_packages") or ())
         return Settings(**data)
 
 
@@ -107,19 +112,22 @@ class Server:
     def handle(self, request: dict, fds: list[int]) -> dict:
         self.reap()
         if "spawn" in request and len(fds) == 2:
-            return {"spawned": self.spawn(str(request["spawn"]), fds[0], fds[1])}
+            return {"spawned": self.spawn(str(request["spawn"]), fds[0], fds[1], _topics(request))}
         if "status" in request:
             return {"detail": self.status(int(request["status"]), wait=0.05)}
         if "end" in request:
             return {"detail": self.end(int(request["end"]))}
         return {"error": "unknown request"}
 
-    def spawn(self, submission: str, read_fd: int, write_fd: int) -> int:
+    def spawn(self, submission: str, read_fd: int, write_fd: int, topics: int | None = None) -> int:
+        """A child for ``submission``; ``topics``: how many it serves, when the server was
+        started before that was known (one `grader check`), else the settings' count."""
+        settings = self.settings if topics is None else replace(self.settings, topics=topics)
         pid = os.fork()
         if pid == 0:
             status = 0
             try:
-                become_child(self.settings, self.plan, submission, read_fd, write_fd,
+                become_child(settings, self.plan, submission, read_fd, write_fd,
                              self.control.fileno())
             except BaseException:  # noqa: BLE001 - never return into the server's loop
                 status = 70
@@ -186,6 +194,11 @@ class Server:
             self.ended.setdefault(done, process_limits.exit_detail(status))
             if len(self.ended) > 1000:  # details nobody asked for
                 self.ended.pop(next(iter(self.ended)))
+
+
+def _topics(request: dict) -> int | None:
+    topics = request.get("topics")
+    return topics if isinstance(topics, int) and 0 < topics <= MAX_TOPICS else None
 
 
 def _empty(root: Path) -> None:
@@ -264,9 +277,23 @@ def warm_probes(plan: dict[str, list[tuple[str, dict]]]) -> None:
             probe_of(spec)
 
 
+def use_site_packages(folders: tuple[str, ...]) -> None:
+    """What ``site`` does at start-up for the child's imports, less its costs: the folders on
+    sys.path (their .pth files, an editable install's import hooks among them, are not run;
+    bubblewrap shows the grader at PYTHONPATH) and ``exit``/``quit`` for student code."""
+    import site
+
+    sys.path.extend(folder for folder in folders if folder not in sys.path)
+    site.setquit()
+    site.setcopyright()
+    site.sethelper()
+
+
 def main(argv: list[str]) -> int:
     control = socket.socket(fileno=int(argv[0]))
     settings = Settings.from_json(argv[1])
+    if sys.flags.no_site:
+        use_site_packages(settings.site_packages)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the batch stops
     if not settings.own_pid_namespace:
         process_limits.die_with_parent()
@@ -285,4 +312,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))
+    status = main(sys.argv[1:])
+    # Every child is ended and reaped (Server.shutdown): Python's own shutdown, numpy's
+    # modules freed one by one, would only keep the grader waiting.
+    sys.stderr.flush()
+    os._exit(status)

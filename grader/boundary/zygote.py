@@ -18,13 +18,15 @@ class ZygoteChild(ChildBase):
 
     digests = True  # the batch's verdict cache keys on the bytes of each outcome
 
-    def __init__(self, slot: Slot, planned: bool = True) -> None:
+    def __init__(self, slot: Slot, planned: bool = True, topics: int | None = None) -> None:
+        """``topics``: how many topics the child serves (its CPU allowance), for a server
+        started before that was known; a planned server's settings hold the count."""
         super().__init__()
         self.slot, self.planned = slot, planned
         to_child_r, to_child_w = os.pipe()
         from_child_r, from_child_w = os.pipe()
         try:
-            self.pid = slot.spawn(to_child_r, from_child_w)
+            self.pid = slot.spawn(to_child_r, from_child_w, topics)
             self._listen(to_child_w, from_child_r)
         finally:
             for fd in (to_child_r, to_child_w, from_child_r, from_child_w):

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Callable
 
 from grader.i18n import LANGS, lang_from_argv, t
-from grader.topics.registry import names as topic_names
 
 EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 AfterCheck = Callable[..., None]  # (results, submission, *, record, as_json, lang)
@@ -49,30 +48,36 @@ def main(argv: list[str], after: AfterCheck | None = None) -> int:
     from grader.grading.defaults import DEFAULT_SEED, DEFAULT_TIME_LIMIT
 
     lang = lang_from_argv(argv)
-    try:
-        args = parser().parse_args(argv)
-        topics = _topics(args.topics, lang)
-        _check_numbers(args, lang)
-        submission = _submission(Path(args.submission), lang)
-        plot = _plot_file(args.plot, lang)
-    except UsageError as problem:
-        print(t("cli.usage_error", lang, problem=problem), file=sys.stderr)
-        return EXIT_UNUSABLE
-    lang = args.lang or lang
-    if plot is not None:
-        from grader.judging import curves
-        curves.request(plot)
-    time_limit = DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
     unavailable: tuple[type[Exception], ...] = ()  # --sandbox none never imports the sandbox's code
+    box = None
     try:
-        box = None
-        if args.sandbox != "none":
-            from grader.grading.sandboxed import SandboxUnavailable, launch
-            unavailable = (SandboxUnavailable,)
-            # The sandbox's server starts now, and imports numpy while this process does the same.
-            box = launch(args.sandbox, submission, len(topics), time_limit)
+        try:
+            args = parser().parse_args(argv)
+            _check_numbers(args, lang)
+            submission = _submission(Path(args.submission), lang)
+            time_limit = DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
+            if args.sandbox != "none":
+                # First of all: the sandbox's Python starts up (and imports numpy) while this
+                # one imports the topics, numpy and the reference.
+                from grader.grading.sandboxed import SandboxUnavailable, launch
+                unavailable = (SandboxUnavailable,)
+                box = launch(args.sandbox, submission, time_limit)
+            topics = _topics(args.topics, lang)
+            plot = _plot_file(args.plot, lang)
+        except UsageError as problem:
+            print(t("cli.usage_error", lang, problem=problem), file=sys.stderr)
+            return EXIT_UNUSABLE
+        lang = args.lang or lang
+        if plot is not None:
+            from grader.judging import curves
+            curves.request(plot)
         from grader.grading.engine import grade
         import numpy.random  # noqa: F401 - both sides draw from it: imported once, before the fork
+    except BaseException:
+        if box is not None:
+            box.close()  # never graded: no server or staging folder outlives the command
+        raise
+    try:
         results = grade(submission, topics, seed=DEFAULT_SEED if args.seed is None else args.seed,
                         time_limit=time_limit, sandbox=box)
     except unavailable as problem:
@@ -103,6 +108,8 @@ def _check_numbers(args: argparse.Namespace, lang: str) -> None:
 
 
 def _topics(names: list[str], lang: str) -> list[str]:
+    from grader.topics.registry import names as topic_names  # after the sandbox's launch
+
     for name in names:
         if name not in topic_names():
             raise UsageError(t("cli.unknown_topic", lang, topic=name, topics=", ".join(topic_names())))

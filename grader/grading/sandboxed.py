@@ -60,13 +60,14 @@ def stage_sources(submission: Path, staging: Path) -> None:
             target.chmod(0o644)
 
 
-def _settings(isolation: bwrap.Isolation, limits: process_limits.Limits, topics: int):
+def _settings(isolation: bwrap.Isolation, limits: process_limits.Limits):
     from grader.boundary.server import Settings
 
     drop_to = process_limits.unprivileged_ids() if isolation.as_root else None
     processes = limits.processes if not isolation.as_root else (
         process_limits.count_processes(drop_to[0]) + limits.processes + 2)
-    return Settings(limits=limits, topics=topics, workroot="/tmp", drop_to=drop_to, processes=processes,
+    # topics=1: each spawn tells its child how many topics it serves (Sandbox.start).
+    return Settings(limits=limits, topics=1, workroot="/tmp", drop_to=drop_to, processes=processes,
                     leave_network=False, own_pid_namespace=True)
 
 
@@ -80,12 +81,13 @@ class Sandbox:
         self.slot = None
         self.problem = ""  # why the server could not be launched
 
-    def launch(self, submission: Path, topics: int, time_limit: float) -> None:
-        """Stage the submission and start the slot's server, without waiting for it."""
+    def launch(self, submission: Path, time_limit: float) -> None:
+        """Stage the submission and start the slot's server, without waiting for it. How many
+        topics a child serves is told with each spawn (the topics may not be known yet)."""
         from grader.boundary.pool import Slot
 
         limits = process_limits.Limits(time_limit=time_limit, cpu_seconds=time_limit)
-        slot = Slot(0, self.isolation, None, self.root, _settings(self.isolation, limits, topics), limits)
+        slot = Slot(0, self.isolation, None, self.root, _settings(self.isolation, limits), limits)
         stage_sources(submission, slot.staging)
         self.slot = slot
         try:
@@ -97,15 +99,13 @@ class Sandbox:
     def start(self, submission: Path, requests: list["TopicRequest"],
               time_limit: float) -> tuple[Path, Callable[[Path], "ChildBase"] | None]:
         """Where the children see the submission, and how to start one (None: bubblewrap did
-        not start, under ``auto``). Every topic's inputs are made first, while the server
-        may still be warming up."""
+        not start, under ``auto``). The topics' inputs are made later, one topic ahead of the
+        child (engine.Plan), as for a child without bubblewrap."""
         from grader.boundary.pool import SlotFailed
         from grader.boundary.zygote import ZygoteChild
 
         if self.slot is None:
-            self.launch(submission, len(requests), time_limit)
-        for request in requests:
-            request.checks  # noqa: B018 - made now, not once the child waits for them
+            self.launch(submission, time_limit)
         try:
             if self.problem:
                 raise SlotFailed(self.problem)
@@ -115,8 +115,8 @@ class Sandbox:
             if self.mode == "bwrap":
                 raise SandboxUnavailable(str(problem)) from None
             return submission, None  # bubblewrap does not run here: limits only (the engine's children)
-        slot = self.slot
-        return slot.submission_path, lambda _path: ZygoteChild(slot, planned=False)
+        slot, topics = self.slot, len(requests)
+        return slot.submission_path, lambda _path: ZygoteChild(slot, planned=False, topics=topics)
 
     def close(self) -> None:
         if self.slot is not None:
@@ -142,13 +142,13 @@ def prepare(mode: str) -> Sandbox | None:
     return Sandbox(isolation, root, mode)
 
 
-def launch(mode: str, submission: Path, topics: int, time_limit: float) -> Sandbox | None:
+def launch(mode: str, submission: Path, time_limit: float) -> Sandbox | None:
     """``prepare``, and the slot's server started at once: called by `grader check` before
     it imports numpy, so that the two start up side by side."""
     box = prepare(mode)
     if box is not None:
         try:
-            box.launch(submission.resolve(), topics, time_limit)
+            box.launch(submission.resolve(), time_limit)
         except BaseException:
             box.close()
             raise
