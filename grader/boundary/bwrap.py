@@ -12,8 +12,8 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from grader.boundary.limits import LINUX, Limits
 
@@ -30,9 +30,9 @@ SERVER_CAPABILITIES = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL", "CAP_DAC_OVERRIDE
 SYSTEM_FOLDERS = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")
 
 
-@dataclass(frozen=True)
-class Isolation:
-    """How ``grader batch`` isolates its children on this machine."""
+class Isolation(NamedTuple):
+    """How ``grader batch`` isolates its children on this machine (a named tuple: see
+    limits.Limits)."""
     kind: str  # "bwrap" (bubblewrap sandbox and limits) or "limits" (limits only)
     bwrap: str = ""  # path of the bwrap program
     version: str = ""

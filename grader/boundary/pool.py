@@ -38,18 +38,17 @@ class Slot:
         os.chmod(home, 0o755)
         os.chmod(self.staging, 0o755)
         if settings.drop_to:  # root: this slot's children are a user of their own
-            settings = Settings(**{**settings.__dict__, "drop_to": process_limits.slot_ids(index)})
+            settings = settings._replace(drop_to=process_limits.slot_ids(index))
             _own_home(home, settings.drop_to)
         if isolation.sandboxed:  # its Python skips `site` (python -S): told where numpy is instead
-            settings = Settings(**{**settings.__dict__, "site_packages": bwrap.site_packages()})
+            settings = settings._replace(site_packages=bwrap.site_packages())
         else:
             workroot = home / "work"
             workroot.mkdir(exist_ok=True)
             if settings.drop_to:  # written by this slot's user only: no other slot can reach it
                 os.chown(workroot, *settings.drop_to)
             os.chmod(workroot, 0o700)
-            settings = Settings(**{**settings.__dict__, "workroot": str(workroot),
-                                   "submission": str(self.staging)})
+            settings = settings._replace(workroot=str(workroot), submission=str(self.staging))
         self.settings = settings
         self.proc: subprocess.Popen | None = None
         self.control: socket.socket | None = None

@@ -20,9 +20,8 @@ import socket
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from grader.boundary import bwrap, limits as process_limits
 from grader.boundary.cleanup import empty_folder
@@ -38,8 +37,8 @@ WARM_MODULES = ("gzip", "importlib.util", "copy", "math", "cmath", "random", "it
                 "numpy.testing", "unittest")
 
 
-@dataclass
-class Settings:
+class Settings(NamedTuple):
+    """How a slot's server makes its children (a named tuple: see limits.Limits)."""
     limits: process_limits.Limits
     topics: int  # how many topics a child serves (its total CPU time allowance)
     workroot: str  # where each child's temporary working folder is made
@@ -53,8 +52,8 @@ class Settings:
     site_packages: tuple[str, ...] = ()
 
     def to_json(self) -> str:
-        data = dict(self.__dict__)
-        data["limits"] = dict(self.limits.__dict__)
+        data = self._asdict()
+        data["limits"] = self.limits._asdict()
         return json.dumps(data)
 
     @staticmethod
@@ -67,12 +66,11 @@ class Settings:
         return Settings(**data)
 
 
-@dataclass
 class Server:
-    control: socket.socket
-    settings: Settings
-    plan: dict[str, list[tuple[str, dict]]]
-    ended: dict[int, str] = field(default_factory=dict)  # pid -> how it ended, once reaped
+    def __init__(self, control: socket.socket, settings: Settings,
+                 plan: dict[str, list[tuple[str, dict]]]) -> None:
+        self.control, self.settings, self.plan = control, settings, plan
+        self.ended: dict[int, str] = {}  # pid -> how it ended, once reaped
 
     def serve_forever(self) -> None:
         try:
@@ -122,7 +120,7 @@ class Server:
     def spawn(self, submission: str, read_fd: int, write_fd: int, topics: int | None = None) -> int:
         """A child for ``submission``; ``topics``: how many it serves, when the server was
         started before that was known (one `grader check`), else the settings' count."""
-        settings = self.settings if topics is None else replace(self.settings, topics=topics)
+        settings = self.settings if topics is None else self.settings._replace(topics=topics)
         pid = os.fork()
         if pid == 0:
             status = 0
