@@ -9,8 +9,6 @@ all), a private ``/tmp`` and the one submission being graded, read-only, at
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import NamedTuple
@@ -63,10 +61,14 @@ def python_hidden_from_children() -> bool:
 
 
 def find_bwrap() -> str | None:
+    import shutil  # here: the forking server imports this module and never looks for bwrap
+
     return shutil.which("bwrap") if LINUX else None
 
 
 def bwrap_version(bwrap: str) -> str:
+    import subprocess  # here: the forking server imports this module and never runs bwrap
+
     try:
         done = subprocess.run([bwrap, "--version"], capture_output=True, text=True, timeout=10)
         return done.stdout.strip().split()[-1] if done.returncode == 0 and done.stdout.strip() else ""
@@ -97,6 +99,8 @@ def choose_isolation(requested: str, staging: Path) -> Isolation:
 
 def _bwrap_problem(isolation: Isolation, staging: Path) -> str:
     """Why a sandbox with our options does not start Python here ("" when it does)."""
+    import subprocess
+
     argv = bwrap_argv(isolation, staging, [sys.executable, "-c", "import grader"])
     try:
         done = subprocess.run(argv, capture_output=True, text=True, timeout=30,

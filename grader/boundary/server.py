@@ -18,7 +18,6 @@ import os
 import signal
 import socket
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -210,6 +209,8 @@ def _empty(root: Path) -> None:
 def become_child(settings: Settings, plan: dict, submission: str, read_fd: int, write_fd: int,
                  control_fd: int) -> None:
     """Turn this fresh fork into a limited, unprivileged child and serve the parent."""
+    import tempfile  # in the child, before it may lose the right to read the standard library
+
     from grader.boundary.child import serve
 
     os.setsid()
@@ -255,11 +256,13 @@ def read_plan(stream: Any) -> dict[str, list[tuple[str, dict]]]:
 
 def warm_up(standard: bool = True) -> None:
     """The child's code (numpy with it) imported before any fork; with ``standard``, the
-    standard modules a child may need too."""
+    standard modules a child may need too (numpy.random among them). Without, the child
+    imports what it uses itself: one check's child has the time while the grader makes
+    the first topics' inputs."""
     import importlib
 
     import grader.boundary.child  # noqa: F401 - imported before the fork, shared by every child
-    for name in WARM_MODULES if standard else ("numpy.random",):
+    for name in WARM_MODULES if standard else ():
         try:
             importlib.import_module(name)
         except ImportError:
