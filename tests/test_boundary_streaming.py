@@ -95,3 +95,20 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
     except OSError:
         return False
+
+
+def test_every_topics_inputs_are_made_before_the_first_outcome_is_judged(monkeypatch):
+    """Judging waits while a topic still to run has no inputs: the child is never kept
+    waiting for inputs by judging, and every verdict is the same as judged at once."""
+    from grader.grading import engine
+
+    order: list[tuple[str, str]] = []
+    make, judge = engine.Plan.inputs, engine.judge_safely
+    monkeypatch.setattr(engine.Plan, "inputs", lambda self, topic: order.append(("make", topic)) or make(self, topic))
+    monkeypatch.setattr(engine, "judge_safely", lambda check, spec, outcome: order.append(("judge", check.topic)) or judge(check, spec, outcome))
+    topics = ["softmax", "mse", "cross_entropy_error", "sgd_update"]
+    results = engine.grade(Path(SOLUTIONS), topics, sandbox="none")
+    first_judged = next(i for i, (what, _) in enumerate(order) if what == "judge")
+    assert [t for what, t in order[:first_judged]] == topics  # all made, in order, before any verdict
+    assert {t for what, t in order if what == "judge"} == set(topics)
+    assert results and all(r.passed for r in results)

@@ -66,8 +66,22 @@ def _grade(submission: Path, topic_names: list[str], seed: int, time_limit: floa
         first_child = None
     # The topics' checks are declared and their inputs made as the child needs them
     # (TopicRequest.build): the child works on one topic while the next is prepared here.
+    # Outcomes wait to be judged until every topic still to run has its inputs: the child
+    # is never kept waiting for inputs by judging it could have been working beside.
+    ended: set[str] = set()
+    backlog: list[Event] = []
     for event in run_topics(where, requests, time_limit, first_child, start=start, keep=lost_in.keep):
+        if event.kind == "outcome" and plan.unbuilt(topic_names, ended):
+            backlog.append(event)
+            continue
+        if event.kind != "outcome":
+            ended.add(event.topic)
+        for waiting in backlog:  # in the order they came: a lost topic's verdicts after its outcomes
+            _take(waiting, plan, verdicts, lost_in)
+        backlog.clear()
         _take(event, plan, verdicts, lost_in)
+    for waiting in backlog:
+        _take(waiting, plan, verdicts, lost_in)
     return [_result(check, verdicts.get((name, check.name), lost(Event("died", topic=name))))
             for name in topic_names for check in plan.checks(name).values()]
 
@@ -89,6 +103,7 @@ class Plan:
         self.seed = seed
         self._checks: dict[str, dict[str, Check]] = {}
         self._specs: dict[tuple[str, str], dict] = {}
+        self._built: set[str] = set()  # topics whose inputs were made for the child
 
     def checks(self, topic: str) -> dict[str, Check]:
         if topic not in self._checks:
@@ -104,7 +119,13 @@ class Plan:
 
     def inputs(self, topic: str) -> list[tuple[str, dict]]:
         """What the child is sent for ``topic``."""
-        return [(name, self.spec(check)) for name, check in self.checks(topic).items()]
+        made = [(name, self.spec(check)) for name, check in self.checks(topic).items()]
+        self._built.add(topic)
+        return made
+
+    def unbuilt(self, topics: Iterable[str], ended: set[str]) -> bool:
+        """Whether one of ``topics`` may still be sent to a child without its inputs made yet."""
+        return any(t not in self._built and t not in ended for t in topics)
 
 
 class LostFunctions:
