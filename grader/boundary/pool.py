@@ -95,6 +95,21 @@ class Slot:
             self.close()
             raise SlotFailed(self._log_tail())
 
+    def said_ready(self) -> bool:
+        """Whether the launched server has said it is ready already (not waiting for it; the
+        message stays for wait_ready)."""
+        if self.control is None:
+            return False
+        import select
+
+        if not select.select([self.control], [], [], 0)[0]:
+            return False
+        try:
+            data = self.control.recv(MESSAGE_SIZE, socket.MSG_PEEK)
+        except OSError:
+            return False
+        return b'"ready"' in data
+
     def _log_tail(self) -> str:
         try:
             lines = self.log.read_text(errors="replace").strip().splitlines()

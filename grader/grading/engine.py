@@ -39,8 +39,10 @@ def grade(submission: Path, topic_names: list[str], seed: int = DEFAULT_SEED,
         box = sandboxed.prepare(sandbox)
     try:
         # Forked before the reference is imported: the child that runs the submission without
-        # bubblewrap, and under `auto` the one that stands by in case bubblewrap fails to start.
-        first_child = Child(submission) if box is None or box.mode == "auto" else None
+        # bubblewrap, and under `auto` the one that stands by in case bubblewrap fails to
+        # start (not needed when its server has said it is ready by now).
+        standby = box is not None and box.mode == "auto" and not box.running()
+        first_child = Child(submission) if box is None or standby else None
         return _grade(submission, topic_names, seed, time_limit, first_child, box)
     finally:
         if box is not None:

@@ -118,6 +118,10 @@ class Sandbox:
         slot, topics = self.slot, len(requests)
         return slot.submission_path, lambda _path: ZygoteChild(slot, planned=False, topics=topics)
 
+    def running(self) -> bool:
+        """Whether the sandbox is known to run already: its server has said it is ready."""
+        return self.slot is not None and not self.problem and self.slot.said_ready()
+
     def close(self) -> None:
         if self.slot is not None:
             self.slot.close()
