@@ -99,16 +99,17 @@ class Sandbox:
     def start(self, submission: Path, requests: list["TopicRequest"],
               time_limit: float) -> tuple[Path, Callable[[Path], "ChildBase"] | None]:
         """Where the children see the submission, and how to start one (None: bubblewrap did
-        not start, under ``auto``). The first topic's inputs are made first, while the server
-        may still be starting; the others later, ahead of the child (engine.Plan), as for a
-        child without bubblewrap (all of them first would keep the child waiting)."""
+        not start, under ``auto``). The topics' inputs are made ahead of the child (engine.Plan),
+        as for a child without bubblewrap (all of them first would keep the child waiting)."""
         from grader.boundary.pool import SlotFailed
         from grader.boundary.zygote import ZygoteChild
 
         if self.slot is None:
             self.launch(submission, time_limit)
-        if requests:
-            requests[0].checks  # noqa: B018 - made now: needed before the child can start
+        if requests and not self.problem and not self.slot.said_ready():
+            # The server is still starting: the first topic's inputs are made meanwhile. (A
+            # ready server's child is started first: it sets itself up while they are made.)
+            requests[0].checks  # noqa: B018
         try:
             if self.problem:
                 raise SlotFailed(self.problem)
