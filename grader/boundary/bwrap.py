@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from grader.boundary.limits import LINUX, Limits
+from grader.boundary.limits import LINUX, Limits, single_threaded
 
 
 # -- bubblewrap ----------------------------------------------------------------------
@@ -227,8 +227,3 @@ def sandbox_environment(package_parent: Path) -> dict[str, str]:
             "LANG": "C.UTF-8", "PYTHONPATH": str(package_parent), "PYTHONNOUSERSITE": "1",
             "PYTHONDONTWRITEBYTECODE": "1", **single_threaded()}
 
-
-def single_threaded() -> dict[str, str]:
-    """One BLAS thread per child: the batch runs one child per core already."""
-    return {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
-                                   "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}

@@ -57,6 +57,13 @@ class Limits(NamedTuple):
     tmp_size: int = 256 * MIB  # size of the sandbox's private /tmp (bubblewrap only)
 
 
+def single_threaded() -> dict[str, str]:
+    """One BLAS thread per process: a batch runs one child per core already, and the arrays
+    of one check are small (a second BLAS thread in the grader only spins beside its child)."""
+    return {name: "1" for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS",
+                                   "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
+
+
 @lru_cache(maxsize=1)  # loaded once, before the forks, not in every child
 def _libc() -> ctypes.CDLL | None:
     if not LINUX:

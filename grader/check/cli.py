@@ -71,6 +71,8 @@ def main(argv: list[str], after: AfterCheck | None = None) -> int:
         if plot is not None:
             from grader.judging import curves
             curves.request(plot)
+        from grader.boundary.limits import single_threaded
+        os.environ.update(single_threaded())  # before numpy: 14–21 ms off a check (measured)
         from grader.grading.engine import grade
         import numpy.random  # noqa: F401 - both sides draw from it: imported once, before the fork
     except BaseException:
