@@ -23,10 +23,10 @@ from reference import cnn, layers
 CLASSES, TEST_SIZE = 10, 360
 SPLIT_SEED, INIT_SEED, ORDER_SEED = 20261201, 5, 11
 FILTERS, HIDDEN = 4, 32
-# One epoch of small batches: the cost of training grows with the images seen, not the
-# steps taken, and one pass already separates a working net from a broken one.
-EPOCHS, BATCH_SIZE, LEARNING_RATE = 1, 16, 0.2
-THRESHOLD = 0.85  # held-out accuracy to pass; the reference reaches 0.93 (0.80–0.93, median 0.88, over initial-weight seeds 0–11)
+# One epoch of small batches: one pass already separates a working net from a broken one.
+# 60 steps of 24 images cost a quarter less than 90 of 16 (each step calls every layer).
+EPOCHS, BATCH_SIZE, LEARNING_RATE = 1, 24, 0.3
+THRESHOLD = 0.85  # held-out accuracy to pass; the reference reaches 0.906 (0.74–0.92, median 0.86, over initial-weight seeds 0–11)
 
 TOPIC_OF = {"Convolution": "convolution", "Relu": "layers", "Pooling": "pooling", "Affine": "layers",
             "SoftmaxWithLoss": "layers"}
