@@ -163,11 +163,11 @@ class Slot:
         if self.control is not None:
             self.control.close()  # the server sees the end of its socket and exits
             self.control = None
-        if self.proc is not None:
-            if not process_limits.wait_exit(self.proc.pid, 5.0):
-                process_limits.kill_tree(self.proc.pid)
-            self.proc.wait()
-            self.proc = None
+        proc, self.proc = self.proc, None  # `grader batch` may close a slot from two threads
+        if proc is not None:
+            if not process_limits.wait_exit(proc.pid, 5.0):
+                process_limits.kill_tree(proc.pid)
+            proc.wait()
 
 
 def _own_home(home: Path, ids: tuple[int, int]) -> None:
