@@ -213,6 +213,9 @@ def become_child(settings: Settings, plan: dict, submission: str, read_fd: int, 
 
     from grader.boundary.child import serve
 
+    if not plan:  # one check's child: its shared probes now, while the grader makes the first inputs
+        warm_up(standard=False, probes=CHECK_PROBES)
+
     os.setsid()
     os.close(control_fd)  # the child must not be able to ask the server for anything
     read_fd, write_fd = _keep_only(read_fd, write_fd)
@@ -254,15 +257,20 @@ def read_plan(stream: Any) -> dict[str, list[tuple[str, dict]]]:
             for topic in request["topics"]}
 
 
-def warm_up(standard: bool = True) -> None:
+# The probes most checks use, and numpy.random with them (families/): a check's child imports
+# them before its first request, while the grader is still making that topic's inputs.
+CHECK_PROBES = ("numpy.random", "grader.topics.families.probes", "grader.topics.families.objects",
+                "grader.topics.families.optimizer_probe")
+
+
+def warm_up(standard: bool = True, probes: tuple[str, ...] = ()) -> None:
     """The child's code (numpy with it) imported before any fork; with ``standard``, the
     standard modules a child may need too (numpy.random among them). Without, the child
-    imports what it uses itself: one check's child has the time while the grader makes
-    the first topics' inputs."""
+    imports what it uses itself, ``probes`` first (a check's child: CHECK_PROBES)."""
     import importlib
 
     import grader.boundary.child  # noqa: F401 - imported before the fork, shared by every child
-    for name in WARM_MODULES if standard else ():
+    for name in (WARM_MODULES if standard else ()) + probes:
         try:
             importlib.import_module(name)
         except ImportError:
