@@ -21,7 +21,7 @@ def run() -> None:
             sys.stdout.flush()
             sys.stderr.flush()
         except (BrokenPipeError, ValueError):  # the reader left: the ordinary exit says nothing more
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _drop_stdout()
             raise SystemExit(code)
         os._exit(code)
     raise SystemExit(code)
@@ -31,10 +31,14 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return dispatch(list(sys.argv[1:] if argv is None else argv))
     except BrokenPipeError:
-        # The reader of our output left early (`grader check --json | head -c 10`): stop
-        # quietly, without the interpreter's own complaint when it flushes stdout at exit.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _drop_stdout()
         return 1
+
+
+def _drop_stdout() -> None:
+    """The reader of our output left early (`grader check --json | head -c 10`): stop
+    quietly, without the interpreter's own complaint when it flushes stdout at exit."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def dispatch(argv: list[str]) -> int:

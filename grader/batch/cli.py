@@ -111,7 +111,7 @@ def _cores() -> int:
 
 
 def main(argv: list[str]) -> int:
-    os.environ.update(bwrap.single_threaded())  # before numpy: the children use the cores
+    os.environ.update(process_limits.single_threaded())  # before numpy: the children use the cores
     lang = lang_from_argv(argv)
     try:
         opts = options(argv, lang)

@@ -75,7 +75,7 @@ class Slot:
             argv, env, cwd = bwrap.bwrap_argv(self.isolation, self.staging, command, self.limits), None, None
         else:
             argv, cwd = command, str(bwrap.grader_package().parent)
-            env = {**os.environ, **bwrap.single_threaded(), "PYTHONDONTWRITEBYTECODE": "1"}
+            env = {**os.environ, **process_limits.single_threaded(), "PYTHONDONTWRITEBYTECODE": "1"}
         plan = open(self.plan_file, "rb") if self.plan_file else subprocess.DEVNULL  # no file: no plan
         try:
             with open(self.log, "ab") as log:
@@ -98,17 +98,8 @@ class Slot:
     def said_ready(self) -> bool:
         """Whether the launched server has said it is ready already (not waiting for it; the
         message stays for wait_ready)."""
-        if self.control is None:
-            return False
-        import select
-
-        if not select.select([self.control], [], [], 0)[0]:
-            return False
-        try:
-            data = self.control.recv(MESSAGE_SIZE, socket.MSG_PEEK)
-        except OSError:
-            return False
-        return b'"ready"' in data
+        ready = self._receive(0.0, socket.MSG_PEEK)
+        return bool(ready) and "ready" in ready
 
     def _log_tail(self) -> str:
         try:
@@ -117,13 +108,13 @@ class Slot:
             lines = []
         return lines[-1] if lines else "the forking server did not start"
 
-    def _receive(self, timeout: float) -> dict | None:
+    def _receive(self, timeout: float, flags: int = 0) -> dict | None:
         if self.control is None:
             return None
         self.control.settimeout(timeout)
         try:
-            data = self.control.recv(MESSAGE_SIZE)
-        except OSError:
+            data = self.control.recv(MESSAGE_SIZE, flags)
+        except OSError:  # a timeout among them (0: nothing has come yet)
             return None
         return json.loads(data) if data else None
 

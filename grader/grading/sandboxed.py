@@ -106,7 +106,7 @@ class Sandbox:
 
         if self.slot is None:
             self.launch(submission, time_limit)
-        if requests and not self.problem and not self.slot.said_ready():
+        if requests and not self.running():
             # The server is still starting: the first topic's inputs are made meanwhile. (A
             # ready server's child is started first: it sets itself up while they are made.)
             requests[0].checks  # noqa: B018
