@@ -79,12 +79,19 @@ def main(argv: list[str], after: AfterCheck | None = None) -> int:
         if box is not None:
             box.close()  # never graded: no server or staging folder outlives the command
         raise
+    notes: list = []  # what the staging left out (links, FIFOs, files over a limit)
     try:
         results = grade(submission, topics, seed=DEFAULT_SEED if args.seed is None else args.seed,
-                        time_limit=time_limit, sandbox=box)
+                        time_limit=time_limit, sandbox=box, notes=notes)
     except unavailable as problem:
         print(t("cli.no_sandbox", lang, problem=problem), file=sys.stderr)
         return EXIT_UNUSABLE
+    except OSError as problem:  # the folder could not be read to be staged
+        print(t("cli.unreadable_submission", lang, folder=args.submission,
+                problem=problem.strerror or problem), file=sys.stderr)
+        return EXIT_UNUSABLE
+    for key, fields in notes:  # on stderr: stdout may be holding the JSON
+        print(t(key, lang, **fields), file=sys.stderr)
     if args.json:
         from grader.check.report import as_json
         print(as_json(results, lang))

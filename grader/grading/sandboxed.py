@@ -63,6 +63,7 @@ class Sandbox:
         self.slot = None
         self.problem = ""  # why the server could not be launched
         self.staged: staging.Collected | None = None  # what was staged, and what was left out
+        self.unreadable: OSError | None = None  # why the submission could not be staged
 
     def launch(self, submission: Path, time_limit: float) -> None:
         """Stage the submission and start the slot's server, without waiting for it. How many
@@ -72,7 +73,11 @@ class Sandbox:
         limits = process_limits.Limits(time_limit=time_limit, cpu_seconds=time_limit)
         slot = Slot(0, self.isolation, None, self.root, _settings(self.isolation, limits), limits)
         self.slot = slot
-        self.staged = staging.stage(submission, slot.staging)
+        try:
+            self.staged = staging.stage(submission, slot.staging)
+        except OSError as problem:  # the folder cannot be read: said when grading starts (start)
+            self.unreadable = problem
+            return
         try:
             slot.launch()
         except OSError as problem:  # bwrap cannot even be executed: as a server that never starts
@@ -89,6 +94,8 @@ class Sandbox:
 
         if self.slot is None:
             self.launch(submission, time_limit)
+        if self.unreadable is not None:
+            raise self.unreadable
         if requests and not self.running():
             # The server is still starting: the first topic's inputs are made meanwhile. (A
             # ready server's child is started first: it sets itself up while they are made.)
