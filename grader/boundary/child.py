@@ -396,7 +396,7 @@ def main() -> None:
 def _import_while_root() -> None:
     """What a check's probes import, imported while the standard library and the grader
     can surely be read (by a user of its own they might not be: see ``_leave_root``)."""
-    from grader.boundary.server import CHECK_PROBES, WARM_MODULES
+    from grader.boundary.preload import CHECK_PROBES, WARM_MODULES
 
     for name in ("tempfile", *WARM_MODULES, *CHECK_PROBES):
         try:

@@ -38,7 +38,7 @@ def child_environment(home: str | None = None, python_path: str | None = None,
     do): ``home`` and ``temp`` default to the temporary folder, ``python_path`` to the
     folders of the grader and of numpy."""
     hide_own_environment()
-    temp = temp or tempfile.gettempdir()
+    temp = temp or children_temp()
     env = {name: os.environ[name] for name in LOCALE_NAMES + SYSTEM_NAMES if name in os.environ}
     env.update((name, value) for name, value in os.environ.items() if name.startswith(NUMPY_PREFIXES))
     env.setdefault("LANG", "C.UTF-8")
@@ -50,6 +50,23 @@ def child_environment(home: str | None = None, python_path: str | None = None,
         **single_threaded(),
     })
     return env
+
+
+def children_temp() -> str:
+    """Where a child's folders are made: the temporary folder, unless this grader is root
+    and its child (another user, see grader.boundary.child) could not pass through it
+    (``TMPDIR=/root/tmp``): then the system's own, which everyone can."""
+    temp = tempfile.gettempdir()
+    if not (hasattr(os, "geteuid") and os.geteuid() == 0) or _passable(Path(temp)):
+        return temp
+    return "/tmp" if _passable(Path("/tmp")) else temp
+
+
+def _passable(folder: Path) -> bool:
+    try:
+        return all(os.stat(f).st_mode & 0o001 for f in [folder, *folder.parents])
+    except OSError:
+        return False
 
 
 def hide_own_environment() -> None:

@@ -151,7 +151,9 @@ class Child(ChildBase):
     def __init__(self, submission: Path, fork: bool = False) -> None:
         super().__init__()
         self._reaped = False
-        self.workdir = tempfile.mkdtemp(prefix="grader-child-")
+        from grader.boundary.environment import children_temp
+
+        self.workdir = tempfile.mkdtemp(prefix="grader-child-", dir=children_temp())
         self.proc = _spawn_child(submission, self.workdir)
         self.pid = self.proc.pid
         self._listen(self.proc.stdin.fileno(), self.proc.stdout.fileno())

@@ -70,8 +70,9 @@ class StagedCopy:
         import tempfile
 
         from grader.boundary import staging
+        from grader.boundary.environment import children_temp
 
-        self.folder = Path(tempfile.mkdtemp(prefix="grader-staged-")) / "submission"
+        self.folder = Path(tempfile.mkdtemp(prefix="grader-staged-", dir=children_temp())) / "submission"
         self.folder.mkdir()
         self.folder.parent.chmod(0o711)  # a root grader's child is another user: it passes through
         self.collected = staging.stage(submission, self.folder)
