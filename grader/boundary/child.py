@@ -394,15 +394,45 @@ def main() -> None:
 
 
 def _import_while_root() -> None:
-    """What a check's probes import, imported while the standard library and the grader
-    can surely be read (by a user of its own they might not be: see ``_leave_root``)."""
+    """What a check's probes import, imported while it can surely be read: by a user of
+    its own (``_leave_root``) a Python or grader in a private folder (``/root/.pyenv``)
+    cannot be, and a module imported later would fail. Every topic's child-side code then,
+    as `grader batch`'s server imports it for its children (bwrap.python_hidden_from_children)."""
+    from grader.boundary import bwrap
     from grader.boundary.preload import CHECK_PROBES, WARM_MODULES
 
-    for name in ("tempfile", *WARM_MODULES, *CHECK_PROBES):
+    hidden = bwrap.python_hidden_from_children() or not bwrap.readable_by_anyone(bwrap.grader_package())
+    names = ["tempfile", *CHECK_PROBES]
+    if hidden:
+        names += [*WARM_MODULES, *CHILD_SIDE, *_topic_modules()]
+    for name in names:
         try:
             importlib.import_module(name)
         except ImportError:
             continue
+
+
+# The grader's child-side modules besides the topics' own (pyproject.toml's contract
+# "child-side-without-oracle" lists them).
+CHILD_SIDE = ("grader.topics.registry", "grader.topics.families.course", "grader.topics.families.digits",
+              "grader.topics.training.data", "grader.quiz.code_probe")
+
+
+def _topic_modules() -> list[str]:
+    """Every topic's package and, where it has one, its probe module."""
+    import importlib.util
+
+    registry = importlib.import_module("grader.topics.registry")  # by name, as probe_of imports probes
+    modules = []
+    for name in registry.names():
+        package = f"grader.topics.{name}"
+        modules.append(package)
+        try:
+            if importlib.util.find_spec(f"{package}.probe") is not None:
+                modules.append(f"{package}.probe")
+        except ImportError:
+            continue
+    return modules
 
 
 def _leave_root(workdir: str) -> None:
