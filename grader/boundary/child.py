@@ -406,8 +406,8 @@ def _import_while_root() -> None:
 
     hidden = bwrap.python_hidden_from_children() or not bwrap.readable_by_anyone(bwrap.grader_package())
     names = ["tempfile", *CHECK_PROBES]
-    if hidden:
-        names += [*WARM_MODULES, *CHILD_SIDE, *_topic_modules()]
+    if hidden:  # numpy.testing (unittest with it) would cost a check 0.2 s: left out
+        names += [*(m for m in WARM_MODULES if m != "numpy.testing"), *CHILD_SIDE, *_topic_modules()]
     for name in names:
         try:
             importlib.import_module(name)
