@@ -3,12 +3,14 @@
 Gradescope runs one container per submission on its own machines: the course's answer
 for a class that outgrows one machine. The bundle holds
 
-* ``setup.sh`` — run once when Gradescope builds the image: installs bubblewrap (when the
-  image's apt has it) and the pinned dependencies from ``requirements.txt``;
+* ``setup.sh`` — run once when Gradescope builds the image: a Python >= 3.11 from the
+  distribution's packages (Ubuntu 22.04: python3.11 from universe; 24.04: its python3),
+  bubblewrap (when the image's apt has it), and ``requirements.txt`` into ``source/.venv``;
 * ``run_autograder`` — run per submission: grades ``$AUTOGRADER_ROOT/submission`` (default
   ``/autograder``) into ``$AUTOGRADER_ROOT/results/results.json``
   (:mod:`grader.instructor.gradescope_run`);
-* ``requirements.txt`` — what grading imports, pinned to the versions of this environment;
+* ``requirements.txt`` — what grading imports and everything that needs, each pinned to
+  the version of this environment (installed with --no-deps: nothing unpinned comes in);
 * the ``grader`` package and ``reference/`` (the oracle; made unreadable to the unprivileged
   user the student's code runs as), and ``grader-gradescope.json`` (the topics graded).
 
