@@ -72,6 +72,9 @@ def dispatch(argv: list[str]) -> int:
     if command == "stats":
         from grader.instructor.stats_cli import main as stats_main
         return stats_main(rest)
+    if command == "export":
+        from grader.instructor.export import main as export_main
+        return export_main(rest)
     if command == "gradescope":
         from grader.instructor.gradescope import main as gradescope_main
         return gradescope_main(rest)
@@ -105,6 +108,8 @@ commands:
                      grade an nbgrader course's submissions into its gradebook (instructors)
   stats GRADES [--html FILE] [--json]
                      item analysis of a class: grader batch's --out folder or a gradebook.db
+  export GRADES --lms canvas|moodle --out FILE.csv [--roster FILE.csv]
+                     the class's totals as a CSV that Canvas' or Moodle's gradebook imports
   quiz stats FOLDER_OF_ANSWER_FILES [--json]
                      item analysis of a confirmation test's answers
   gradescope build OUT.zip [--topics TOPIC ...]
