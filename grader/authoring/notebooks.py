@@ -1,7 +1,6 @@
 """nbgrader source notebooks, generated from ``solutions/`` and never edited by hand.
 
-Each assignment becomes one notebook, written first as a jupytext percent script (cells
-with their nbgrader metadata) and read back into a notebook by jupytext:
+Each assignment becomes one notebook, its cells carrying their nbgrader metadata:
 
 - read-only markdown cells: each function's formula from its docstring (Japanese and
   English), a table of its blanks and each blank's hint ladder (a collapsed block per level);
@@ -17,11 +16,10 @@ from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import jupytext
 import nbformat
 
 from grader.authoring.blanks import BlankRegion, exercise_lines, parse_regions, render, strip_markers
@@ -225,29 +223,15 @@ nbgrader's autograder runs the same checks for the same points as `grader check`
     return Cell("markdown", "intro", text)
 
 
-def percent_script(cells: list[Cell]) -> str:
-    """The notebook as a jupytext percent script, nbgrader metadata on each cell's header."""
-    parts = []
-    for cell in cells:
-        meta = json.dumps(cell.nbgrader(), ensure_ascii=False, sort_keys=True)
-        if cell.kind == "markdown":
-            body = "\n".join(f"# {line}" if line else "#" for line in cell.source.splitlines())
-            parts.append(f"# %% [markdown] nbgrader={meta}\n{body}")
-        else:
-            parts.append(f"# %% nbgrader={meta}\n{cell.source}")
-    return "\n\n".join(parts) + "\n"
-
-
-def notebook_from_cells(cells: list[Cell], assignment: Assignment) -> nbformat.NotebookNode:
-    nb = jupytext.reads(percent_script(cells), fmt="py:percent")
-    if [c.source for c in nb.cells] != [c.source for c in cells]:
-        raise AssertionError("jupytext changed a cell's source; the percent script is malformed")
-    for generated, cell in zip(cells, nb.cells):
-        # Only nbgrader's metadata: jupytext's layout hints mean nothing in the notebook.
-        cell.metadata = {"nbgrader": generated.nbgrader()}
-        cell.id = generated.grade_id
+def notebook_from_cells(cells: list[Cell], assignment: Assignment,
+                        metadata: Callable[[Cell], dict] = lambda cell: {"nbgrader": cell.nbgrader()},
+                        generator: str = GENERATOR) -> nbformat.NotebookNode:
+    """The notebook of ``cells``, each cell's id its grade id and its metadata ``metadata(cell)``."""
+    made = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell}
+    nb = nbformat.v4.new_notebook(cells=[made[c.kind](c.source, metadata=metadata(c), id=c.grade_id)
+                                         for c in cells])
     nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"},
-                   "dl_grader": {"assignment": assignment.name, "generated_by": GENERATOR}}
+                   "dl_grader": {"assignment": assignment.name, "generated_by": generator}}
     nbformat.validate(nb)
     return nb
 
