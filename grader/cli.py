@@ -72,6 +72,9 @@ def dispatch(argv: list[str]) -> int:
     if command == "stats":
         from grader.instructor.stats_cli import main as stats_main
         return stats_main(rest)
+    if command == "kernel-package":
+        from grader.instructor.kernel_package import main as kernel_package_main
+        return kernel_package_main(rest)
     if command == "gradescope":
         from grader.instructor.gradescope import main as gradescope_main
         return gradescope_main(rest)
@@ -107,6 +110,8 @@ commands:
                      item analysis of a class: grader batch's --out folder or a gradebook.db
   quiz stats FOLDER_OF_ANSWER_FILES [--json]
                      item analysis of a confirmation test's answers
+  kernel-package OUT [--seed N] [--topics TOPIC ...]
+                     the students' kernel package of a graded course: check() without the answer key (instructors)
   gradescope build OUT.zip [--topics TOPIC ...]
                      a Gradescope autograder bundle of the exercises
 
