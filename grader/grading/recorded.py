@@ -43,6 +43,7 @@ BUNDLE_FORMAT = 1
 BUNDLE_FILE = Path(__file__).resolve().parents[1] / "bundle" / "formative.json.gz"
 IGNORED_KEYS = frozenset({"warnings", "stdout", "stderr", "seconds", "curve"})  # not what a judge grades
 RTOL, ATOL = 1e-6, 1e-8  # the call checks' tolerance (families/calls.py)
+UNJUDGED = ("bundle.drawn", {})  # a draw the bundle cannot judge: the check counts for nothing here
 MISTAKE_RTOL = 1e-5  # a misconception's recogniser: misconceptions.equals
 
 
@@ -64,6 +65,7 @@ class RecordedCheck:
     points: float
     function: str  # the name an error verdict speaks of
     rtol: float  # how far from a right value the real judge still passes (probed at build)
+    drawn: bool  # the check grades a random draw: right values other than the recorded ones exist
     spec: dict  # the inputs sent to the child (formative seed)
     recorded: tuple[Recorded, ...]
 
@@ -101,7 +103,7 @@ def load(path: Path = BUNDLE_FILE) -> Bundle:
 def _check(topic: str, data: dict) -> RecordedCheck:
     recorded = tuple(Recorded(r["source"], r["digest"], wire.decode(r["outcome"]), r["passed"],
                               tuple((key, fields) for key, fields in r["messages"])) for r in data["recorded"])
-    return RecordedCheck(topic, data["name"], float(data["points"]), data["function"], float(data["rtol"]),
+    return RecordedCheck(topic, data["name"], float(data["points"]), data["function"], float(data["rtol"]), bool(data["drawn"]),
                          wire.decode(data["spec"]), recorded)
 
 
@@ -150,6 +152,8 @@ def _judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Ve
     for record in right:
         if close(outcome, record.outcome, check.rtol):
             return _with_notes(Verdict(True, _without_notes(record.messages)), notes)
+    if check.drawn:
+        return Verdict.ok(UNJUDGED)  # not a failure: a draw of another right way is just as right
     return _with_notes(_differs(check, outcome, check.reference), notes)
 
 
@@ -282,5 +286,7 @@ def grade(submission: Path, topic_names: list[str], time_limit: float = DEFAULT_
 
 def _result(check: RecordedCheck, verdict: Verdict, hint_keys: dict[str, str]) -> Result:
     hint = next((hint_keys[key] for key, _ in verdict.messages if key in hint_keys), None)
+    if UNJUDGED in verdict.messages:
+        return Result(check.topic, check.name, True, 0.0, 0.0, verdict.messages)
     return Result(check.topic, check.name, verdict.passed, check.points if verdict.passed else 0.0,
                   check.points, verdict.messages, hint)

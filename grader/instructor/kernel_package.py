@@ -130,16 +130,21 @@ def build_bundle(topics: list[str], seed: int, variants: Any | None, jobs: int =
     plan = Plan(seed)
     for topic in topics:
         plan.inputs(topic)
+    # The solutions twice: a check whose right values differ between two runs draws unseeded
+    # random numbers (a drawn check, see drawn).
     runs: list[tuple[str, Path, list[str]]] = [("reference", PROJECT / "solutions", topics),
+                                                ("reference", PROJECT / "solutions", topics),
                                                 ("blank", PROJECT / "exercises", topics)]
     with tempfile.TemporaryDirectory(prefix="grader-bundle-") as tmp:
         if variants is not None:
-            chosen = [*variants.broken(), *(variants.correct() if correct_variants else ())]
+            correct = variants.correct() if correct_variants else []
+            chosen = [*variants.broken(), *correct]
             for variant in chosen:
                 wanted = [t for t in variant.topics if t in topics]
                 if wanted:
                     folder = variants.write(variant, Path(tmp) / variant.name.replace(".", "__"))
-                    runs.append((variant.name, folder, wanted))
+                    runs.append((f"{ALTERNATIVE}{variant.name}" if variant in correct else variant.name,
+                                 folder, wanted))
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
             recorded = list(pool.map(lambda run: (run[0], _record(plan, run[1], run[2])), runs))
     data: dict[str, Any] = {"format": BUNDLE_FORMAT, "topics": {}, "hint_keys": {}}
@@ -154,14 +159,30 @@ def build_bundle(topics: list[str], seed: int, variants: Any | None, jobs: int =
                     seen[found["digest"]] = {"source": source, **{k: v for k, v in found.items() if k != "decoded"}}
             spec = plan.spec(check)
             right = reference.get((topic, name))
+            rtol = probed_tolerance(check, spec, right["decoded"]) if right else 0.0
+            passing = [found[(topic, name)] for source, found in recorded
+                       if (topic, name) in found and found[(topic, name)]["passed"]
+                       and (source == "reference" or source.startswith(ALTERNATIVE))]
             entries.append({"name": name, "points": check.points, "function": _function(topic, spec, about(topic)),
-                            "rtol": probed_tolerance(check, spec, right["decoded"]) if right else 0.0,
+                            "rtol": rtol, "drawn": drawn(passing, rtol),
                             "spec": wire.encode(spec), "recorded": list(seen.values())})
         data["topics"][topic] = entries
         data["hint_keys"][topic] = {}
         for entry in topic_misconceptions(topic):
             data["hint_keys"][topic].setdefault(entry.key, entry.id)
     return data
+
+
+ALTERNATIVE = "right:"  # the source of a known right alternative's outcome (tests/variants/correct.yaml)
+
+
+def drawn(passing: list[dict], rtol: float) -> bool:
+    """Whether a check grades a random draw (a mask, an order, a distribution): two right
+    outcomes — the solutions' two runs, the known right alternatives — differ by more than
+    the check's tolerance. The kernel cannot judge a draw unlike the recorded ones."""
+    from grader.grading.recorded import close
+    first = passing[0]["decoded"] if passing else None
+    return any(not close(other["decoded"], first, rtol) for other in passing[1:])
 
 
 TOLERANCES = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7)  # tried largest first
