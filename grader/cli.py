@@ -75,7 +75,8 @@ def dispatch(argv: list[str]) -> int:
 INSTRUCTOR_COMMANDS = {"nbgrader": "grader.instructor.course", "batch": "grader.batch.cli",
                        "autograde": "grader.instructor.autograde", "stats": "grader.instructor.stats_cli",
                        "gradescope": "grader.instructor.gradescope",
-                       "export": "grader.instructor.export"}
+                       "export": "grader.instructor.export",
+                       "kernel-package": "grader.instructor.kernel_package"}
 # A module missing from the install -> the extra that brings it.
 EXTRA_OF_MODULE = {"nbgrader": "instructor", "nbformat": "instructor", "traitlets": "instructor",
                    "jupyter_server": "instructor", "jupyterlab": "instructor", "matplotlib": "plots"}
@@ -127,6 +128,8 @@ commands:
                      the class's totals as a CSV that Canvas' or Moodle's gradebook imports
   quiz stats FOLDER_OF_ANSWER_FILES [--json]
                      item analysis of a confirmation test's answers
+  kernel-package OUT [--seed N] [--topics TOPIC ...]
+                     the students' kernel package of a graded course: check() without the answer key (instructors)
   gradescope build OUT.zip [--topics TOPIC ...]
                      a Gradescope autograder bundle of the exercises
 
