@@ -84,8 +84,21 @@ def _grade(submission: Path, topic_names: list[str], seed: int, time_limit: floa
         _take(event, plan, verdicts, lost_in)
     for waiting in backlog:
         _take(waiting, plan, verdicts, lost_in)
-    return [_result(check, verdicts.get((name, check.name), lost(Event("died", topic=name))))
-            for name in topic_names for check in plan.checks(name).values()]
+    return settled_results([(check, verdicts.get((name, check.name)) or lost(Event("died", topic=name)))
+                            for name in topic_names for check in plan.checks(name).values()])
+
+
+def settled_results(judged: list[tuple[Check, Verdict]], make=None) -> list[Result]:
+    """One result per (check, verdict), in order, with each topic's hints settled together
+    (grader.judging.precision: a catalogue hint alone, a relation stated as a diagnosis only
+    where every failing check of its function agrees)."""
+    from grader.judging.precision import settle
+    make = make or (lambda check, verdict, index: _result(check, verdict))
+    settled: dict[int, Verdict] = {}
+    for topic in dict.fromkeys(check.topic for check, _ in judged):
+        indices = [i for i, (check, _) in enumerate(judged) if check.topic == topic]
+        settled.update(zip(indices, settle([judged[i][1] for i in indices])))
+    return [make(check, settled[i], i) for i, (check, _) in enumerate(judged)]
 
 
 def _take(event: Event, plan: "Plan", verdicts: dict, lost_in: "LostFunctions") -> None:
