@@ -51,6 +51,11 @@ def right_keys(mistake: Mistake) -> set[str]:
     return keys | ({entry.key} if entry else set())
 
 
+# Relations that state what the values are, not why: true on any input, so an honest
+# observation where no catalogue entry names the cause.
+FACTS = frozenset({"relation.range", "relation.reshaped", "relation.empty", "relation.outputs"})
+
+
 def is_hint(key: str) -> bool:
     return key.startswith(("hint.", "relation.", "observe."))
 
@@ -73,6 +78,6 @@ def judge(mistake: Mistake, results) -> str:
     key = first_hint(results)
     if key is None:
         return "silent"
-    if key in right_keys(mistake) or (mistake.cause == OBSERVE and key.startswith("observe.")):
+    if key in right_keys(mistake) or (mistake.cause == OBSERVE and (key.startswith("observe.") or key in FACTS)):
         return "right"
     return "misleading"
