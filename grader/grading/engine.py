@@ -180,11 +180,17 @@ class LostFunctions:
 
 
 def judge_safely(check: Check, spec: dict, outcome: dict) -> Verdict:
-    """A verdict even when the student's values are too strange for the judge to read."""
+    """A verdict even when a judge raises. The values it judges were decoded here, in the
+    grader's process, into plain arrays and numbers: an exception while judging them is the
+    grader's own error, logged with its traceback and reported as such (the check fails
+    without points: it could not be judged), never as output the student's code got wrong."""
     try:
         return check.judge(spec, outcome)
-    except Exception as exc:  # noqa: BLE001 - a malformed reply is the student's failure
-        return Verdict.fail(("fail.unreadable", {"what": check.name, "type": type(exc).__name__}))
+    except Exception as exc:  # noqa: BLE001 - the grader's bug: reported, not blamed on the student
+        import logging
+        logging.getLogger("grader.judging").error("judging %s/%s raised", check.topic, check.name, exc_info=True)
+        return Verdict.fail(("error.grader_judging", {"what": f"{check.topic} › {check.name}",
+                                                      "type": type(exc).__name__, "message": str(exc)[:200]}))
 
 
 def lost(event: Event) -> Verdict:
