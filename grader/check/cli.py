@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import math
 import os
 import sys
@@ -132,6 +133,8 @@ def _plot_file(name: str | None, lang: str) -> Path | None:
     path = Path(name)
     if path.suffix.lower() != ".png":
         raise UsageError(t("cli.plot_not_png", lang, file=name))
+    if importlib.util.find_spec("matplotlib") is None:  # the `plots` extra: said before any grading
+        raise UsageError(t("cli.plot_needs_matplotlib", lang))
     if not path.parent.is_dir():
         raise UsageError(t("cli.no_folder", lang, folder=path.parent))
     try:

@@ -121,8 +121,21 @@ def _grade(submission: Path, topic_names: list[str], seed: int, time_limit: floa
         _take(event, plan, verdicts, lost_in)
     for waiting in backlog:
         _take(waiting, plan, verdicts, lost_in)
-    return [_result(check, verdicts.get((name, check.name), lost(Event("died", topic=name))))
-            for name in topic_names for check in plan.checks(name).values()], staged
+    return settled_results([(check, verdicts.get((name, check.name)) or lost(Event("died", topic=name)))
+                            for name in topic_names for check in plan.checks(name).values()]), staged
+
+
+def settled_results(judged: list[tuple[Check, Verdict]], make=None) -> list[Result]:
+    """One result per (check, verdict), in order, with each topic's hints settled together
+    (grader.judging.precision: a catalogue hint alone, a relation stated as a diagnosis only
+    where every failing check of its function agrees)."""
+    from grader.judging.precision import settle
+    make = make or (lambda check, verdict, index: _result(check, verdict))
+    settled: dict[int, Verdict] = {}
+    for topic in dict.fromkeys(check.topic for check, _ in judged):
+        indices = [i for i, (check, _) in enumerate(judged) if check.topic == topic]
+        settled.update(zip(indices, settle([judged[i][1] for i in indices])))
+    return [make(check, settled[i], i) for i, (check, _) in enumerate(judged)]
 
 
 def _take(event: Event, plan: "Plan", verdicts: dict, lost_in: "LostFunctions") -> None:
@@ -204,11 +217,17 @@ class LostFunctions:
 
 
 def judge_safely(check: Check, spec: dict, outcome: dict) -> Verdict:
-    """A verdict even when the student's values are too strange for the judge to read."""
+    """A verdict even when a judge raises. The values it judges were decoded here, in the
+    grader's process, into plain arrays and numbers: an exception while judging them is the
+    grader's own error, logged with its traceback and reported as such (the check fails
+    without points: it could not be judged), never as output the student's code got wrong."""
     try:
         return check.judge(spec, outcome)
-    except Exception as exc:  # noqa: BLE001 - a malformed reply is the student's failure
-        return Verdict.fail(("fail.unreadable", {"what": check.name, "type": type(exc).__name__}))
+    except Exception as exc:  # noqa: BLE001 - the grader's bug: reported, not blamed on the student
+        import logging
+        logging.getLogger("grader.judging").error("judging %s/%s raised", check.topic, check.name, exc_info=True)
+        return Verdict.fail(("error.grader_judging", {"what": f"{check.topic} › {check.name}",
+                                                      "type": type(exc).__name__, "message": str(exc)[:200]}))
 
 
 def lost(event: Event) -> Verdict:
