@@ -118,7 +118,9 @@ def test_staging_refuses_what_is_not_a_regular_file_without_opening_it(folder, t
     assert "common/shifts.py" in names and "data/scale.txt" in names and "lib/normalise_mod.py" in names
     assert "data/answers.txt" not in names and not any(n.startswith("reference_copy") for n in names)
     assert set(collected.refused) == {"zz.py", "big.py"}
-    assert "ImportError" in (staging / "zz.py").read_text()  # fails to import, saying why
+    assert collected.refused["zz.py"][0] == "batch.module_not_regular"
+    assert "zz.py is not a regular file" in (staging / "zz.py").read_text()  # fails to import, saying why
+    assert collected.refused["big.py"][0] == "batch.module_too_large"
     assert (staging / "big.py").stat().st_size < MAX_FILE
     assert not any(p.is_symlink() for p in staging.rglob("*"))
 
