@@ -21,7 +21,6 @@ from grader.boundary import limits, wire
 from grader.boundary.frames import Frames, Outbox, widen
 
 USE_FORK = hasattr(os, "fork") and os.environ.get("GRADER_SPAWN") != "1"
-
 MEMORY_HEADROOM = limits.Limits().memory_headroom  # bytes a child may add to what it has
 
 
