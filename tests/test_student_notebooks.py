@@ -114,7 +114,8 @@ def student_kernel(request, tmp_path_factory) -> tuple[str, Path]:
     venv = tmp / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     python = venv_python(venv)
-    done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(source), *KERNELS[name]],
+    # --no-compile: a third of the time here goes to byte-compiling sympy; imports compile lazily.
+    done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-compile", str(source), *KERNELS[name]],
                           capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
     spec = tmp / "jupyter" / "kernels" / name
@@ -150,8 +151,26 @@ def test_the_student_install_has_no_instructor_packages_and_imports_every_studen
     # traitlets); every module of the student's path imports.
     assert set(failed) <= INSTRUCTOR_ONLY and "grader.authoring.notebooks" in failed, failed
     assert all(re.search(r"No module named '(nbgrader|nbformat|traitlets)", why) for why in failed.values()), failed
+    # The digits ship inside the wheel (package data), as the training topics read them.
+    assert venv_run(python, "from grader.topics.families.digits import load_pixels\n"
+                            "p, l = load_pixels(); print(p.shape, l.shape, int(p.max()), sorted(set(l.tolist())))"
+                    ) == f"(1797, 64) (1797,) 16 {list(range(10))}\n"
     versions = venv_run(python, "import IPython, ipykernel; print(IPython.__version__, ipykernel.__version__)")
     print("kernel:", versions)
+
+
+@pytest.mark.slow
+def test_a_command_that_needs_an_extra_says_which_and_exits_2(student_kernel, tmp_path) -> None:
+    _name, python = student_kernel
+    grader = [str(python), "-m", "grader"]
+    plot = subprocess.run([*grader, "check", "softmax", "--submission", str(SOLUTIONS), "--lang", "en",
+                           "--plot", str(tmp_path / "softmax.png")], capture_output=True, text=True, timeout=120)
+    assert plot.returncode == 2 and 'pip install "dl-exercises-grader[plots]"' in plot.stderr, plot.stderr
+    assert not (tmp_path / "softmax.png").exists() and "Traceback" not in plot.stderr
+    course = subprocess.run([*grader, "nbgrader", "init", str(tmp_path / "course")], capture_output=True,
+                            text=True, timeout=120, env={**os.environ, "LANG": "C.UTF-8"})
+    assert course.returncode == 2 and 'dl-exercises-grader[instructor]' in course.stderr, course.stderr
+    assert "Traceback" not in course.stderr
 
 
 def executed(nb: nbformat.NotebookNode, kernel: str) -> nbformat.NotebookNode:
