@@ -74,7 +74,9 @@ def dispatch(argv: list[str]) -> int:
 # install leaves out (pyproject.toml's extras): nbgrader, matplotlib.
 INSTRUCTOR_COMMANDS = {"nbgrader": "grader.instructor.course", "batch": "grader.batch.cli",
                        "autograde": "grader.instructor.autograde", "stats": "grader.instructor.stats_cli",
-                       "gradescope": "grader.instructor.gradescope"}
+                       "gradescope": "grader.instructor.gradescope",
+                       "export": "grader.instructor.export",
+                       "kernel-package": "grader.instructor.kernel_package"}
 # A module missing from the install -> the extra that brings it.
 EXTRA_OF_MODULE = {"nbgrader": "instructor", "nbformat": "instructor", "traitlets": "instructor",
                    "jupyter_server": "instructor", "jupyterlab": "instructor", "matplotlib": "plots"}
@@ -122,8 +124,12 @@ commands:
                      grade an nbgrader course's submissions into its gradebook (instructors)
   stats GRADES [--html FILE] [--json]
                      item analysis of a class: grader batch's --out folder or a gradebook.db
+  export GRADES --lms canvas|moodle --out FILE.csv [--roster FILE.csv]
+                     the class's totals as a CSV that Canvas' or Moodle's gradebook imports
   quiz stats FOLDER_OF_ANSWER_FILES [--json]
                      item analysis of a confirmation test's answers
+  kernel-package OUT [--seed N] [--topics TOPIC ...]
+                     the students' kernel package of a graded course: check() without the answer key (instructors)
   gradescope build OUT.zip [--topics TOPIC ...]
                      a Gradescope autograder bundle of the exercises
 
