@@ -98,47 +98,19 @@ def main(argv: list[str]) -> int:
 
 
 def open_course(folder: Path) -> Course:
-    """The course's nbgrader configuration, read as ``nbgrader`` run in ``folder`` reads it:
-    /etc/jupyter, ~/.jupyter (JUPYTER_CONFIG_DIR), … then ``folder``'s nbgrader_config.py,
-    then the one in ``CourseDirectory.root`` when a configuration moved the root (the
-    documented layout of several courses). ``db_url`` and every directory come from there."""
-    here = os.getcwd()
-    try:
-        os.chdir(folder)  # nbgrader reads the working folder's nbgrader_config.py
-    except OSError:
-        raise Problem("instructor.not_a_course", folder=folder) from None
-    try:
-        app, reader = _nbgrader_app()
-        try:
-            app.initialize([])
-            config, coursedir, loaded = app.config, app.coursedir, list(app.loaded_config_files)
-        finally:
-            reader.clear_instance()
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:  # noqa: BLE001 - the instructor's own Python files; traitlets exits
-        raise Problem("instructor.bad_config", path=folder / "nbgrader_config.py",
-                      problem=f"{type(exc).__name__}: {str(exc)[:300]}") from None
-    finally:
-        os.chdir(here)
-    root = Path(coursedir.root).resolve()
-    if not (loaded or (root / "nbgrader_config.py").is_file()):
+    """The course's nbgrader configuration, read as ``nbgrader`` run in ``folder`` reads it
+    (:mod:`grader.instructor.nbconfig`): ``db_url`` and every directory come from there."""
+    from grader.instructor.nbconfig import ConfigProblem, read_config
+
+    if not folder.is_dir():
         raise Problem("instructor.not_a_course", folder=folder)
-    return Course(root, coursedir, config)
-
-
-def _nbgrader_app() -> tuple[Any, type]:
-    """An nbgrader application that only loads the configuration (NbGrader.initialize)."""
-    from nbgrader.apps.baseapp import NbGrader
-
-    class ReadConfig(NbGrader):
-        name = "grader-autograde"
-
-        def init_logging(self, *args: Any, **kwargs: Any) -> None:  # nbgrader's log lines are not ours
-            pass
-
-    ReadConfig.clear_instance()
-    return ReadConfig.instance(), ReadConfig
+    try:
+        found = read_config(folder)
+    except ConfigProblem as problem:
+        raise Problem("instructor.bad_config", path=folder / "nbgrader_config.py", problem=str(problem)) from None
+    if not (found.loaded or (found.root / "nbgrader_config.py").is_file()):
+        raise Problem("instructor.not_a_course", folder=folder)
+    return Course(found.root, found.coursedir, found.config)
 
 
 def _lock(path: Path) -> "_Lock":
