@@ -163,9 +163,9 @@ def check_expression(question: Question, answer: Any) -> Verdict:
     try:
         outcome = bounded.call(judge_expression, str(question.answer), str(answer),
                                {**question.data, "prompt": question.prompt},
-                               seconds=bounded.WALL_SECONDS)
+                               seconds=bounded.WALL_SECONDS, cpu_seconds=bounded.CPU_SECONDS)
     except bounded.OutOfBounds:
-        return _wrong(question, "quiz.verdict.expression_too_hard", seconds=f"{bounded.WALL_SECONDS:g}")
+        return _wrong(question, "quiz.verdict.expression_too_hard", seconds=f"{bounded.CPU_SECONDS:g}")
     if outcome["verdict"] == "unreadable":
         return _unreadable(question, "quiz.verdict.bad_expression", typed=_typed(str(answer)),
                            detail=outcome["detail"])
