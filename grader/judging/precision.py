@@ -43,11 +43,33 @@ def subject(what: str) -> str:
     return re.sub(r"\s*after update #\d+|update #\d+ of\s*", "", what).strip()
 
 
+# A check whose value was compared and found wrong (not an error, not a missing blank).
+VALUE_FAILURES = frozenset({"fail.value", "fail.scalar_value", "fail.shape", "fail.not_scalar", "fail.not_finite"})
+
+
 def settle(verdicts: Sequence[Verdict]) -> list[Verdict]:
     """The verdicts of one topic's checks, in order, with the hints the evidence supports."""
     alone = [_catalogue_alone(v) for v in verdicts]
     failing = [v for v in alone if not v.passed]
+    alone = [v if v.passed else _uncontradicted(v, failing) for v in alone]
+    failing = [v for v in alone if not v.passed]
     return [v if v.passed else _narrowed(v, failing) for v in alone]
+
+
+def _uncontradicted(verdict: Verdict, failing: Sequence[Verdict]) -> Verdict:
+    """A catalogue hint that another failing check of the same value contradicts is dropped:
+    a recogniser computes what the mistaken formula gives, so where the student's value is
+    wrong and no recogniser matched, that formula is not what the code does — the inputs
+    where it matched could not tell it apart (a single sample's element mean and batch mean)."""
+    if not any(is_catalogue(key) for key, _ in verdict.messages):
+        return verdict
+    about = _subjects(Verdict(False, verdict.messages[:1]))
+    for other in failing:
+        first = other.messages[0][0] if other.messages else ""
+        if first in VALUE_FAILURES and _subjects(Verdict(False, other.messages[:1])) & about \
+                and not any(is_catalogue(key) for key, _ in other.messages):
+            return Verdict(False, tuple(m for m in verdict.messages if not is_catalogue(m[0])))
+    return verdict
 
 
 def _catalogue_alone(verdict: Verdict) -> Verdict:
