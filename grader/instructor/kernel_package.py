@@ -59,7 +59,7 @@ SHIPPED = (
 TOPIC_FILES = ("__init__.py", "probe.py", "messages.yaml")
 FAMILY_FILES = ("__init__.py", "probes.py", "optimizer_probe.py", "objects.py", "course.py", "digits.py",
                 "messages.yaml")
-NEVER = ("checks.py",)  # a topic's judges and misconception formulas
+NEVER = "checks.py"  # a topic's judges and misconception formulas (topics/<topic>/checks.py)
 # The course's helpers (a right softmax, im2col, relu, ...) that the full grader lends a
 # function under test so that a mistake counts once, in its own topic: answers. The
 # kernel's probes find no helper to lend and use the student's own.
@@ -275,7 +275,8 @@ def shipped_files() -> list[Path]:
         wanted = FAMILY_FILES if folder.name == "families" else TOPIC_FILES
         files += [folder / name for name in wanted if (folder / name).is_file()]
     files += sorted((topics / "training").glob("data.py"))
-    kept = [f.relative_to(GRADER) for f in dict.fromkeys(files) if f.name not in NEVER]
+    kept = [f.relative_to(GRADER) for f in dict.fromkeys(files)
+            if not (f.name == NEVER and f.parent.parent == topics)]
     return kept
 
 
