@@ -20,7 +20,6 @@ from typing import Any, Callable, Iterator, Sequence
 from grader.boundary import limits, wire
 from grader.boundary.frames import Frames, Outbox, widen
 
-USE_FORK = hasattr(os, "fork") and os.environ.get("GRADER_SPAWN") != "1"
 MEMORY_HEADROOM = limits.Limits().memory_headroom  # bytes a child may add to what it has
 
 
@@ -143,31 +142,21 @@ def encoded_request(topics: list[TopicRequest], hung: Sequence[str] = ()) -> dic
 
 
 class Child(ChildBase):
-    """A child forked from this process (or spawned with GRADER_SPAWN=1) for one submission.
+    """A child for one submission: a fresh interpreter, started with the children's own
+    environment (:func:`grader.boundary.environment.child_environment`), never forked
+    from the grader: a fork would keep the grader's environment in ``/proc/self/environ``,
+    ``posix.environ`` and freed memory (tokens and keys on a hub), and the reference's
+    objects once the grader holds them. ``fork`` is kept for callers; it is not used."""
 
-    ``fork=False`` spawns a fresh interpreter instead: what a grader that has imported the
-    reference starts, so that the oracle is not in the memory of the child (``fresh_child``)."""
-
-    def __init__(self, submission: Path, fork: bool = USE_FORK) -> None:
+    def __init__(self, submission: Path, fork: bool = False) -> None:
         super().__init__()
         self._reaped = False
-        self.workdir = tempfile.mkdtemp(prefix="grader-child-")
-        if fork:
-            self.pid, to_child, from_child = _fork_child(submission, self.workdir)
-            self.proc = None
-        else:
-            import subprocess  # only when spawning (GRADER_SPAWN=1, or no fork)
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "grader.boundary.child", str(submission), self.workdir],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                cwd=Path(__file__).resolve().parents[2],  # the grader this one is
-                start_new_session=hasattr(os, "setsid"))
-            self.pid = self.proc.pid
-            to_child, from_child = self.proc.stdin.fileno(), self.proc.stdout.fileno()
-        self._listen(to_child, from_child)
-        if fork:
-            os.close(to_child)
-            os.close(from_child)
+        from grader.boundary.environment import children_temp
+
+        self.workdir = tempfile.mkdtemp(prefix="grader-child-", dir=children_temp())
+        self.proc = _spawn_child(submission, self.workdir)
+        self.pid = self.proc.pid
+        self._listen(self.proc.stdin.fileno(), self.proc.stdout.fileno())
 
     def stop(self) -> None:
         # Killed before its pipes close: at the end of its requests a child exits by itself,
@@ -205,34 +194,22 @@ def fresh_child(submission: Path) -> Child:
 
 def _remove_folder(folder: str) -> None:
     try:
-        os.rmdir(folder)  # as a check that wrote no file leaves it, without importing shutil
+        os.rmdir(folder)  # as a check that wrote no file leaves it
     except OSError:
-        import shutil
-        shutil.rmtree(folder, ignore_errors=True)
+        from grader.boundary.cleanup import remove_tree  # however deep the child made it, no traceback
+        remove_tree(folder)
 
 
-def _fork_child(submission: Path, workdir: str) -> tuple[int, int, int]:
-    to_child_r, to_child_w = os.pipe()
-    from_child_r, from_child_w = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child: never return into the parent's code
-        status = 0
-        try:
-            os.setsid()
-            os.close(to_child_w)
-            os.close(from_child_r)
-            limits.apply_limits(limits.Limits(memory_headroom=MEMORY_HEADROOM))
-            limits.no_new_privileges()
-            limits.adopt_orphans()  # what student code starts stays in our tree, to be killed
-            from grader.boundary.child import serve
-            serve(to_child_r, from_child_w, str(submission), workdir)
-        except BaseException:  # noqa: BLE001
-            status = 70
-        finally:
-            os._exit(status)
-    os.close(to_child_r)
-    os.close(from_child_w)
-    return pid, to_child_w, from_child_r
+def _spawn_child(submission: Path, workdir: str):
+    import subprocess  # here: a grader that never starts a child does not import it
+
+    from grader.boundary.environment import child_environment
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "grader.boundary.child", str(submission), workdir],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        cwd=Path(__file__).resolve().parents[2],  # the grader this one is
+        env=child_environment(home=workdir), start_new_session=hasattr(os, "setsid"))
 
 
 def limit_memory() -> None:
