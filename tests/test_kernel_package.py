@@ -309,3 +309,9 @@ def test_import_reference_fails_in_the_students_kernel(kernel: Kernel) -> None:
     cell = kernel.run("import reference")
     [error] = [o for o in cell.outputs if o.output_type == "error"]
     assert error.ename == "ModuleNotFoundError"
+
+
+def test_hint_says_it_is_not_in_the_students_kernel(kernel: Kernel) -> None:
+    cell = kernel.run('from grader.notebook import hint\nhint("softmax")')
+    [error] = [o for o in cell.outputs if o.output_type == "error"]
+    assert error.ename == "RuntimeError" and "hint() is not part of this course's kernel" in error.evalue
