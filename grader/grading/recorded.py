@@ -35,7 +35,7 @@ import numpy as np
 from grader.boundary import wire
 from grader.boundary.runner import Event, TopicRequest, fresh_child, run_topics
 from grader.grading.defaults import DEFAULT_TIME_LIMIT
-from grader.grading.engine import LostFunctions, Result, lost
+from grader.grading.engine import LostFunctions, Result, StagedCopy, lost, settled_results
 from grader.judging.checks import Message, Verdict
 from grader.judging.compare import as_array, compare, describe_inputs, error_verdict, warning_messages
 
@@ -64,7 +64,7 @@ class RecordedCheck:
     name: str
     points: float
     function: str  # the name an error verdict speaks of
-    rtol: float  # how far from a right value the real judge still passes (probed at build)
+    rtol: dict[str, float]  # per part of the outcome: how far from right the real judge still passes (probed)
     drawn: bool  # the check grades a random draw: right values other than the recorded ones exist
     spec: dict  # the inputs sent to the child (formative seed)
     recorded: tuple[Recorded, ...]
@@ -103,7 +103,8 @@ def load(path: Path = BUNDLE_FILE) -> Bundle:
 def _check(topic: str, data: dict) -> RecordedCheck:
     recorded = tuple(Recorded(r["source"], r["digest"], wire.decode(r["outcome"]), r["passed"],
                               tuple((key, fields) for key, fields in r["messages"])) for r in data["recorded"])
-    return RecordedCheck(topic, data["name"], float(data["points"]), data["function"], float(data["rtol"]), bool(data["drawn"]),
+    return RecordedCheck(topic, data["name"], float(data["points"]), data["function"],
+                         {str(k): float(v) for k, v in data["rtol"].items()}, bool(data["drawn"]),
                          wire.decode(data["spec"]), recorded)
 
 
@@ -142,7 +143,7 @@ def _judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Ve
     # asks is that mistake, unless it is as close to a right value (a mistake that changes
     # nothing on these inputs); then right within the check's own tolerance (probed from
     # its judge when the bundle was built).
-    tight = min(RTOL, check.rtol)
+    tight = {key: min(RTOL, value) for key, value in check.rtol.items()}
     for record in right:
         if close(outcome, record.outcome, tight):
             return _with_notes(Verdict(True, _without_notes(record.messages)), notes)
@@ -184,11 +185,12 @@ def _differs(check: RecordedCheck, outcome: dict, reference: Recorded | None) ->
         return Verdict.fail(unrecorded)
     path, actual, expected = first_difference(outcome, reference.outcome)
     what = check.function if path in ("", "result") else f"{check.function}: {path}"
+    rtol = max(RTOL, _part_rtol(check.rtol, path.split(".")[0].split("[")[0]))
     inputs = describe_inputs(**dict(zip(check.spec["names"], check.spec["args"]))) \
         if "names" in check.spec and "args" in check.spec else "-"
     if as_array(expected) is not None and np.asarray(expected).dtype.kind in "biuf":
         verdict = compare(actual, np.asarray(expected, dtype=float), inputs=inputs, what=what,
-                          rtol=max(check.rtol, RTOL), atol=ATOL)
+                          rtol=rtol, atol=ATOL)
         if not verdict.passed:
             return Verdict.fail(*verdict.messages, unrecorded)
     return Verdict.fail(("bundle.differs", {"what": what, "expected": _show(expected), "actual": _show(actual)}),
@@ -209,12 +211,20 @@ def _without_notes(messages: Iterable[Message]) -> tuple[Message, ...]:
     return tuple(m for m in messages if m[0] != "note.warning")
 
 
-def close(a: Any, b: Any, rtol: float = RTOL) -> bool:
+Tolerance = float | dict[str, float]  # one for every value, or one per part (top-level key) of an outcome
+
+
+def close(a: Any, b: Any, rtol: Tolerance = RTOL) -> bool:
     """Whether two outcomes hold the same values within ``rtol``."""
     return first_difference(a, b, rtol=rtol) is None
 
 
-def first_difference(actual: Any, expected: Any, path: str = "", rtol: float = RTOL) -> tuple[str, Any, Any] | None:
+def _part_rtol(rtol: Tolerance, key: str) -> float:
+    return rtol.get(key, 0.0) if isinstance(rtol, dict) else rtol
+
+
+def first_difference(actual: Any, expected: Any, path: str = "",
+                     rtol: Tolerance = RTOL) -> tuple[str, Any, Any] | None:
     """(where, actual, expected) of the first value that differs, or None when all agree."""
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
@@ -224,7 +234,8 @@ def first_difference(actual: Any, expected: Any, path: str = "", rtol: float = R
         if extra:
             return f"{path}.{extra[0]}".lstrip("."), actual[extra[0]], None
         for key in keys:
-            found = first_difference(actual.get(key), expected[key], f"{path}.{key}".lstrip("."), rtol)
+            found = first_difference(actual.get(key), expected[key], f"{path}.{key}".lstrip("."),
+                                     _part_rtol(rtol, key))
             if found:
                 return found
         return None
@@ -236,6 +247,8 @@ def first_difference(actual: Any, expected: Any, path: str = "", rtol: float = R
             if found:
                 return found
         return None
+    if isinstance(rtol, dict):  # an outcome that is not a dict of parts
+        rtol = min(rtol.values(), default=0.0)
     if _numeric(expected):
         return None if _close_numbers(actual, expected, rtol) else (path, actual, expected)
     if isinstance(expected, wire.Other) or isinstance(actual, wire.Other):
@@ -266,22 +279,27 @@ def _close_numbers(actual: Any, expected: Any, rtol: float) -> bool:
 
 def grade(submission: Path, topic_names: list[str], time_limit: float = DEFAULT_TIME_LIMIT,
           bundle: Bundle | None = None) -> list[Result]:
-    """``engine.grade`` for a kernel without the reference: the same child, the bundle's inputs."""
+    """``engine.grade`` for a kernel without the reference: the same staging and child, the
+    bundle's inputs, each topic's hints settled together as the engine settles them."""
     bundle = bundle or load()
-    submission = submission.resolve()
     checks = {(c.topic, c.name): c for topic in topic_names for c in bundle.topic(topic)}
     requests = [TopicRequest(topic, [(c.name, c.spec) for c in bundle.topic(topic)]) for topic in topic_names]
     verdicts: dict[tuple[str, str], Verdict] = {}
     lost_in = LostFunctions()
-    for event in run_topics(submission, requests, time_limit, start=fresh_child, keep=lost_in.keep):
-        if event.kind == "outcome" and (event.topic, event.check) in checks:
-            check = checks[(event.topic, event.check)]
-            verdicts[(event.topic, event.check)] = judge(check, event.outcome, bundle.hint_keys.get(event.topic, {}))
-        elif event.kind in ("timeout", "died", "skipped"):
-            lost_in.lose(event, bundle.topic(event.topic), verdicts)
-    return [_result(check, verdicts.get(key) or lost(Event("died", topic=check.topic)),
-                    bundle.hint_keys.get(check.topic, {}))
-            for key, check in checks.items()]
+    staged = StagedCopy(submission.resolve())
+    try:
+        for event in run_topics(staged.folder, requests, time_limit, start=fresh_child, keep=lost_in.keep):
+            if event.kind == "outcome" and (event.topic, event.check) in checks:
+                check = checks[(event.topic, event.check)]
+                verdicts[(event.topic, event.check)] = judge(check, event.outcome,
+                                                             bundle.hint_keys.get(event.topic, {}))
+            elif event.kind in ("timeout", "died", "skipped"):
+                lost_in.lose(event, bundle.topic(event.topic), verdicts)
+    finally:
+        staged.close()
+    judged = [(check, verdicts.get(key) or lost(Event("died", topic=check.topic))) for key, check in checks.items()]
+    return settled_results(judged, lambda check, verdict, _index: _result(
+        check, verdict, bundle.hint_keys.get(check.topic, {})))
 
 
 def _result(check: RecordedCheck, verdict: Verdict, hint_keys: dict[str, str]) -> Result:

@@ -45,11 +45,10 @@ REQUIRES = ("numpy>=2.0,<2.6", "pyyaml==6.0.3")
 # grader/; a folder means its *.py and *.yaml files. Topics' folders are added below
 # (their ABOUT, probe.py and messages.yaml: never checks.py).
 SHIPPED = (
-    "__init__.py", "__main__.py", "notebook.py", "i18n.py", "messages",
+    "__init__.py", "notebook.py", "i18n.py", "messages",
     "nb/__init__.py", "nb/check.py", "nb/feedback.py", "nb/program.py", "nb/worker.py",
     "authoring/__init__.py", "authoring/assignments.py",
-    "boundary", "judging/__init__.py", "judging/checks.py", "judging/compare.py", "judging/relations.py",
-    "judging/error_relations.py", "judging/curves.py",
+    "boundary", "judging",  # generic: values compared, misconceptions recognised (the formulas are the topics')
     "grading/__init__.py", "grading/defaults.py", "grading/engine.py", "grading/recorded.py",
     "check/__init__.py", "check/report.py",
     "topics/__init__.py", "topics/registry.py",
@@ -58,8 +57,8 @@ SHIPPED = (
 # child-side-without-oracle contract), and each topic's child-side probe.
 TOPIC_FILES = ("__init__.py", "probe.py", "messages.yaml")
 FAMILY_FILES = ("__init__.py", "probes.py", "optimizer_probe.py", "objects.py", "course.py", "digits.py",
-                "messages.yaml")
-NEVER = ("checks.py",)  # a topic's judges and misconception formulas
+                "messages.yaml", "data/digits.npy.gz", "data/README.md")
+NEVER = "checks.py"  # a topic's judges and misconception formulas (topics/<topic>/checks.py)
 # The course's helpers (a right softmax, im2col, relu, ...) that the full grader lends a
 # function under test so that a mistake counts once, in its own topic: answers. The
 # kernel's probes find no helper to lend and use the student's own.
@@ -188,16 +187,22 @@ def drawn(passing: list[dict], rtol: float) -> bool:
 TOLERANCES = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7)  # tried largest first
 
 
-def probed_tolerance(check: Any, spec: dict, outcome: dict) -> float:
-    """The largest relative change of every number of the reference's outcome that the check's
-    real judge still passes: how close to right a student's value must be (0: exactly)."""
+def probed_tolerance(check: Any, spec: dict, outcome: dict) -> dict[str, float]:
+    """For each part of the reference's outcome (its result, the arguments after the call,
+    a trajectory, ...), the largest relative change of every number in that part alone that
+    the check's real judge still passes: how close to right a student's value must be there
+    (0: exactly, as for an argument that must come back unchanged)."""
     import copy
 
     from grader.grading.engine import judge_safely
-    for delta in TOLERANCES:
-        if judge_safely(check, copy.deepcopy(spec), _scaled(outcome, 1 + delta)).passed:
-            return delta
-    return 0.0
+    from grader.grading.recorded import IGNORED_KEYS
+
+    def passes(key: str, delta: float) -> bool:
+        changed = {**outcome, key: _scaled(outcome[key], 1 + delta)}
+        return judge_safely(check, copy.deepcopy(spec), changed).passed
+
+    return {key: next((delta for delta in TOLERANCES if passes(key, delta)), 0.0)
+            for key in outcome if key not in IGNORED_KEYS and key != "error"}
 
 
 def _scaled(value: Any, factor: float) -> Any:
@@ -220,20 +225,24 @@ def _record(plan: Any, submission: Path, topics: list[str]) -> dict[tuple[str, s
     from grader.boundary import wire
     from grader.boundary.runner import TopicRequest, fresh_child, run_topics
     from grader.grading.defaults import DEFAULT_TIME_LIMIT
-    from grader.grading.engine import judge_safely
+    from grader.grading.engine import StagedCopy, judge_safely
     from grader.grading.recorded import digest
 
     requests = [TopicRequest(topic, [(name, plan.spec(check)) for name, check in plan.checks(topic).items()])
                 for topic in topics]
     found = {}
-    for event in run_topics(submission.resolve(), requests, DEFAULT_TIME_LIMIT, start=fresh_child):
-        if event.kind != "outcome" or event.check not in plan.checks(event.topic):
-            continue
-        check = plan.checks(event.topic)[event.check]
-        verdict = judge_safely(check, plan.spec(check), event.outcome)
-        found[(event.topic, event.check)] = {
-            "digest": digest(event.outcome), "outcome": wire.encode(event.outcome), "decoded": event.outcome,
-            "passed": verdict.passed, "messages": [[key, _plain(fields)] for key, fields in verdict.messages]}
+    staged = StagedCopy(submission.resolve())  # the one staging every grading path uses
+    try:
+        for event in run_topics(staged.folder, requests, DEFAULT_TIME_LIMIT, start=fresh_child):
+            if event.kind != "outcome" or event.check not in plan.checks(event.topic):
+                continue
+            check = plan.checks(event.topic)[event.check]
+            verdict = judge_safely(check, plan.spec(check), event.outcome)
+            found[(event.topic, event.check)] = {
+                "digest": digest(event.outcome), "outcome": wire.encode(event.outcome), "decoded": event.outcome,
+                "passed": verdict.passed, "messages": [[key, _plain(fields)] for key, fields in verdict.messages]}
+    finally:
+        staged.close()
     return found
 
 
@@ -275,7 +284,8 @@ def shipped_files() -> list[Path]:
         wanted = FAMILY_FILES if folder.name == "families" else TOPIC_FILES
         files += [folder / name for name in wanted if (folder / name).is_file()]
     files += sorted((topics / "training").glob("data.py"))
-    kept = [f.relative_to(GRADER) for f in dict.fromkeys(files) if f.name not in NEVER]
+    kept = [f.relative_to(GRADER) for f in dict.fromkeys(files)
+            if not (f.name == NEVER and f.parent.parent == topics)]
     return kept
 
 
