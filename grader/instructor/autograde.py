@@ -385,8 +385,7 @@ def remove_leftovers(folder: Path) -> None:
     if not folder.is_dir() or folder.is_symlink():
         return
     for entry in os.scandir(folder):
-        if pattern.match(entry.name) and entry.is_file(follow_symlinks=False) or (
-                pattern.match(entry.name) and entry.is_symlink()):
+        if pattern.match(entry.name) and not entry.is_dir(follow_symlinks=False):
             os.unlink(entry.path)
 
 
