@@ -158,7 +158,7 @@ def build_bundle(topics: list[str], seed: int, variants: Any | None, jobs: int =
                     seen[found["digest"]] = {"source": source, **{k: v for k, v in found.items() if k != "decoded"}}
             spec = plan.spec(check)
             right = reference.get((topic, name))
-            rtol = probed_tolerance(check, spec, right["decoded"]) if right else 0.0
+            rtol = probed_tolerance(check, spec, right["decoded"]) if right else {}
             passing = [found[(topic, name)] for source, found in recorded
                        if (topic, name) in found and found[(topic, name)]["passed"]
                        and (source == "reference" or source.startswith(ALTERNATIVE))]
@@ -175,34 +175,46 @@ def build_bundle(topics: list[str], seed: int, variants: Any | None, jobs: int =
 ALTERNATIVE = "right:"  # the source of a known right alternative's outcome (tests/variants/correct.yaml)
 
 
-def drawn(passing: list[dict], rtol: float) -> bool:
+def drawn(passing: list[dict], rtol: dict[str, float | None]) -> bool:
     """Whether a check grades a random draw (a mask, an order, a distribution): two right
     outcomes — the solutions' two runs, the known right alternatives — differ by more than
     the check's tolerance. The kernel cannot judge a draw unlike the recorded ones."""
-    from grader.grading.recorded import close
+    from grader.grading.recorded import IGNORED, close
+    tolerance = {key: IGNORED if value is None else value for key, value in rtol.items()}
     first = passing[0]["decoded"] if passing else None
-    return any(not close(other["decoded"], first, rtol) for other in passing[1:])
+    return any(not close(other["decoded"], first, tolerance) for other in passing[1:])
 
 
 TOLERANCES = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7)  # tried largest first
 
 
-def probed_tolerance(check: Any, spec: dict, outcome: dict) -> dict[str, float]:
-    """For each part of the reference's outcome (its result, the arguments after the call,
-    a trajectory, ...), the largest relative change of every number in that part alone that
-    the check's real judge still passes: how close to right a student's value must be there
-    (0: exactly, as for an argument that must come back unchanged)."""
+MAX_PROBED_LEAVES = 300  # beyond that many numbers and arrays, a leaf has its part's tolerance
+
+
+def probed_tolerance(check: Any, spec: dict, outcome: dict) -> dict[str, float | None]:
+    """Where and how closely the check's real judge looks at the reference's outcome: for each
+    part (top-level key) and each number or array in it, the largest relative change of it
+    alone that the judge still passes (0: exactly, as for an argument that must come back
+    unchanged), or None where the judge passes any value (it does not look there)."""
     import copy
 
     from grader.grading.engine import judge_safely
-    from grader.grading.recorded import IGNORED_KEYS
+    from grader.grading.recorded import IGNORED_KEYS, changed_at, numeric_leaves
 
-    def passes(key: str, delta: float) -> bool:
-        changed = {**outcome, key: _scaled(outcome[key], 1 + delta)}
-        return judge_safely(check, copy.deepcopy(spec), changed).passed
+    def passes(path: str, change: Any) -> bool:
+        return judge_safely(check, copy.deepcopy(spec), changed_at(outcome, path, change)).passed
 
-    return {key: next((delta for delta in TOLERANCES if passes(key, delta)), 0.0)
-            for key in outcome if key not in IGNORED_KEYS and key != "error"}
+    def probe(path: str) -> float | None:
+        if passes(path, lambda v: _shifted(v, 2.0, 1)) and passes(path, lambda v: _shifted(v, -1.0, -1)):
+            return None
+        return next((delta for delta in TOLERANCES if passes(path, lambda v, d=delta: _scaled(v, 1 + d))), 0.0)
+
+    parts = [key for key in outcome if key not in IGNORED_KEYS and key != "error"]
+    found: dict[str, float | None] = {key: probe(key) for key in parts}
+    for path in numeric_leaves(outcome)[:MAX_PROBED_LEAVES]:
+        if path not in found:
+            found[path] = probe(path)
+    return found
 
 
 def _scaled(value: Any, factor: float) -> Any:
@@ -217,6 +229,21 @@ def _scaled(value: Any, factor: float) -> Any:
         return value * factor
     if isinstance(value, (float, np.floating)):
         return type(value)(value * factor)
+    return value
+
+
+def _shifted(value: Any, factor: float, offset: int) -> Any:
+    """A plainly different value of the same shape and kind (a judge that still passes it ignores it)."""
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {k: _shifted(v, factor, offset) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_shifted(v, factor, offset) for v in value)
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, np.ndarray) and value.dtype.kind == "b"):
+        return np.logical_not(value)
+    if isinstance(value, (int, float, np.ndarray, np.generic)):
+        return value * factor + offset
     return value
 
 
