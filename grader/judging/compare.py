@@ -120,6 +120,9 @@ def compare(actual: Any, expected: np.ndarray, *, inputs: str | Described, what:
     _with_hint = _hinting(expected, what, given, recompute, previous)
     array = as_array(actual)
     if array is None:
+        if isinstance(actual, Other) and actual.kind:  # what came back, where its type would mislead
+            return Verdict.fail((f"fail.type_{actual.kind}", {"what": what, "inputs": str(inputs),
+                                                              "detail": actual.detail}))
         return Verdict.fail(("fail.type", {"what": what, "inputs": str(inputs),
                                            "actual": _type_name(actual)}))
     if scalar:
