@@ -12,22 +12,25 @@ Two layers:
   are not there at all), a private ``/tmp`` and the one submission being graded,
   read-only, at ``/submission``.
 
-Everything here is Linux-first; on other systems the calls that cannot apply do nothing.
+Everything here is Linux-first; where the system lacks a call (Windows has no ``resource``,
+``pwd``, fork or process groups; macOS no prctl, pidfd or /proc), the call that cannot
+apply does nothing and :func:`capabilities` says what is missing. Nothing POSIX-only is
+imported at module level: every command imports this module, on every system.
 """
 from __future__ import annotations
 
 import os
-import pwd
-import resource
 import signal
 import sys
 from functools import lru_cache
+from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import ctypes
 
-LINUX = sys.platform.startswith("linux")
+LINUX = sys.platform.startswith("linux")  # kept for callers; decisions ask for capabilities
+PROC = "/proc"  # Linux's process file system: read only through proc_path, never assumed
 
 # prctl(2) options and clone(2) flags, from <linux/prctl.h> and <linux/sched.h>.
 PR_SET_PDEATHSIG = 1
@@ -64,26 +67,53 @@ def single_threaded() -> dict[str, str]:
                                    "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
 
 
+def proc_path(*parts: object) -> str:
+    """A path under /proc (Linux): every reader of it expects OSError where there is none."""
+    return "/".join((PROC, *map(str, parts)))
+
+
+@lru_cache(maxsize=1)
+def _resource() -> ModuleType | None:
+    """The ``resource`` module of POSIX systems (rlimits), or None (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    return resource
+
+
+def posix_signal(name: str) -> int | None:
+    """``signal.SIGKILL`` and the like, or None where the system has no such signal."""
+    return getattr(signal, name, None)
+
+
 @lru_cache(maxsize=1)  # loaded once, before the forks, not in every child
 def _libc() -> ctypes.CDLL | None:
-    if not LINUX:
-        return None
     import ctypes  # here: the grader's parent starts the sandbox before it needs this
 
     try:
         return ctypes.CDLL(None, use_errno=True)
-    except OSError:
+    except (OSError, TypeError, AttributeError):  # Windows: no C library of the process itself
+        return None
+
+
+def _libc_call(name: str):
+    """The C library's function ``name`` (prctl, unshare: Linux's own), or None."""
+    libc = _libc()
+    try:
+        return getattr(libc, name) if libc is not None else None
+    except AttributeError:
         return None
 
 
 def _prctl(option: int, value: int) -> bool:
-    libc = _libc()
-    if libc is None:
+    prctl = _libc_call("prctl")
+    if prctl is None:
         return False
     import ctypes
 
-    return libc.prctl(option, ctypes.c_ulong(value), ctypes.c_ulong(0), ctypes.c_ulong(0),
-                      ctypes.c_ulong(0)) == 0
+    return prctl(option, ctypes.c_ulong(value), ctypes.c_ulong(0), ctypes.c_ulong(0),
+                 ctypes.c_ulong(0)) == 0
 
 
 def no_new_privileges() -> bool:
@@ -96,9 +126,10 @@ def not_dumpable() -> bool:
     return _prctl(PR_SET_DUMPABLE, 0)
 
 
-def die_with_parent(sig: int = signal.SIGKILL) -> bool:
-    """Get ``sig`` when the parent dies. Cleared by a change of user: call it after."""
-    return _prctl(PR_SET_PDEATHSIG, sig)
+def die_with_parent(sig: int | None = None) -> bool:
+    """Get ``sig`` (default SIGKILL) when the parent dies. Cleared by a change of user: call it after."""
+    sig = posix_signal("SIGKILL") if sig is None else sig
+    return sig is not None and _prctl(PR_SET_PDEATHSIG, sig)
 
 
 def adopt_orphans() -> bool:
@@ -111,17 +142,17 @@ def leave_network() -> bool:
 
     Root may do that directly; other users first need a user namespace of their own,
     in which their user id is mapped to itself."""
-    libc = _libc()
-    if libc is None:
+    unshare = _libc_call("unshare")
+    if unshare is None:
         return False
-    if libc.unshare(CLONE_NEWNET) == 0:
+    if unshare(CLONE_NEWNET) == 0:
         return True
     uid, gid = os.geteuid(), os.getegid()
-    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+    if unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
         return False
     try:
-        for path, text in (("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", f"{uid} {uid} 1"),
-                           ("/proc/self/gid_map", f"{gid} {gid} 1")):
+        for path, text in ((proc_path("self", "setgroups"), "deny"), (proc_path("self", "uid_map"), f"{uid} {uid} 1"),
+                           (proc_path("self", "gid_map"), f"{gid} {gid} 1")):
             with open(path, "w") as f:
                 f.write(text)
     except OSError:
@@ -133,9 +164,11 @@ def leave_network() -> bool:
 def unprivileged_ids() -> tuple[int, int]:
     """The (uid, gid) of ``nobody``, the user a root grader's children become."""
     try:
+        import pwd
+
         entry = pwd.getpwnam("nobody")
         return entry.pw_uid, entry.pw_gid
-    except KeyError:
+    except (ImportError, KeyError):
         return 65534, 65534
 
 
@@ -159,6 +192,8 @@ def kill_user(uid: int) -> None:
     kill(-1) as that user, which the kernel carries out for all of its processes at once
     (none can fork meanwhile). The caller becomes ``uid`` for that one call (real and
     effective id; the saved id stays root to come back) and is spared by kill(-1) itself."""
+    if not hasattr(os, "getresuid") or not process_groups():  # macOS, Windows: never root-graded
+        return
     real, effective, saved = os.getresuid()
     if effective != 0:
         return
@@ -183,6 +218,9 @@ def drop_privileges(uid: int, gid: int) -> None:
 
 def _set(limit: int, soft: int, hard: int | None = None) -> None:
     """Lower a limit; never fail (a limit the system will not take is skipped)."""
+    resource = _resource()
+    if resource is None:
+        return
     try:
         old_soft, old_hard = resource.getrlimit(limit)
         hard = soft if hard is None else hard
@@ -195,8 +233,13 @@ def _set(limit: int, soft: int, hard: int | None = None) -> None:
 
 def limit_memory(headroom: int = 2 * GIB) -> None:
     """Let this process grow by a bounded amount, so a runaway allocation fails inside it."""
+    resource = _resource()
+    if resource is None:
+        return
+    # Without /proc (macOS) the address space already taken is unknown, and there a Python
+    # with numpy reserves far more of it than it uses: no limit rather than a wrong one.
     try:
-        with open("/proc/self/status") as status:
+        with open(proc_path("self", "status")) as status:
             vm = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
     except (OSError, ValueError, StopIteration):
         return
@@ -208,6 +251,9 @@ def apply_limits(limits: Limits, topics: int | None = None, processes: int | Non
     the hard limit, which :func:`limit_cpu_for_topic` hands out topic by topic as the soft
     one. Processes (when given): RLIMIT_NPROC, which counts all of the user's processes."""
     limit_memory(limits.memory_headroom)
+    resource = _resource()
+    if resource is None:  # Windows: the job object holds the limits (boundary/spawned.py)
+        return
     _set(resource.RLIMIT_CORE, 0)  # a crash must not leave a core file behind
     _set(resource.RLIMIT_FSIZE, limits.file_size)
     _set(resource.RLIMIT_NOFILE, limits.open_files)
@@ -218,11 +264,15 @@ def apply_limits(limits: Limits, topics: int | None = None, processes: int | Non
         _set(resource.RLIMIT_CPU, total, total + 1)
     # Past the file size limit, write() should fail with an error the student can read,
     # not kill the process.
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    if posix_signal("SIGXFSZ") is not None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 def limit_cpu_for_topic(seconds: float) -> None:
     """Allow ``seconds`` more CPU time from now (SIGXCPU past it, SIGKILL a second later)."""
+    resource = _resource()
+    if resource is None:
+        return
     usage = resource.getrusage(resource.RUSAGE_SELF)
     used = usage.ru_utime + usage.ru_stime
     try:
@@ -235,18 +285,19 @@ def limit_cpu_for_topic(seconds: float) -> None:
         pass
 
 
-def count_processes(uid: int) -> int:
-    """How many processes and threads ``uid`` has now (RLIMIT_NPROC counts those)."""
+def count_processes(uid: int) -> int | None:
+    """How many processes and threads ``uid`` has now (RLIMIT_NPROC counts those); None
+    where that cannot be read (no /proc): then no process limit can be set fairly."""
     count = 0
     try:
-        entries = os.listdir("/proc")
+        entries = os.listdir(PROC)
     except OSError:
-        return 0
+        return None
     for entry in entries:
         if entry.isdigit():
             try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
-                    count += len(os.listdir(f"/proc/{entry}/task"))
+                if os.stat(proc_path(entry)).st_uid == uid:
+                    count += len(os.listdir(proc_path(entry, "task")))
             except OSError:
                 continue
     return count
@@ -258,12 +309,12 @@ def children_of(pid: int) -> list[int]:
     """Direct children of ``pid`` (Linux /proc), or [] when that cannot be read."""
     found: list[int] = []
     try:
-        tasks = os.listdir(f"/proc/{pid}/task")
+        tasks = os.listdir(proc_path(pid, "task"))
     except OSError:
         return found
     for task in tasks:
         try:
-            with open(f"/proc/{pid}/task/{task}/children") as f:
+            with open(proc_path(pid, "task", task, "children")) as f:
                 found += [int(p) for p in f.read().split()]
         except (OSError, ValueError):
             continue
@@ -277,7 +328,14 @@ def _signal(pid: int, sig: int) -> None:
         pass
 
 
+def process_groups() -> bool:
+    """Whether a whole process group can be killed at once (POSIX: killpg and SIGKILL)."""
+    return hasattr(os, "killpg") and posix_signal("SIGKILL") is not None
+
+
 def kill_group(pgid: int) -> None:
+    if not process_groups():
+        return
     try:
         os.killpg(pgid, signal.SIGKILL)
     except (ProcessLookupError, PermissionError, OSError):
@@ -289,7 +347,10 @@ def kill_tree(pid: int) -> None:
 
     Each process is stopped before its children are listed, so that none can fork a
     replacement while the tree is walked; a child that set up its own session is still
-    found, by parentage."""
+    found, by parentage (where /proc lists it). Only for processes of a POSIX system:
+    a spawned child elsewhere is ended by boundary/spawned.py."""
+    if not process_groups():
+        return
     try:
         os.killpg(pid, signal.SIGSTOP)
     except (ProcessLookupError, PermissionError, OSError):
@@ -309,6 +370,20 @@ def kill_tree(pid: int) -> None:
         pass
     for current in seen:
         _signal(current, signal.SIGKILL)
+
+
+def wait_process(proc, timeout: float) -> bool:
+    """Whether the subprocess ``proc`` ends within ``timeout`` seconds (not reaped, where a
+    pidfd tells; else by its own wait, which reaps it)."""
+    if hasattr(os, "waitid"):  # a pidfd, or waitid(WNOWAIT) in small steps
+        return wait_exit(proc.pid, timeout)
+    import subprocess
+
+    try:
+        proc.wait(timeout)
+        return True
+    except subprocess.TimeoutExpired:
+        return False
 
 
 def wait_exit(pid: int, timeout: float) -> bool:

@@ -61,7 +61,11 @@ def main(argv: list[str], after: AfterCheck | None = None) -> int:
                 # one imports the topics, numpy and the reference.
                 from grader.grading.sandboxed import SandboxUnavailable, launch
                 unavailable = (SandboxUnavailable,)
-                box = launch(args.sandbox, submission, time_limit)
+                try:
+                    box = launch(args.sandbox, submission, time_limit)
+                except SandboxUnavailable as problem:  # bubblewrap cannot even start here
+                    print(t("cli.no_sandbox", lang, problem=problem), file=sys.stderr)
+                    return EXIT_UNUSABLE
             topics = _topics(args.topics, lang)
             plot = _plot_file(args.plot, lang)
         except UsageError as problem:

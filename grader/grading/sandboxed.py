@@ -33,7 +33,7 @@ def isolation_for(mode: str, root: Path) -> bwrap.Isolation:
     if mode == "auto":
         found = bwrap.find_bwrap()
         if found is None:
-            return bwrap.Isolation("limits", reason="bwrap not found")
+            return bwrap.Isolation("limits", reason=bwrap.why_no_bwrap())
         return bwrap.Isolation("bwrap", found, "", hasattr(os, "geteuid") and os.geteuid() == 0)
     try:
         return bwrap.choose_isolation(mode, root)
