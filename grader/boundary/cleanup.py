@@ -18,7 +18,8 @@ from pathlib import Path
 
 MAX_DEPTH = 256  # deeper than this is not a working folder: what is below is left for the OS
 MAX_ENTRIES = 200_000  # entries removed per call: a child cannot keep the cleaner busy forever
-_OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+# (getattr: Windows has neither flag, and `grader watch` imports this module there too)
+_OPEN_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 _O_PATH = getattr(os, "O_PATH", 0)
 
 
@@ -118,14 +119,14 @@ def _unlock(dir_fd: int, name: str, info: os.stat_result) -> bool:
     if not _O_PATH:
         return False
     try:
-        fd = os.open(name, _O_PATH | os.O_NOFOLLOW | os.O_DIRECTORY, dir_fd=dir_fd)
+        fd = os.open(name, _O_PATH | _OPEN_DIR, dir_fd=dir_fd)
     except OSError:
         return False
     try:
         found = os.fstat(fd)
         if (found.st_dev, found.st_ino) != (info.st_dev, info.st_ino):
             return False
-        os.chmod(f"/proc/self/fd/{fd}", 0o700)  # the inode behind fd, not a path lookup
+        os.chmod(f"/proc/self/fd/{fd}", 0o700)  # (no /proc: OSError, the folder stays locked)  # the inode behind fd, not a path lookup
         return True
     except OSError:
         return False

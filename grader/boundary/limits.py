@@ -303,6 +303,14 @@ def count_processes(uid: int) -> int | None:
     return count
 
 
+def processes_allowed(uid: int, own: int) -> int | None:
+    """RLIMIT_NPROC for a child of ``uid`` that may start ``own`` processes: what the user
+    runs already plus those (the limit counts the user's every process), or None where that
+    cannot be counted (no /proc: macOS) and no fair limit can be set."""
+    running = count_processes(uid)
+    return None if running is None else running + own
+
+
 # -- ending a child and everything it started -------------------------------------------
 
 def children_of(pid: int) -> list[int]:

@@ -24,8 +24,7 @@ from typing import Any, NamedTuple
 
 from grader.boundary import bwrap, limits as process_limits
 from grader.boundary.cleanup import empty_folder
-
-MESSAGE_SIZE = 64 * 1024
+from grader.boundary.control import Channel
 MAX_TOPICS = 1000  # a spawn request's count of topics beyond this is not a count
 # Standard modules a child may need but, once it is `nobody`, might not be able to read
 # from a private Python installation: loaded here, while the server still can.
@@ -49,6 +48,7 @@ class Settings(NamedTuple):
     # Run with ``python -S`` (inside bubblewrap): the folders ``site`` would have put on
     # sys.path, added before numpy is imported, without running their .pth files.
     site_packages: tuple[str, ...] = ()
+    framed_control: bool = False  # the control socket is a stream (no SEQPACKET: macOS)
 
     def to_json(self) -> str:
         data = self._asdict()
@@ -66,10 +66,11 @@ class Settings(NamedTuple):
 
 
 class Server:
-    def __init__(self, control: socket.socket, settings: Settings,
+    def __init__(self, control: Channel, settings: Settings,
                  plan: dict[str, list[tuple[str, dict]]]) -> None:
         self.control, self.settings, self.plan = control, settings, plan
         self.ended: dict[int, str] = {}  # pid -> how it ended, once reaped
+        self.live: set[int] = set()  # children forked and not reaped yet (found without /proc)
 
     def serve_forever(self) -> None:
         try:
@@ -79,7 +80,7 @@ class Server:
 
     def shutdown(self) -> None:
         """End every process still here and wait for them: none outlives the server."""
-        for child in process_limits.children_of(os.getpid()):
+        for child in set(process_limits.children_of(os.getpid())) | self.live:
             process_limits.kill_tree(child)
         deadline = time.monotonic() + 5.0
         while time.monotonic() < deadline:
@@ -93,18 +94,17 @@ class Server:
     def _serve(self) -> None:
         while True:
             try:
-                data, fds, _, _ = socket.recv_fds(self.control, MESSAGE_SIZE, 2)
+                request, fds = self.control.receive(max_fds=2)
             except (OSError, ValueError):
                 return
-            if not data:
+            if request is None:
                 return  # the parent is gone
-            request = json.loads(data)
             try:
                 reply = self.handle(request, fds)
             finally:
                 for fd in fds:
                     os.close(fd)
-            self.control.send(json.dumps(reply).encode())
+            self.control.send(reply)
 
     def handle(self, request: dict, fds: list[int]) -> dict:
         self.reap()
@@ -131,6 +131,7 @@ class Server:
             finally:
                 os._exit(status)
         self.ended.pop(pid, None)  # a pid seen before belonged to an earlier child
+        self.live.add(pid)
         return pid
 
     def status(self, pid: int, wait: float) -> str:
@@ -143,6 +144,7 @@ class Server:
                 return ""
             if done:
                 self.ended[pid] = process_limits.exit_detail(status)
+                self.live.discard(pid)
             elif time.monotonic() >= deadline:
                 return ""
             else:
@@ -189,6 +191,7 @@ class Server:
             if not done:
                 return
             self.ended.setdefault(done, process_limits.exit_detail(status))
+            self.live.discard(done)
             if len(self.ended) > 1000:  # details nobody asked for
                 self.ended.pop(next(iter(self.ended)))
 
@@ -243,7 +246,7 @@ def _keep_only(read_fd: int, write_fd: int) -> tuple[int, int]:
 
 def _max_fd() -> int:
     try:
-        return max(int(fd) for fd in os.listdir("/proc/self/fd")) + 1
+        return max(int(fd) for fd in os.listdir(process_limits.proc_path("self", "fd"))) + 1
     except (OSError, ValueError):
         return 1024
 
@@ -299,8 +302,8 @@ def use_site_packages(folders: tuple[str, ...]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    control = socket.socket(fileno=int(argv[0]))
     settings = Settings.from_json(argv[1])
+    control = Channel(socket.socket(fileno=int(argv[0])), settings.framed_control)
     if sys.flags.no_site:
         use_site_packages(settings.site_packages)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the batch stops
@@ -315,7 +318,7 @@ def main(argv: list[str]) -> int:
     process_limits.not_dumpable()  # children of the same user cannot ptrace or read the server
     process_limits.adopt_orphans()
     gc.freeze()  # what is here now stays shared with every child, untouched by its GC
-    control.send(json.dumps({"ready": os.getpid()}).encode())
+    control.send({"ready": os.getpid()})
     Server(control, settings, plan).serve_forever()
     return 0
 

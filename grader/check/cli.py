@@ -89,12 +89,14 @@ def main(argv: list[str], after: AfterCheck | None = None) -> int:
     except unavailable as problem:
         print(t("cli.no_sandbox", lang, problem=problem), file=sys.stderr)
         return EXIT_UNUSABLE
+    from grader.boundary.isolation import of_run
+    isolation = of_run(sandboxed=box is not None and box.started)
     if args.json:
         from grader.check.report import as_json
-        print(as_json(results, lang))
+        print(as_json(results, lang, dict(isolation)))
     else:
         from grader.check.report import print_table
-        print_table(results, lang, str(args.submission))
+        print_table(results, lang, str(args.submission), dict(isolation))
     if plot is not None:
         _write_plot(plot, lang)
     if after is not None:  # the learner's loop: progress and the next-hint line (grader/learn/)
