@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from typing import TypedDict
 
-from grader.boundary import limits
+from grader.boundary import ending, limits
 
 
 class Isolation(TypedDict):
@@ -49,7 +49,7 @@ def enforced(child: str) -> list[str]:
 
 
 def tree_ending(child: str) -> str:
-    if limits.process_groups():
+    if ending.process_groups():
         return "process_group"
     from grader.boundary.spawned import job_objects
     if job_objects():

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from grader.boundary import bwrap, control as control_socket, limits as process_limits
+from grader.boundary import bwrap, control as control_socket, ending, limits as process_limits
 from grader.boundary.server import Settings
 
 START_TIMEOUT = 60.0  # seconds for a server to import numpy and say it is ready
@@ -157,8 +157,8 @@ class Slot:
             self.control = None
         proc, self.proc = self.proc, None  # `grader batch` may close a slot from two threads
         if proc is not None:
-            if not process_limits.wait_process(proc, 5.0):
-                process_limits.kill_tree(proc.pid)
+            if not ending.wait_process(proc, 5.0):
+                ending.kill_tree(proc.pid)
             proc.wait()
 
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 import os
 import queue
 import select
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from grader.boundary import limits, wire
+from grader.boundary import ending, limits, wire
 from grader.boundary.frames import Frames, Outbox, Reader, threaded, widen
 
 USE_FORK = hasattr(os, "fork") and os.environ.get("GRADER_SPAWN") != "1"
@@ -147,9 +146,9 @@ class Child(ChildBase):
         if self.proc is not None:
             self.proc.kill()
         elif self._reaped:  # its pid may be another process's by now: only its group is ours
-            limits.kill_group(self.pid)
+            ending.kill_group(self.pid)
         else:
-            limits.kill_tree(self.pid)
+            ending.kill_tree(self.pid)
         self._close_pipes()
         if self.proc is not None:
             self.proc.wait()
@@ -164,7 +163,7 @@ class Child(ChildBase):
         try:
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             self._reaped = bool(pid)
-            return limits.exit_detail(status) if pid else ""
+            return ending.exit_detail(status) if pid else ""
         except (ChildProcessError, ValueError, OSError):
             return ""
 

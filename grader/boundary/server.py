@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from grader.boundary import bwrap, limits as process_limits
+from grader.boundary import bwrap, ending, limits as process_limits
 from grader.boundary.cleanup import empty_folder
 from grader.boundary.control import Channel
 MAX_TOPICS = 1000  # a spawn request's count of topics beyond this is not a count
@@ -80,8 +80,8 @@ class Server:
 
     def shutdown(self) -> None:
         """End every process still here and wait for them: none outlives the server."""
-        for child in set(process_limits.children_of(os.getpid())) | self.live:
-            process_limits.kill_tree(child)
+        for child in set(ending.children_of(os.getpid())) | self.live:
+            ending.kill_tree(child)
         deadline = time.monotonic() + 5.0
         while time.monotonic() < deadline:
             try:
@@ -143,7 +143,7 @@ class Server:
             except ChildProcessError:
                 return ""
             if done:
-                self.ended[pid] = process_limits.exit_detail(status)
+                self.ended[pid] = ending.exit_detail(status)
                 self.live.discard(pid)
             elif time.monotonic() >= deadline:
                 return ""
@@ -158,9 +158,9 @@ class Server:
         down a child's memory would only keep the next submission waiting."""
         detail = self.ended.pop(pid, None)
         if detail is not None:  # reaped already: its pid may be reused, only its group is ours
-            process_limits.kill_group(pid)
+            ending.kill_group(pid)
         else:
-            process_limits.kill_tree(pid)
+            ending.kill_tree(pid)
             detail = ""
         self.sweep()
         _empty(Path(self.settings.workroot))
@@ -173,8 +173,8 @@ class Server:
                 os.kill(-1, signal.SIGKILL)  # everything in the sandbox but its init and us
             except (ProcessLookupError, PermissionError):
                 pass
-        for orphan in process_limits.children_of(os.getpid()):
-            process_limits.kill_tree(orphan)
+        for orphan in ending.children_of(os.getpid()):
+            ending.kill_tree(orphan)
         if self.settings.drop_to and not self.settings.own_pid_namespace:
             # The slot's own user runs nothing else: whatever still runs as it is this
             # child's, however it got away, and must be gone before its folder is emptied.
@@ -190,7 +190,7 @@ class Server:
                 return
             if not done:
                 return
-            self.ended.setdefault(done, process_limits.exit_detail(status))
+            self.ended.setdefault(done, ending.exit_detail(status))
             self.live.discard(done)
             if len(self.ended) > 1000:  # details nobody asked for
                 self.ended.pop(next(iter(self.ended)))

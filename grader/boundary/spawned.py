@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from grader.boundary import limits
+from grader.boundary import ending, limits
 
 GRADER_ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,13 +38,13 @@ class SpawnedChild:
             start_new_session=session,
             creationflags=0 if session else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0))
         self.pid = self.proc.pid
-        self.session = session and limits.process_groups()
+        self.session = session and ending.process_groups()
         self.job = None if self.session else job_for(self.proc, limit)
 
     def kill(self) -> None:
         """End the child and everything it started."""
         if self.session:
-            limits.kill_tree(self.pid)
+            ending.kill_tree(self.pid)
         elif self.job is not None:
             self.job.terminate()
         elif not _taskkill(self.pid):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import queue
 import threading
-import time
 from pathlib import Path
 from typing import Callable
 
