@@ -34,8 +34,15 @@ def catalogue() -> dict[str, dict[str, str]]:
     return merged
 
 
+ENV_LANG = "GRADER_LANG"  # the remembered choice: WSL, Docker and Colab say LANG=C.UTF-8
+
+
 def default_lang() -> str:
-    """Japanese when the user's locale is Japanese, else English."""
+    """``$GRADER_LANG`` when it names a language (every command reads it: `grader quiz`,
+    `grader check`, ...); else Japanese when the user's locale is Japanese, else English."""
+    chosen = os.environ.get(ENV_LANG, "").strip().lower()
+    if chosen in LANGS:
+        return chosen
     for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = os.environ.get(var)
         if value:

@@ -17,7 +17,7 @@ SOFTMAX = [r for r in parse_file(SOLUTIONS / "functions.py") if r.qualname == "s
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=lambda a: a.name)
 def test_every_generated_notebook_shows_each_blanks_ladder_level_by_level(assignment):
-    nb = nbformat.read(ROOT / "notebooks" / assignment.notebook, as_version=4)
+    nb = nbformat.read(ROOT / "notebooks" / "source" / assignment.notebook, as_version=4)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for module in assignment.modules:
         for region in parse_file(SOLUTIONS / f"{module}.py"):

@@ -8,7 +8,7 @@ import pytest
 import yaml
 
 from grader.quiz.loader import load_sections
-from quiz_support import QUIZ_DIR, assert_no_traceback, run_quiz
+from quiz_support import QUIZ_DIR, REPO, assert_no_traceback, run_quiz
 
 SECTIONS = {s.id: s for s in load_sections(QUIZ_DIR)}
 
@@ -23,6 +23,14 @@ def model_answers(section_id: str) -> dict:
 def write_answers(path, answers: dict) -> str:
     path.write_text(yaml.safe_dump(answers, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return str(path)
+
+
+DAY1_S2 = ["d1s2-q1", "d1s2-q2", "d1s2-q3", "d1s2-q4", "d1s2-q5", "d1s2-q6"]
+
+
+def whole_section(answers: dict) -> dict:
+    """Every question of day1-s2 (those not given left blank): a file that records a best."""
+    return {qid: answers.get(qid) for qid in DAY1_S2}
 
 
 # --- list ----------------------------------------------------------------------------
@@ -50,7 +58,7 @@ def test_language_follows_the_locale_by_default(tmp_path):
     import os
     import subprocess
     import sys
-    from quiz_support import REPO
+    pass
     env = {**os.environ, "PYTHONPATH": str(REPO), "GRADER_DATA_DIR": str(tmp_path), "LANG": "ja_JP.UTF-8",
            "PYTHONIOENCODING": "utf-8"}
     env.pop("LC_ALL", None), env.pop("LC_MESSAGES", None)
@@ -172,9 +180,9 @@ def test_help_is_translated(tmp_path):
 # --- progress ------------------------------------------------------------------------
 
 def test_progress_keeps_the_best_score_and_can_be_reset(tmp_path):
-    good = write_answers(tmp_path / "good.yaml", {"d1s2-q3": 1, "d1s2-q5": 0.5})
-    bad = write_answers(tmp_path / "bad.yaml", {"d1s2-q3": 2})
-    assert run_quiz("check", good, "--lang", "en", data_dir=tmp_path).returncode == 0
+    good = write_answers(tmp_path / "good.yaml", whole_section({"d1s2-q3": 1, "d1s2-q5": 0.5}))
+    bad = write_answers(tmp_path / "bad.yaml", whole_section({"d1s2-q3": 2}))
+    assert run_quiz("check", good, "--lang", "en", data_dir=tmp_path).returncode == 1  # its blanks are wrong
     assert run_quiz("check", bad, "--lang", "en", data_dir=tmp_path).returncode == 1
     rows = {r["id"]: r for r in json.loads(run_quiz("list", "--json", data_dir=tmp_path).stdout)["sections"]}
     assert rows["day1-s2"]["best_score"] == 2.0 and rows["day1-s2"]["attempts"] == 2
@@ -197,9 +205,37 @@ def test_damaged_progress_file_is_a_warning_not_a_crash(tmp_path):
     assert result.returncode == 0
     assert "Warning: your progress file" in result.stderr and "it was moved to" in result.stderr
     assert [p.read_text() for p in tmp_path.glob("quiz-progress.json.set-aside-*")] == ["{not json"]
-    good = write_answers(tmp_path / "good.yaml", {"d1s2-q3": 1})
-    assert run_quiz("check", good, data_dir=tmp_path).returncode == 0
+    good = write_answers(tmp_path / "good.yaml", whole_section({"d1s2-q3": 1}))
+    assert run_quiz("check", good, data_dir=tmp_path).returncode == 1  # the blanks are wrong
     assert json.loads((tmp_path / "quiz-progress.json").read_text())["sections"]["day1-s2"]["best"] == 1.0
+
+
+@pytest.mark.parametrize("lang, said", [("en", "no best score is recorded"), ("ja", "ベストスコアは記録しません")])
+def test_a_partial_answers_file_records_no_best(tmp_path, lang, said):
+    partial = write_answers(tmp_path / "partial.yaml", {"d1s2-q3": 1, "d1s2-q5": 0.5})
+    done = run_quiz("check", partial, "--lang", lang, data_dir=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr  # what it holds is right
+    assert said in done.stderr and "day1-s2" in done.stderr
+    rows = {r["id"]: r for r in json.loads(run_quiz("list", "--json", data_dir=tmp_path).stdout)["sections"]}
+    assert rows["day1-s2"]["best_score"] is None and rows["day1-s2"]["attempts"] == 0
+
+
+def test_the_language_is_remembered_from_the_environment(tmp_path):
+    import os
+    import subprocess
+    import sys
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GRADER_", "LC_", "LANG"))}
+    env.update(LANG="C.UTF-8", GRADER_LANG="ja", GRADER_DATA_DIR=str(tmp_path), PYTHONIOENCODING="utf-8")
+    quiz = subprocess.run([sys.executable, "-m", "grader", "quiz", "list"], capture_output=True, text=True,
+                          encoding="utf-8", env=env, cwd=REPO, timeout=120)
+    assert "問題数" in quiz.stdout, quiz.stdout
+    check = subprocess.run([sys.executable, "-m", "grader", "check", "--submission", str(tmp_path / "none")],
+                           capture_output=True,
+                           text=True, encoding="utf-8", env=env, cwd=REPO, timeout=120)
+    assert check.returncode == 2 and "フォルダがありません" in check.stderr, check.stderr
+    english = subprocess.run([sys.executable, "-m", "grader", "quiz", "list", "--lang", "en"], capture_output=True,
+                             text=True, encoding="utf-8", env=env, cwd=REPO, timeout=120)
+    assert not any("\u3040" <= ch <= "\u30ff" for ch in english.stdout.splitlines()[0])  # --lang wins
 
 
 # --- take ----------------------------------------------------------------------------

@@ -86,12 +86,14 @@ class Options:
 
 
 def options(argv: list[str], lang: str) -> Options:
-    from grader.grading.engine import DEFAULT_SEED, DEFAULT_TIME_LIMIT
+    from grader.grading.defaults import DEFAULT_SEED, DEFAULT_TIME_LIMIT, MAX_SEED, valid_seed
 
     args = parser(lang).parse_args(argv)
     jobs = args.jobs if args.jobs is not None else _cores()
     if jobs < 1:
         raise UsageError("batch.bad_jobs", jobs=jobs)
+    if not valid_seed(args.seed):
+        raise UsageError("batch.bad_seed", value=args.seed, most=MAX_SEED)
     time_limit = DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
     if not 0 < time_limit < float("inf"):
         raise UsageError("batch.bad_time_limit", seconds=time_limit)

@@ -9,8 +9,8 @@ Two layouts are read:
 
 One rule for links, at every level: never followed, always reported. A student folder or
 an assignment folder that is a link is still a student of the batch, graded 0 with the
-reason; a link inside a submission is left out with a note (:mod:`grader.batch.collect`).
-A submission is staged from the bytes :func:`grader.batch.collect.collect` read, so what
+reason; a link inside a submission is left out with a note (:mod:`grader.boundary.staging`).
+A submission is staged from the bytes :func:`grader.boundary.staging.collect` read, so what
 is graded is what was hashed and checked, never a file swapped in between.
 """
 from __future__ import annotations
@@ -21,8 +21,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.batch.collect import MODULE_FILES, SKIPPED_NAMES, Collected, Note, collect, printable
 from grader.boundary.cleanup import empty_folder
+from grader.boundary.staging import (MODULE_FILES, SKIPPED_NAMES, Collected, Note, collect, failing_module,
+                                     printable, read_only_for_children, stage as stage_folder, write_file)
 
 
 def student_name(folder_name: str) -> str:
@@ -166,33 +167,23 @@ class Staged:
 
 def stage(submission: Submission, staging: Path, lang: str = "en") -> Staged:
     """Put the submission's files into ``staging`` (emptied first), readable by the
-    slot's children and writable by none. OSError: the folder cannot be read at all."""
+    slot's children and writable by none: a folder through the one staging of every entry
+    point (:func:`grader.boundary.staging.stage`). OSError: the folder cannot be read at all."""
     from grader.i18n import t
 
+    def reason(note: Note) -> str:
+        return t(note[0], lang, **note[1])
+
+    if not submission.notebooks:
+        collected = stage_folder(submission.folder, staging, reason)
+        return Staged(digest=digest(submission, collected), notes=collected.notes)
     empty_folder(staging)
     collected = collect(submission.folder, submission.notebooks)
     staged = Staged(digest=digest(submission, collected), notes=collected.notes)
-    reasons = {name: t(key, lang, **fields) for name, (key, fields) in collected.refused.items()}
-    if submission.notebooks:
-        staged.program = _stage_notebooks(collected, staging, reasons)
-    else:
-        for name, data in collected.files:
-            _write(staging / name, data)
-        for name, reason in reasons.items():
-            _write(staging / name, _failing_module(reason))
-    _read_only_for_children(staging)
+    reasons = {name: reason(note) for name, note in collected.refused.items()}
+    staged.program = _stage_notebooks(collected, staging, reasons)
+    read_only_for_children(staging)
     return staged
-
-
-def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-
-
-def _failing_module(reason: str) -> bytes:
-    return f"raise ImportError({reason!r})\n".encode("utf-8")
 
 
 def _stage_notebooks(collected: Collected, staging: Path, reasons: dict[str, str]) -> object:
@@ -220,11 +211,4 @@ def _stage_notebooks(collected: Collected, staging: Path, reasons: dict[str, str
 
 def _fail_every_module(staging: Path, reason: str) -> None:
     for module in MODULE_FILES:
-        _write(staging / module, _failing_module(reason))
-
-
-def _read_only_for_children(folder: Path) -> None:
-    for directory, subdirs, files in os.walk(folder):
-        os.chmod(directory, 0o755)
-        for name in files:
-            os.chmod(os.path.join(directory, name), 0o644)
+        write_file(staging / module, failing_module(reason))

@@ -26,6 +26,16 @@ if TYPE_CHECKING:
     from grader.boundary.pool import Slot
 
 
+
+def failure_of(result: Any) -> dict:
+    """For grader stats: a failure's kind (its verdict's catalogue key: ``error.blank`` is a
+    blank not attempted) and a digest of it without where it happened, so the same error
+    in another cell or on another line is the same (a wrong value's digest is ``outcome``)."""
+    key, fields = result.messages[0] if result.messages else ("", {})
+    kept = {name: str(value) for name, value in fields.items() if name != "where"}
+    signature = hashlib.sha256(json.dumps([key, kept], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return {"key": key, "signature": signature[:16]}
+
 @dataclass
 class Pending:
     submission: Submission
@@ -118,6 +128,8 @@ def grade_one(state: Run, slot: Slot, item: Pending) -> None:
         row["hint"] = graded.hint
         if graded.outcome:
             row["outcome"] = graded.outcome
+        if not graded.passed:
+            row["failure"] = failure_of(graded)
         # Both languages too: a notebook's verdict (grader autograde) and Gradescope show both.
         row["messages"] = {code: staged.text(message_text(graded, code)) for code in LANGS}
     if staged.notes:

@@ -18,23 +18,75 @@ from pathlib import Path
 
 MAX_DEPTH = 256  # deeper than this is not a working folder: what is below is left for the OS
 MAX_ENTRIES = 200_000  # entries removed per call: a child cannot keep the cleaner busy forever
-# (getattr: Windows has neither flag, and `grader watch` imports this module there too)
+MAX_PASSES = 64  # of remove_tree: each moves what lies below MAX_DEPTH up (64 * 256 levels)
+# (getattr: Windows has neither flag, and every child and `grader watch` import this module there too)
 _OPEN_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 _O_PATH = getattr(os, "O_PATH", 0)
+# Whether folders can be opened and walked by descriptor (POSIX); Windows cannot open a
+# folder with os.open at all (and its grader is never root over other users' children).
+FD_RELATIVE = (hasattr(os, "O_DIRECTORY") and os.open in os.supports_dir_fd
+               and os.scandir in os.supports_fd)
+
+
+def _empty_by_path(folder: Path, keep: frozenset[str]) -> bool:
+    """empty_folder where folders cannot be opened by descriptor: by path, links unlinked."""
+    import shutil
+
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return False
+    for entry in entries:
+        if entry.name in keep:
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+    try:
+        return not [e for e in os.scandir(folder) if e.name not in keep]
+    except OSError:
+        return False
 
 
 def empty_folder(folder: Path | str, keep: frozenset[str] = frozenset()) -> bool:
     """Remove everything inside ``folder`` (not ``folder`` itself, not the names in
-    ``keep``); True when it is empty afterwards. Never raises for what a child left."""
+    ``keep``); True when it is empty afterwards. Never raises for what a child left.
+    A folder deeper than MAX_DEPTH is moved up into ``folder`` (same file system, through
+    descriptors), to be emptied on the next pass: no recursion goes deeper than that."""
+    if not FD_RELATIVE:
+        return _empty_by_path(Path(folder), keep)
     try:
         fd = os.open(folder, _OPEN_DIR)
     except OSError:
         return False
-    budget = [MAX_ENTRIES]
+    budget = [MAX_ENTRIES, fd]  # entries still to remove; the descriptor of ``folder``
     try:
         return _empty_at(fd, keep, 0, budget)
+    except (RecursionError, MemoryError):
+        return False
     finally:
         os.close(fd)
+
+
+def remove_tree(folder: Path | str) -> bool:
+    """Remove ``folder`` and everything in it, however deep a child made it; True when it
+    is gone. Never raises: a cleanup never ends a command with a traceback."""
+    for _ in range(MAX_PASSES):
+        try:
+            if empty_folder(folder):
+                os.rmdir(folder)
+                return True
+        except FileNotFoundError:
+            return True
+        except OSError:
+            pass
+        if not os.path.lexists(folder):
+            return True
+    return False
 
 
 def _empty_at(dir_fd: int, keep: frozenset[str], depth: int, budget: list[int]) -> bool:
@@ -66,7 +118,7 @@ def _remove_at(dir_fd: int, name: str, depth: int, budget: list[int]) -> bool:
     if not stat.S_ISDIR(info.st_mode):
         return _unlink_at(dir_fd, name)
     if depth >= MAX_DEPTH:
-        return False
+        return _move_up(dir_fd, name, budget[1])
     fd = _open_folder(dir_fd, name, info)
     if fd is None:
         return _unlink_at(dir_fd, name)  # swapped for a file or link since: remove that
@@ -81,6 +133,19 @@ def _remove_at(dir_fd: int, name: str, depth: int, budget: list[int]) -> bool:
         return True
     except OSError:
         return False
+
+
+def _move_up(dir_fd: int, name: str, top_fd: int) -> bool:
+    """Move the too-deep folder ``name`` into the folder being emptied (False: not removed
+    yet; the next pass over that folder finds it at depth 1)."""
+    try:
+        os.rename(name, f".deep-{os.getpid()}-{next(_DEEP)}", src_dir_fd=dir_fd, dst_dir_fd=top_fd)
+    except OSError:
+        pass
+    return False
+
+
+_DEEP = iter(range(1 << 62))
 
 
 def _unlink_at(dir_fd: int, name: str) -> bool:
@@ -126,7 +191,7 @@ def _unlock(dir_fd: int, name: str, info: os.stat_result) -> bool:
         found = os.fstat(fd)
         if (found.st_dev, found.st_ino) != (info.st_dev, info.st_ino):
             return False
-        os.chmod(f"/proc/self/fd/{fd}", 0o700)  # (no /proc: OSError, the folder stays locked)  # the inode behind fd, not a path lookup
+        os.chmod(f"/proc/self/fd/{fd}", 0o700)  # the inode behind fd, not a path lookup (no /proc: OSError, left locked)
         return True
     except OSError:
         return False

@@ -24,23 +24,23 @@ LIMITS = ("time", "memory", "cpu", "processes", "file_size", "open_files")
 
 def of_run(sandboxed: bool) -> Isolation:
     """The isolation of a run in a bubblewrap sandbox (``sandboxed``) or beside it."""
-    from grader.boundary.runner import USE_FORK
-
     if sandboxed:  # the sandbox's server: Linux, forks, every limit
         return Isolation(sandbox="bwrap", child="fork", limits=list(LIMITS), ends_tree_by="process_group")
-    child = "fork" if USE_FORK else "spawn"
+    child = "spawn"  # runner.Child: never forked from the grader
     return Isolation(sandbox="none", child=child, limits=enforced(child), ends_tree_by=tree_ending(child))
 
 
 def enforced(child: str) -> list[str]:
-    """The limits this system holds a `grader check` child to (runner._fork_child,
-    child.main: no CPU or process count of its own there; the sandbox's children have them):
+    """The limits this system holds a `grader check` child to (child.main: no CPU or
+    process count of its own there; the sandbox's children have them):
     the wall-clock time limit everywhere."""
     found = {"time"}
     if limits._resource() is not None:  # POSIX rlimits
         found |= {"file_size", "open_files"}
         if _proc_readable():  # the address space a child may add to what it has (limit_memory)
             found.add("memory")
+        if hasattr(os, "geteuid") and os.geteuid() == 0:  # a user of its own, counted alone (child.main)
+            found.add("processes")
     elif child == "spawn":
         from grader.boundary.spawned import job_objects
         if job_objects():

@@ -1,8 +1,9 @@
 """A child started as a fresh interpreter (``python -m grader.boundary.child``), and how
 it is ended with everything it started, on any system.
 
-Where there is no ``fork`` (Windows), or once the grader holds the reference, the child
-is spawned. Its whole tree is ended at a time limit by what the system has:
+A `grader check` child without a forking server is always spawned (never forked from the
+grader: see runner.Child), on every system. Its whole tree is ended at a time limit by
+what the system has:
 
 * POSIX: its own session, ended as a process group (and by parentage, where /proc lists it);
 * Windows: a job object (ctypes, kernel32), which also holds its memory and process limits
@@ -22,20 +23,23 @@ from grader.boundary import ending, limits
 GRADER_ROOT = Path(__file__).resolve().parents[2]
 
 
-def start(submission: Path, workdir: str, limit: limits.Limits | None = None) -> "SpawnedChild":
-    return SpawnedChild(submission, workdir, limit or limits.Limits())
+def start(submission: Path, workdir: str, env: dict[str, str] | None = None,
+          limit: limits.Limits | None = None) -> "SpawnedChild":
+    """``python -m grader.boundary.child SUBMISSION WORKDIR`` with the environment ``env``."""
+    return SpawnedChild(submission, workdir, env, limit or limits.Limits())
 
 
 class SpawnedChild:
     """The process and the means to end its tree (``how``: what ends it, as the run reports)."""
 
-    def __init__(self, submission: Path, workdir: str, limit: limits.Limits) -> None:
+    def __init__(self, submission: Path, workdir: str, env: dict[str, str] | None,
+                 limit: limits.Limits) -> None:
         session = hasattr(os, "setsid")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "grader.boundary.child", str(submission), workdir],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
             cwd=GRADER_ROOT,  # the grader this one is
-            start_new_session=session,
+            env=env, start_new_session=session,
             creationflags=0 if session else getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0))
         self.pid = self.proc.pid
         self.session = session and ending.process_groups()

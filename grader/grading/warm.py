@@ -5,30 +5,28 @@ than the checks themselves, so a warm forking server (:mod:`grader.boundary.serv
 one `grader batch` uses: numpy and the probes imported, never the reference) forks a new
 child per re-grade; every check's inputs are built and encoded once, and each expected
 value is computed once (:class:`grader.grading.batch_judge.BatchJudge` memoises the
-reference). The submission is copied into the slot's staging folder before each re-grade,
-so the child reads the files as they were saved.
+reference). The submission is staged into the slot's staging folder before each re-grade
+(:func:`grader.boundary.staging.stage`, as every entry point stages it), so the child
+reads the files as they were saved.
 
 Where this Python cannot run a forking server (no ``fork`` or no Unix sockets: Windows),
 :class:`SpawningGrader` starts a fresh child per re-grade instead (a Python start-up each
-time, the same checks, inputs and judging): :func:`grader_for` picks.
+time, the same staging, checks, inputs and judging): :func:`grader_for` picks.
 """
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
-from grader.boundary import bwrap, limits as process_limits
+from grader.boundary import bwrap, limits as process_limits, staging
+from grader.boundary.cleanup import remove_tree
 from grader.boundary.pool import Slot
 from grader.boundary.zygote import ZygoteChild
 from grader.boundary.runner import Child, run_topics
 from grader.boundary.server import Settings
 from grader.grading.batch_judge import BatchJudge
 from grader.grading.engine import Result
-
-SOURCE_SUFFIX = ".py"
-
 
 class WarmGrader:
     """A forking server for one submission folder, started once."""
@@ -44,6 +42,7 @@ class WarmGrader:
                             processes=process_limits.processes_allowed(os.getuid(), limits.processes + 4))
         self.slot = Slot(0, isolation, self.judge.plan_file(self.root / "plan.bin"), self.root,
                          settings, limits)
+        self.staged: staging.Collected | None = None  # the last re-grade's staging (its notes)
         self.slot.start()
 
     def grade(self, topics: list[str]) -> list[Result]:
@@ -56,38 +55,38 @@ class WarmGrader:
         return [r for r in self.judge.results(events) if r.topic in wanted]
 
     def _stage(self) -> None:
-        """The student's modules as saved right now (only the sources: never bytecode)."""
-        staging = self.slot.staging
-        for old in staging.iterdir():
-            if old.is_file() or old.is_symlink():
-                old.unlink()
-            else:
-                shutil.rmtree(old, ignore_errors=True)
-        for entry in os.scandir(self.submission):
-            if entry.name.endswith(SOURCE_SUFFIX) and entry.is_file(follow_symlinks=False):
-                shutil.copyfile(entry.path, staging / entry.name)
+        """The student's folder as saved right now, staged as every entry point stages it."""
+        self.staged = staging.stage(self.submission, self.slot.staging)
 
     def close(self) -> None:
         self.slot.close()
-        shutil.rmtree(self.root, ignore_errors=True)
+        remove_tree(self.root)  # however deep a child made its folders
 
 
 class SpawningGrader:
-    """`grader watch` without a forking server: each re-grade spawns one child for its topics."""
+    """`grader watch` without a forking server: each re-grade stages the folder and spawns
+    one child for its topics."""
 
     def __init__(self, submission: Path, topics: list[str], seed: int, time_limit: float) -> None:
+        from grader.boundary.environment import children_temp
+
         self.submission, self.time_limit = submission, time_limit
         self.judge = BatchJudge(topics, seed)
+        self.root = Path(tempfile.mkdtemp(prefix="grader-watch-", dir=children_temp()))
+        self.staging = self.root / "submission"
+        self.staged: staging.Collected | None = None  # the last re-grade's staging (its notes)
 
     def grade(self, topics: list[str]) -> list[Result]:
+        remove_tree(self.staging)
+        self.staging.mkdir()
+        self.staged = staging.stage(self.submission, self.staging)
         wanted = set(topics)
         requests = [r for r in self.judge.requests if r.name in wanted]
-        events = run_topics(self.submission, requests, self.time_limit,
-                            start=lambda path: Child(path, fork=False), decode=False)
+        events = run_topics(self.staging, requests, self.time_limit, start=Child, decode=False)
         return [r for r in self.judge.results(events) if r.topic in wanted]
 
     def close(self) -> None:
-        pass
+        remove_tree(self.root)
 
 
 def grader_for(submission: Path, topics: list[str], seed: int, time_limit: float) -> WarmGrader | SpawningGrader:

@@ -14,6 +14,7 @@ a notice says where; when it cannot even be moved, nothing is saved over it.
 from __future__ import annotations
 
 import json
+import math
 import os
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -97,8 +98,9 @@ def load() -> Loaded:
     except OSError as exc:
         return Loaded(Progress(), [Notice("learn.progress.unreadable", {"path": path, "detail": exc.strerror or exc})],
                       writable=False)
+    from grader.quiz.progress import strict_json
     try:
-        raw = json.loads(text)
+        raw = strict_json(text)
     except ValueError as exc:
         return _set_aside(path, "broken", "learn.progress.corrupt", {"detail": exc})
     version = raw.get("version") if isinstance(raw, dict) else None
@@ -106,7 +108,7 @@ def load() -> Loaded:
         return _set_aside(path, f"v{version}", "learn.progress.future", {"version": version})
     try:
         return Loaded(_progress(raw))
-    except (TypeError, KeyError, ValueError, AttributeError) as exc:
+    except (TypeError, KeyError, ValueError, AttributeError, OverflowError) as exc:
         return _set_aside(path, "broken", "learn.progress.corrupt", {"detail": f"unexpected content ({exc})"})
 
 
@@ -122,13 +124,20 @@ def _topic(value: dict) -> TopicProgress:
              for blank, levels in dict(value.get("hints_seen", {})).items()}
     last_points = value.get("last_points")
     return TopicProgress(
-        attempts=int(value.get("attempts", 0)), best_points=float(value.get("best_points", 0.0)),
-        max_points=float(value.get("max_points", 0.0)),
+        attempts=int(value.get("attempts", 0)), best_points=_finite(value.get("best_points", 0.0)),
+        max_points=_finite(value.get("max_points", 0.0)),
         first_full_marks=_optional_str(value.get("first_full_marks")),
-        last_points=None if last_points is None else float(last_points),
+        last_points=None if last_points is None else _finite(last_points),
         last_passed=bool(value.get("last_passed", False)),
         last_check=_optional_str(value.get("last_check")),
         hints_seen=hints, solution_viewed=bool(value.get("solution_viewed", False)))
+
+
+def _finite(value: Any) -> float:
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{value!r} is not a finite number")
+    return number
 
 
 def _optional_str(value: Any) -> str | None:

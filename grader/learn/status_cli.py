@@ -70,17 +70,22 @@ def _max_points() -> dict[str, float]:
 
 
 def quiz_rows(lang: str) -> list[dict]:
+    """One row per current section, in the course's order (day1-s2 before day1-s12); a
+    damaged progress file is set aside by the quiz's own reading, and said so."""
     from grader.quiz import progress as quiz_progress
     from grader.quiz.loader import quiz_files
-    try:
-        done = quiz_progress.load()
-    except quiz_progress.ProgressError as exc:
-        print(t("learn.status.quiz_unreadable", lang, path=exc.path, detail=exc.detail), file=sys.stderr)
-        done = {}
-    sections = list(dict.fromkeys([p.stem for p in quiz_files()] + sorted(done)))
+    from grader.quiz.section_ids import FOLDED_INTO, sort_key
+    loaded = quiz_progress.read()
+    for notice in loaded.notices:
+        print(t(notice.key, lang, **notice.fields), file=sys.stderr)
+    current = sorted({p.stem for p in quiz_files()}, key=sort_key)
+    done = dict(loaded.sections)
+    for old, new in FOLDED_INTO.items():  # an entry under an id that now names another section
+        if old in done and new not in done:
+            done[new] = done[old]
     return [{"section": s, "best": done[s].best if s in done else None,
              "max_score": done[s].max_score if s in done else None,
-             "attempts": done[s].attempts if s in done else 0} for s in sections]
+             "attempts": done[s].attempts if s in done else 0} for s in current]
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,9 @@ def main(argv: list[str]) -> int:
         folder = Path(args.submission)
         if not folder.is_dir():
             raise UsageError(t("cli.no_folder", lang, folder=folder))
+        from grader.grading.defaults import MAX_SEED, valid_seed
+        if not valid_seed(args.seed):
+            raise UsageError(t("cli.bad_seed", lang, value=args.seed, most=MAX_SEED))
         if not 0 < args.time_limit <= 3600:
             raise UsageError(t("cli.bad_time_limit", lang, value=args.time_limit, most="3600"))
     except UsageError as problem:

@@ -153,17 +153,33 @@ def _bilingual_detail(exc: Any) -> dict[str, str]:
 # --- expressions ---------------------------------------------------------------------
 
 def check_expression(question: Question, answer: Any) -> Verdict:
-    from grader.quiz.expression import ExpressionError, equivalent, read_expression
-    rules = Rules.of(question.data)
-    model = read_expression(str(question.answer), rules)[-1]
+    """Read and compare in a child bounded in time and memory (grader/quiz/bounded.py):
+    sympy on untrusted text can take unbounded time (``exp(exp(exp(exp(exp(y)))))``)."""
+    from grader.quiz import bounded
     try:
-        forms = read_expression(str(answer), rules)
-    except ExpressionError as exc:
+        outcome = bounded.call(judge_expression, str(question.answer), str(answer), question.data,
+                               seconds=bounded.WALL_SECONDS)
+    except bounded.OutOfBounds:
+        return _wrong(question, "quiz.verdict.expression_too_hard", seconds=f"{bounded.WALL_SECONDS:g}")
+    if outcome["verdict"] == "unreadable":
         return _unreadable(question, "quiz.verdict.bad_expression", typed=_typed(str(answer)),
-                           detail=_bilingual_detail(exc))
-    if all(equivalent(form, model) for form in forms):
+                           detail=outcome["detail"])
+    if outcome["verdict"] == "right":
         return _right(question)
     return _wrong(question, "quiz.verdict.wrong_expression")
+
+
+def judge_expression(model_text: str, typed: str, data: dict) -> dict:
+    """``{"verdict": "right" | "wrong" | "unreadable", "detail": {ja, en}}`` (plain data: it
+    may come back from the bounded child)."""
+    from grader.quiz.expression import ExpressionError, equivalent, read_expression
+    rules = Rules.of(data)
+    model = read_expression(model_text, rules)[-1]
+    try:
+        forms = read_expression(typed, rules)
+    except ExpressionError as exc:
+        return {"verdict": "unreadable", "detail": _bilingual_detail(exc)}
+    return {"verdict": "right" if all(equivalent(form, model) for form in forms) else "wrong"}
 
 
 # --- code ----------------------------------------------------------------------------

@@ -341,9 +341,17 @@ def _progress_or_warn(lang: str) -> dict[str, progress.SectionProgress]:
 
 
 def _record(results: list, sections: list[Section], lang: str) -> None:
+    """A section's best is recorded only from a file that answers all of its questions (a
+    blank counts as answered): a partial file is a practice run, not an attempt."""
     from grader.quiz.grading import section_scores
     _progress_or_warn(lang)  # an old or damaged file is dealt with, and said so, before writing
+    answered = {r.question.id for r in results}
+    whole = {s.id for s in sections if all(q.id in answered for q in s.questions)}
+    for section_id in sorted({r.question.section_id for r in results} - whole):
+        print(t("quiz.check.partial_not_recorded", lang, section=section_id), file=sys.stderr)
     for section_id, (score, max_score) in section_scores(results, sections).items():
+        if section_id not in whole:
+            continue
         try:
             progress.record(section_id, score, max_score)
         except progress.ProgressError as exc:

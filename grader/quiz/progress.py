@@ -9,6 +9,7 @@ record of grades, but nothing in it is thrown away.
 from __future__ import annotations
 
 import json
+import math
 import os
 import shutil
 import tempfile
@@ -39,6 +40,31 @@ class SectionProgress:
     max_score: float
     attempts: int
     last: str
+
+
+MAX_FILE_BYTES = 4 * 1024 * 1024  # far beyond any real progress; a bigger file is not one
+
+
+def strict_json(text: str) -> Any:
+    """JSON as a progress file must be: plain finite numbers, no ``Infinity``/``NaN``,
+    and not nested deeper than Python's parser goes. ValueError for anything else, so
+    every caller sets such a file aside like any other damaged one."""
+    if len(text) > MAX_FILE_BYTES:
+        raise ValueError(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+
+    def no_constant(name: str) -> Any:
+        raise ValueError(f"{name} is not a number a progress file holds")
+
+    def finite(number: str) -> float:
+        value = float(number)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"{number[:40]} is not a finite number")
+        return value
+
+    try:
+        return json.loads(text, parse_constant=no_constant, parse_float=finite)
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
 
 
 def progress_path() -> Path:
@@ -76,7 +102,7 @@ def read() -> Loaded:
     """
     path = progress_path()
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = strict_json(path.read_text(encoding="utf-8"))
         current, moves = upgrade(raw)
     except FileNotFoundError:
         return Loaded({}, [])
@@ -139,10 +165,11 @@ def _stamp() -> str:
 
 def _entry(value: Any) -> SectionProgress | None:
     try:
-        return SectionProgress(float(value["best"]), float(value["max_score"]),
-                               int(value["attempts"]), str(value.get("last", "")))
-    except (TypeError, KeyError, ValueError):
+        entry = SectionProgress(float(value["best"]), float(value["max_score"]),
+                                int(value["attempts"]), str(value.get("last", "")))
+    except (TypeError, KeyError, ValueError, OverflowError):
         return None
+    return entry if all(math.isfinite(x) for x in (entry.best, entry.max_score)) else None
 
 
 def record(section_id: str, score: float, max_score: float, *, new_attempt: bool = True) -> SectionProgress:

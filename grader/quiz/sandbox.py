@@ -1,23 +1,24 @@
 """Running code answers across the process boundary the exercises use.
 
-The student's answer runs in a child of :mod:`grader.boundary` (the same fork, limits,
-process-tree kill and wire format as `grader check`), one check per seed; the model
+The student's answer runs in a child of the quiz's one sandboxed server
+(:mod:`grader.quiz.boundary_slot`: the slot, limits, process-tree kill and wire format of
+`grader batch` and the sandboxed `grader check`), one check per seed; the model
 answer runs here, in the grader's process, on the same setup and seed. The child only
 ever sends values; the comparison happens here, so an answer that patches ``json`` or
 numpy in the child changes nothing but its own values.
 """
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from grader.boundary.pool import SlotFailed
 from grader.boundary.runner import TopicRequest, run_topics
 from grader.boundary.wire import Other
-from grader.quiz import code_probe
+from grader.boundary.zygote import ZygoteChild
+from grader.quiz import boundary_slot, code_probe
 
 DEFAULT_TIMEOUT = 10.0
 DEFAULT_SEEDS = (0, 1, 2)
@@ -65,15 +66,13 @@ def student_values(setup: str, student: str, compare: list[str] | None, seeds: l
                    timeout: float, expected: dict, bare_functions: list[str]) -> RunReport:
     checks = [(f"seed {seed}", {"probe": PROBE, "code": student, "setup": setup, "seed": seed,
                                 "compare": compare, "bare_functions": bare_functions}) for seed in seeds]
-    outcomes: dict[str, dict] = {}
-    with tempfile.TemporaryDirectory(prefix="grader-quiz-") as empty:
-        for event in run_topics(Path(empty), [TopicRequest(TOPIC, checks)], timeout):
-            if event.kind == "outcome":
-                outcomes[event.check] = event.outcome
-            elif event.kind == "timeout":
-                return RunReport("timeout", model=expected)
-            elif event.kind == "died":
-                return RunReport("crashed", model=expected, exit_code=event.detail or None)
+    try:
+        with boundary_slot.turn() as slot:
+            outcomes = _outcomes(slot, checks, timeout)
+    except SlotFailed as problem:  # no child can start at all: nothing of the answer ran
+        return RunReport("crashed", model=expected, exit_code=str(problem)[:200] or None)
+    if isinstance(outcomes, RunReport):
+        return RunReport(outcomes.status, model=expected, exit_code=outcomes.exit_code)
     values = []
     for name, _ in checks:
         outcome = outcomes.get(name, {})
@@ -88,6 +87,20 @@ def student_values(setup: str, student: str, compare: list[str] | None, seeds: l
                 "kind": "unsupported", "type": unsupported, "message": "", "line": None}})
         values.append(value)
     return RunReport("ok", model=expected, student={"ok": True, "values": values})
+
+
+def _outcomes(slot, checks: list, timeout: float) -> dict[str, dict] | RunReport:
+    """Each check's outcome from one child of the quiz's server, or how the child ended."""
+    outcomes: dict[str, dict] = {}
+    start = lambda _path: ZygoteChild(slot, planned=False, topics=1)  # noqa: E731
+    for event in run_topics(slot.submission_path, [TopicRequest(TOPIC, checks)], timeout, start=start):
+        if event.kind == "outcome":
+            outcomes[event.check] = event.outcome
+        elif event.kind == "timeout":
+            return RunReport("timeout")
+        elif event.kind == "died":
+            return RunReport("crashed", exit_code=event.detail or None)
+    return outcomes
 
 
 def plain(value: Any) -> Any:

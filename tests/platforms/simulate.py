@@ -32,7 +32,8 @@ FOLDER = os.path.dirname(os.path.abspath(__file__))
 WINDOWS_MODULES = ("pwd", "resource", "fcntl", "termios", "tty", "pty", "grp")
 WINDOWS_OS = ("fork", "forkpty", "setsid", "getsid", "killpg", "getpgid", "setpgid", "getuid", "geteuid",
               "getgid", "getegid", "getresuid", "getresgid", "setresuid", "setresgid", "setgroups",
-              "pidfd_open", "waitid", "register_at_fork", "O_NOFOLLOW", "O_DIRECTORY", "O_PATH")
+              "pidfd_open", "waitid", "register_at_fork", "O_NOFOLLOW", "O_DIRECTORY", "O_PATH",
+              "O_NONBLOCK", "O_CLOEXEC")
 WINDOWS_SIGNALS = ("SIGKILL", "SIGSTOP", "SIGXCPU", "SIGXFSZ")
 MACOS_OS = ("pidfd_open", "waitid", "P_PIDFD")
 WSAENOTSOCK = 10038
@@ -110,9 +111,52 @@ def _no_proc() -> None:
 
     builtins.open = io.open = refusing(io.open)
     for name in ("listdir", "scandir", "stat", "lstat", "open"):
-        setattr(os, name, refusing(getattr(os, name)))
+        original = getattr(os, name)
+        setattr(os, name, refusing(original))
+        for capable in (os.supports_dir_fd, os.supports_fd, os.supports_follow_symlinks):
+            if original in capable:  # what the system can do with it stays as it was
+                capable.add(getattr(os, name))
     os.path.isdir = refusing(os.path.isdir)
     os.path.exists = refusing(os.path.exists)
+
+
+def _no_folder_descriptors() -> None:
+    """Windows: os.open refuses a folder, and no call takes dir_fd or a folder's descriptor."""
+    import stat
+
+    open_ = os.open
+
+    def open_file(path, flags, mode=0o777, *, dir_fd=None):
+        if dir_fd is not None:
+            raise NotImplementedError("dir_fd unavailable on this platform")
+        if os.path.isdir(path):
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+        return open_(path, flags, mode)
+
+    stat_, scandir = os.stat, os.scandir
+
+    def stat_path(path, *, dir_fd=None, follow_symlinks=True):
+        if dir_fd is not None:
+            raise NotImplementedError("dir_fd unavailable on this platform")
+        return stat_(path, follow_symlinks=follow_symlinks)
+
+    def scandir_path(path="."):
+        if isinstance(path, int):
+            raise TypeError("scandir: path should be string, bytes or os.PathLike, not int")
+        return scandir(path)
+
+    os.open, os.stat, os.scandir = open_file, stat_path, scandir_path
+    for name in ("unlink", "rmdir", "mkdir", "chmod", "rename"):
+        function = getattr(os, name)
+
+        def without_dir_fd(*args, _function=function, dir_fd=None, **kwargs):
+            if dir_fd is not None or kwargs.get("src_dir_fd") is not None or kwargs.get("dst_dir_fd") is not None:
+                raise NotImplementedError("dir_fd unavailable on this platform")
+            return _function(*args, **kwargs)
+        setattr(os, name, without_dir_fd)
+    os.supports_dir_fd = set()
+    os.supports_fd = set()
+    del stat
 
 
 def _keep_simulation_for_children(kind: str) -> None:
@@ -218,6 +262,8 @@ def simulate(kind: str) -> None:
     else:
         raise ValueError(kind)
     _no_proc()
+    if kind == "windows":
+        _no_folder_descriptors()
     _no_linux_libc(kind)
     _no_bwrap()
     _keep_simulation_for_children(kind)

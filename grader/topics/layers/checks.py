@@ -87,6 +87,15 @@ class _LossLabelsColumn(ref.SoftmaxWithLoss):
         return dx / self.y.shape[0]
 
 
+class _LossBookOrder(ref.SoftmaxWithLoss):
+    """The book's argument order (y, t) given to the course's cross_entropy_error(d, y)."""
+    def forward(self, x, d):
+        from reference import functions
+        super().forward(x, d)
+        self.loss = functions.cross_entropy_error(self.y, self.d)
+        return self.loss
+
+
 def _mistake(name: str, cls: str, key: str, mistaken: type, evidence: str) -> Misconception:
     return Misconception(f"layers.{name}", cls, key, behaves_like(mistaken), evidence)
 
@@ -108,6 +117,8 @@ MISCONCEPTIONS = (
              "db = the mean of dout over the batch, batch_size times too small"),
     _mistake("affine_dx_not_reshaped", "Affine", "hint.affine_dx_not_reshaped", _AffineDxFlat,
              "for a 4-D x, dx comes back flat (N, C·H·W) instead of x's shape"),
+    _mistake("softmax_loss_book_order", "SoftmaxWithLoss", "hint.softmax_loss_book_order", _LossBookOrder,
+             "forward's loss is cross_entropy_error(y, d): the book's (y, t) order, where the course's is (d, y)"),
     _mistake("softmax_loss_not_divided", "SoftmaxWithLoss", "hint.softmax_loss_not_divided", _LossNotDivided,
              "backward = y − d: batch_size times the reference"),
     _mistake("softmax_loss_divided_by_classes", "SoftmaxWithLoss", "hint.softmax_loss_divided_by_classes",

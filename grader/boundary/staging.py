@@ -1,17 +1,30 @@
-"""The files of one submission, read the one safe way, with every limit said out loud.
+"""The one staging of a submission: every entry point grades the same files, with the same limits.
 
-The grader reads a student's folder as root while the student may still be changing it.
+`grader check` (in every sandbox mode), `grader batch`, `grader watch`, `grader autograde`
+and the Gradescope bundle never let a child read the student's folder itself: the files
+are copied into a staging folder first, by :func:`stage`, and the child imports from there.
+So a helper package (``common/``), a data file the code reads or a module in a subfolder
+is graded alike everywhere, and the limits below hold everywhere:
+
+* regular files and folders only: a symbolic link is never followed (left out, reported);
+  a FIFO, socket or device is left out without being opened;
+* at most ``MAX_FILES`` files, ``MAX_FILE`` bytes per file, ``MAX_TOTAL`` bytes in all and
+  ``MAX_DEPTH`` folder levels; a file's size is judged from ``fstat`` before a byte is
+  read, so a sparse 3 GiB file is refused, not copied;
+* ``__pycache__``, ``.ipynb_checkpoints``, hidden names and ``.pyc`` files are never staged.
+
+The grader may read a student's folder as root while the student is still changing it.
 So nothing here checks a path and then uses it again: every folder is entered and every
 file opened relative to the descriptor of its parent, with ``O_NOFOLLOW``, and a file is
 checked (``fstat``: a regular file, its size) and read through the very descriptor that was
-checked. A link is never followed, anywhere: it is left out and said so.
+checked.
 
 Limits never change a score silently. The modules come first (the top-level ``.py``
 files, the course's own before any other), so a folder of data cannot push them out;
 a notebook is stripped of its outputs before its size is judged; and whatever a limit
 leaves out is a note in the student's result. A module that cannot be staged (a link, too
-large) is replaced by one that fails to import with the reason, so the topics that need it
-fail saying why, instead of "functions.py is not in the submission".
+large, not a regular file) is replaced by one that fails to import with the reason, so the
+topics that need it fail saying why, instead of "functions.py is not in the submission".
 """
 from __future__ import annotations
 
@@ -20,6 +33,9 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
+
+from grader.boundary.cleanup import empty_folder
 
 MAX_FILE = 10 * 1024 * 1024  # bytes of one file (of a notebook: after its outputs are stripped)
 MAX_NOTEBOOK = 32 * 1024 * 1024  # bytes of a notebook file as submitted, outputs and all
@@ -30,8 +46,14 @@ SKIPPED_NAMES = ("__pycache__", ".ipynb_checkpoints")  # never graded (bytecode,
 MODULE_FILES = ("functions.py", "network.py", "minibatch.py", "optimizers.py", "weight_init.py",
                 "batch_norm.py")
 NOTES_SHOWN = 5  # names listed in one note; the rest are counted
-_OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-_OPEN_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+# (getattr: Windows has none of these flags but O_BINARY, which POSIX does not need)
+_OPEN_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_OPEN_FILE = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+              | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+# Whether folders can be opened and walked by descriptor (POSIX). Where they cannot
+# (Windows), each step goes by path from the checked parent, links still refused by lstat.
+FD_RELATIVE = (hasattr(os, "O_DIRECTORY") and os.open in os.supports_dir_fd
+               and os.stat in os.supports_dir_fd and os.scandir in os.supports_fd)
 
 Note = tuple[str, dict]  # a message key of the catalogue and its fields
 
@@ -48,7 +70,7 @@ def collect(folder: Path, notebooks: bool = False) -> Collected:
     """Every file of the submission in ``folder`` the grader stages, read safely."""
     result = Collected()
     try:
-        root = os.open(folder, _OPEN_DIR)
+        root = _open_root(folder)
     except OSError as exc:
         raise OSError(exc.errno, f"{exc.strerror}: {folder.name}") from None
     try:
@@ -63,11 +85,52 @@ def collect(folder: Path, notebooks: bool = False) -> Collected:
                 result.refused[parts[0]] = ("batch.module_link", {"file": printable(parts[0])})
         _read_all(root, sorted(found, key=lambda p: _order(p, notebooks)), result, notebooks)
     finally:
-        os.close(root)
+        _close(root)
     return result
 
 
-def _walk(dir_fd: int, parts: tuple[str, ...], found: list, links: list, others: list,
+# A folder being read: its descriptor, or (without descriptor-relative calls) its path.
+Folder = int | str
+
+
+def _open_root(folder: Path) -> Folder:
+    if FD_RELATIVE:
+        return os.open(folder, _OPEN_DIR)
+    if not stat.S_ISDIR(os.lstat(folder).st_mode):
+        raise NotADirectoryError(20, "Not a directory")
+    return str(folder)
+
+
+def _enter(name: str, parent: Folder) -> Folder:
+    if FD_RELATIVE:
+        return os.open(name, _OPEN_DIR, dir_fd=parent)
+    path = os.path.join(parent, name)
+    if not stat.S_ISDIR(os.lstat(path).st_mode):
+        raise NotADirectoryError(20, "Not a directory")
+    return path
+
+
+def _lstat(name: str, parent: Folder) -> os.stat_result:
+    if FD_RELATIVE:
+        return os.stat(name, dir_fd=parent, follow_symlinks=False)
+    return os.lstat(os.path.join(parent, name))
+
+
+def _open_file(name: str, parent: Folder) -> int:
+    if FD_RELATIVE:
+        return os.open(name, _OPEN_FILE, dir_fd=parent)
+    path = os.path.join(parent, name)
+    if stat.S_ISLNK(os.lstat(path).st_mode):
+        raise OSError(40, "Too many levels of symbolic links")  # as O_NOFOLLOW says it
+    return os.open(path, _OPEN_FILE)
+
+
+def _close(folder: Folder) -> None:
+    if isinstance(folder, int):
+        os.close(folder)
+
+
+def _walk(dir_fd: Folder, parts: tuple[str, ...], found: list, links: list, others: list,
           notebooks: bool) -> None:
     try:
         names = sorted(entry.name for entry in os.scandir(dir_fd))
@@ -78,7 +141,7 @@ def _walk(dir_fd: int, parts: tuple[str, ...], found: list, links: list, others:
             continue
         path = (*parts, name)
         try:
-            info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+            info = _lstat(name, dir_fd)
         except OSError:
             continue
         if stat.S_ISLNK(info.st_mode):
@@ -90,14 +153,14 @@ def _walk(dir_fd: int, parts: tuple[str, ...], found: list, links: list, others:
                 others.append(path)
                 continue
             try:
-                sub = os.open(name, _OPEN_DIR, dir_fd=dir_fd)
+                sub = _enter(name, dir_fd)
             except OSError:
                 links.append(path)  # swapped for a link (or made unreadable) meanwhile
                 continue
             try:
                 _walk(sub, path, found, links, others, notebooks)
             finally:
-                os.close(sub)
+                _close(sub)
         elif not stat.S_ISREG(info.st_mode):
             others.append(path)
         elif not notebooks or name.endswith(".ipynb"):
@@ -116,7 +179,7 @@ def _order(parts: tuple[str, ...], notebooks: bool) -> tuple:
     return (1, len(parts), parts)
 
 
-def _read_all(root: int, paths: list[tuple[str, ...]], result: Collected, notebooks: bool) -> None:
+def _read_all(root: Folder, paths: list[tuple[str, ...]], result: Collected, notebooks: bool) -> None:
     total, dropped, too_large = 0, [], []
     for parts in paths:
         module = _is_module(parts, notebooks)
@@ -151,15 +214,15 @@ def _read_all(root: int, paths: list[tuple[str, ...]], result: Collected, notebo
         _note(result, "batch.files_left_out", dropped, files=MAX_FILES, total=_mib(MAX_TOTAL))
 
 
-def _read_beneath(root: int, parts: tuple[str, ...], limit: int) -> tuple[bytes | None, str]:
+def _read_beneath(root: Folder, parts: tuple[str, ...], limit: int) -> tuple[bytes | None, str]:
     """The bytes of the regular file at ``parts`` below ``root``, never through a link."""
-    fds = []
+    fds: list[Folder] = []
     try:
         current = root
         for name in parts[:-1]:
-            current = os.open(name, _OPEN_DIR, dir_fd=current)
+            current = _enter(name, current)
             fds.append(current)
-        fd = os.open(parts[-1], _OPEN_FILE, dir_fd=current)
+        fd = _open_file(parts[-1], current)
         fds.append(fd)
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -180,7 +243,7 @@ def _read_beneath(root: int, parts: tuple[str, ...], limit: int) -> tuple[bytes 
         return None, "link"  # ELOOP: a link swapped in; or gone, or unreadable
     finally:
         for fd in fds:
-            os.close(fd)
+            _close(fd)
 
 
 def _stripped_notebook(data: bytes) -> tuple[bytes | None, str]:
@@ -216,3 +279,53 @@ def _note(result: Collected, key: str, paths: list[tuple[str, ...]], **fields: o
 
 def _mib(size: int) -> str:
     return f"{size / (1024 * 1024):g} MiB"
+
+
+# -- writing the staging folder -------------------------------------------------------------
+
+def stage(folder: Path, staging: Path, reason: Callable[[Note], str] | None = None) -> Collected:
+    """Copy the submission in ``folder`` into ``staging`` (emptied first) within the limits,
+    readable by the children and writable by none; what was left out is in the notes, and a
+    module that could not be staged fails to import with ``reason(note)`` (English by
+    default). OSError: ``folder`` cannot be read at all."""
+    empty_folder(staging)
+    collected = collect(folder)
+    for name, data in collected.files:
+        write_file(staging / name, data)
+    for name, note in collected.refused.items():
+        write_file(staging / name, failing_module((reason or english)(note)))
+    read_only_for_children(staging)
+    return collected
+
+
+def english(note: Note) -> str:
+    """A note as text without the message catalogue (the catalogue's own English)."""
+    try:
+        from grader.i18n import t
+        return t(note[0], "en", **note[1])
+    except Exception:  # noqa: BLE001 - a reason is still better than none
+        return f"{note[0]}: {note[1]}"
+
+
+def write_file(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+                 | getattr(os, "O_BINARY", 0), 0o644)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+def failing_module(reason: str) -> bytes:
+    return f"raise ImportError({reason!r})\n".encode("utf-8")
+
+
+def read_only_for_children(folder: Path) -> None:
+    for directory, _subdirs, files in os.walk(folder):
+        os.chmod(directory, 0o755)
+        for name in files:
+            os.chmod(os.path.join(directory, name), 0o644)
+
+
+def note_lines(collected: Collected, text: Callable[..., str]) -> list[str]:
+    """The notes of a staging as sentences, ``text(key, **fields)`` making each."""
+    return [text(key, **fields) for key, fields in collected.notes]
