@@ -235,6 +235,31 @@ def test_the_other_student_commands_run(kind, tmp_path):
         assert (done.returncode, done.stdout) == (linux.returncode, linux.stdout), args
 
 
+IMPORT_ALL = """
+import importlib, pkgutil
+import grader
+failed = []
+for info in pkgutil.walk_packages(grader.__path__, "grader."):
+    if not info.name.startswith(STUDENT_SIDE) or info.name.endswith("__main__"):
+        continue
+    try:
+        importlib.import_module(info.name)
+    except BaseException as exc:
+        failed.append(f"{info.name}: {exc!r}")
+print("\\n".join(failed))
+"""
+# What `check`, `watch`, `hint`, `solution`, `status`, `quiz` and the notebook's check() may import.
+STUDENT_SIDE = ("grader.cli", "grader.i18n", "grader.notebook", "grader.check", "grader.learn", "grader.quiz",
+                "grader.nb", "grader.grading", "grader.boundary", "grader.judging", "grader.topics")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_student_side_module_needs_what_the_system_lacks_at_import(kind, tmp_path):
+    done = subprocess.run([sys.executable, "-c", f"STUDENT_SIDE = {STUDENT_SIDE!r}\n" + IMPORT_ALL], cwd=tmp_path,
+                          env=environment(tmp_path, kind), capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and done.stdout.strip() == "", done.stdout + done.stderr[-2000:]
+
+
 def _wait_for(child: pexpect.spawn, pattern: str, timeout: float = 120) -> str:
     seen, deadline = "", time.monotonic() + timeout
     while time.monotonic() < deadline:
