@@ -26,20 +26,23 @@ def of_run(sandboxed: bool) -> Isolation:
     """The isolation of a run in a bubblewrap sandbox (``sandboxed``) or beside it."""
     if sandboxed:  # the sandbox's server: Linux, forks, every limit
         return Isolation(sandbox="bwrap", child="fork", limits=list(LIMITS), ends_tree_by="process_group")
-    child = "spawn"  # runner.Child: never forked from the grader
+    from grader.boundary.runner import USE_FORK
+
+    child = "fork" if USE_FORK else "spawn"
     return Isolation(sandbox="none", child=child, limits=enforced(child), ends_tree_by=tree_ending(child))
 
 
 def enforced(child: str) -> list[str]:
-    """The limits this system holds a `grader check` child to (child.main: no CPU or
-    process count of its own there; the sandbox's children have them):
+    """The limits this system holds a `grader check` child to (runner._fork_child, child.main:
+    no CPU time or process count of their own, but a root grader's child, a user of its own;
+    the sandbox's children have them all):
     the wall-clock time limit everywhere."""
     found = {"time"}
     if limits._resource() is not None:  # POSIX rlimits
         found |= {"file_size", "open_files"}
         if _proc_readable():  # the address space a child may add to what it has (limit_memory)
             found.add("memory")
-        if hasattr(os, "geteuid") and os.geteuid() == 0:  # a user of its own, counted alone (child.main)
+        if hasattr(os, "geteuid") and os.geteuid() == 0:  # a user of its own, counted alone (child._leave_root)
             found.add("processes")
     elif child == "spawn":
         from grader.boundary.spawned import job_objects

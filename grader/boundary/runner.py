@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from grader.boundary import limits, wire
+from grader.boundary import ending, limits, wire
 from grader.boundary.frames import Frames, Outbox, Reader, threaded, widen
 
+USE_FORK = hasattr(os, "fork") and os.environ.get("GRADER_SPAWN") != "1"
 # Whether a pipe can be polled (Linux, macOS); Windows selects sockets only: threads read it.
 POLL_PIPES = hasattr(select, "poll")
 MEMORY_HEADROOM = limits.Limits().memory_headroom  # bytes a child may add to what it has
@@ -114,34 +115,61 @@ def encoded_request(topics: list[TopicRequest], hung: Sequence[str] = ()) -> dic
 
 
 class Child(ChildBase):
-    """A child for one submission: a fresh interpreter, started with the children's own
-    environment (:func:`grader.boundary.environment.child_environment`), never forked
-    from the grader: a fork would keep the grader's environment in ``/proc/self/environ``,
-    ``posix.environ`` and freed memory (tokens and keys on a hub), and the reference's
-    objects once the grader holds them. ``fork`` is kept for callers; it is not used."""
+    """A child forked from this process (or spawned with GRADER_SPAWN=1) for one submission.
 
-    def __init__(self, submission: Path, fork: bool = False) -> None:
+    ``fork=False`` spawns a fresh interpreter instead: what a grader that has imported the
+    reference starts, so that the oracle is not in the memory of the child (``fresh_child``).
+    Either way the child has the children's environment, never the grader's (a spawned one
+    is exec'd with it; a forked one scrubs what it inherited: grader.boundary.environment)."""
+
+    def __init__(self, submission: Path, fork: bool = USE_FORK) -> None:
         super().__init__()
-        from grader.boundary import spawned
-        from grader.boundary.environment import child_environment, children_temp
+        from grader.boundary.environment import children_temp, hide_own_environment
 
+        self._reaped = False
         self.workdir = tempfile.mkdtemp(prefix="grader-child-", dir=children_temp())
-        self.proc = spawned.start(submission, self.workdir, env=child_environment(home=self.workdir))
-        self.pid = self.proc.pid
-        self._listen(self.proc.proc.stdin.fileno(), self.proc.proc.stdout.fileno())
-        self.proc.proc.stdin.close()  # the copies _listen took are the parent's only ends
-        self.proc.proc.stdout.close()
+        hide_own_environment()  # before the fork: the child cannot read its parent's either
+        if fork:
+            self.pid, to_child, from_child = _fork_child(submission, self.workdir)
+            self.proc = None
+        else:
+            self.proc = _spawn_child(submission, self.workdir)
+            self.pid = self.proc.pid
+            to_child, from_child = self.proc.proc.stdin.fileno(), self.proc.proc.stdout.fileno()
+        self._listen(to_child, from_child)
+        if fork:
+            os.close(to_child)
+            os.close(from_child)
+        else:  # the copies _listen took are the parent's only ends
+            self.proc.proc.stdin.close()
+            self.proc.proc.stdout.close()
 
     def stop(self) -> None:
         # Killed before its pipes close: at the end of its requests a child exits by itself,
-        # and what it started would be orphaned out of reach of the kill (spawned.py).
-        self.proc.kill()
+        # and what it started would be orphaned out of reach of the kill.
+        if self.proc is not None:  # spawned: its tree as this system ends one (spawned.py)
+            self.proc.kill()
+        elif self._reaped:  # its pid may be another process's by now: only its group is ours
+            ending.kill_group(self.pid)
+        else:
+            ending.kill_tree(self.pid)
         self._close_pipes()
-        self.proc.wait()
+        if self.proc is not None:
+            self.proc.wait()
+        elif not self._reaped:
+            _reap(self.pid)
         _remove_folder(self.workdir)
 
     def exit_detail(self) -> str:
-        return self.proc.exit_detail()
+        if self.proc is not None:
+            return self.proc.exit_detail()
+        time.sleep(0.05)  # the pipe closes a moment before the process is gone
+        try:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            self._reaped = bool(pid)
+            return ending.exit_detail(status) if pid else ""
+        except (ChildProcessError, ValueError, OSError):
+            return ""
 
 
 def fresh_child(submission: Path) -> Child:
@@ -157,6 +185,48 @@ def _remove_folder(folder: str) -> None:
     except OSError:
         from grader.boundary.cleanup import remove_tree  # however deep the child made it, no traceback
         remove_tree(folder)
+
+
+def _spawn_child(submission: Path, workdir: str):
+    """A fresh interpreter, and the means to end its tree on this system (spawned.py)."""
+    from grader.boundary import spawned  # here: a grader that never spawns a child does not import it
+    from grader.boundary.environment import child_environment
+
+    return spawned.start(submission, workdir, env=child_environment(home=workdir))
+
+
+def _fork_child(submission: Path, workdir: str) -> tuple[int, int, int]:
+    to_child_r, to_child_w = os.pipe()
+    from_child_r, from_child_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never return into the parent's code
+        status = 0
+        try:
+            from grader.boundary.environment import scrub_inherited_environment
+            scrub_inherited_environment(workdir)  # first: nothing of the grader's is left to find
+            os.setsid()
+            os.close(to_child_w)
+            os.close(from_child_r)
+            limits.apply_limits(limits.Limits(memory_headroom=MEMORY_HEADROOM))
+            limits.no_new_privileges()
+            limits.adopt_orphans()  # what student code starts stays in our tree, to be killed
+            from grader.boundary.child import leave_root_if_root, serve
+            leave_root_if_root(workdir)
+            serve(to_child_r, from_child_w, str(submission), workdir)
+        except BaseException:  # noqa: BLE001
+            status = 70
+        finally:
+            os._exit(status)
+    os.close(to_child_r)
+    os.close(from_child_w)
+    return pid, to_child_w, from_child_r
+
+
+def _reap(pid: int) -> None:
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
 
 
 def limit_memory() -> None:
