@@ -14,14 +14,13 @@ Two layers:
 
 Everything here is Linux-first; where the system lacks a call (Windows has no ``resource``,
 ``pwd``, fork or process groups; macOS no prctl, pidfd or /proc), the call that cannot
-apply does nothing and :func:`capabilities` says what is missing. Nothing POSIX-only is
+apply does nothing (boundary/isolation.py states what a run had). Nothing POSIX-only is
 imported at module level: every command imports this module, on every system.
 """
 from __future__ import annotations
 
 import os
 import signal
-import sys
 from functools import lru_cache
 from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple
@@ -29,7 +28,6 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     import ctypes
 
-LINUX = sys.platform.startswith("linux")  # kept for callers; decisions ask for capabilities
 PROC = "/proc"  # Linux's process file system: read only through proc_path, never assumed
 
 # prctl(2) options and clone(2) flags, from <linux/prctl.h> and <linux/sched.h>.
