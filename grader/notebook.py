@@ -43,6 +43,7 @@ def self_check(topic: str, *definitions: Any, lang: str | None = None) -> TopicF
 def show_quiz(section: str, answers: dict[str, Any] | None = None, lang: str | None = None) -> Any:
     """A quiz section in the notebook (see :mod:`grader.nb.quiz`); imported on first use,
     so that ``check`` never pays for the quiz's sympy."""
+    _not_in_kernel_package("show_quiz")
     from grader.nb.quiz import show_quiz as show
     return show(section, answers, lang)
 
@@ -50,8 +51,18 @@ def show_quiz(section: str, answers: dict[str, Any] | None = None, lang: str | N
 def hint(topic: str, all: bool = False, level: int | None = None,  # noqa: A002 - the CLI's --all
          lang: str | None = None) -> Any:
     """A topic's hint ladder as HTML (see :mod:`grader.nb.hint`); levels seen are remembered."""
+    _not_in_kernel_package("hint")
     from grader.nb.hint import hint as show
     return show(topic, all=all, level=level, lang=lang)
+
+
+def _not_in_kernel_package(what: str) -> None:
+    """A graded course's kernel package (grader kernel-package) has no hint ladders (they are
+    read from the solutions) and no quizzes: say so, rather than fail on a missing module."""
+    from grader.grading import recorded
+    if recorded.available():
+        from grader.i18n import t
+        raise RuntimeError(" / ".join(t("bundle.not_here", code, what=what) for code in ("ja", "en")))
 
 
 __all__ = ["check", "self_check", "hint", "show_quiz", "CheckFailed", "TopicFeedback"]

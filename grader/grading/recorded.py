@@ -28,14 +28,14 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
 from grader.boundary import wire
 from grader.boundary.runner import Event, TopicRequest, fresh_child, run_topics
 from grader.grading.defaults import DEFAULT_TIME_LIMIT
-from grader.grading.engine import LostFunctions, Result, lost
+from grader.grading.engine import LostFunctions, Result, StagedCopy, lost, settled_results
 from grader.judging.checks import Message, Verdict
 from grader.judging.compare import as_array, compare, describe_inputs, error_verdict, warning_messages
 
@@ -64,7 +64,7 @@ class RecordedCheck:
     name: str
     points: float
     function: str  # the name an error verdict speaks of
-    rtol: float  # how far from a right value the real judge still passes (probed at build)
+    rtol: dict[str, float]  # per part of the outcome: how far from right the real judge still passes (probed)
     drawn: bool  # the check grades a random draw: right values other than the recorded ones exist
     spec: dict  # the inputs sent to the child (formative seed)
     recorded: tuple[Recorded, ...]
@@ -103,7 +103,9 @@ def load(path: Path = BUNDLE_FILE) -> Bundle:
 def _check(topic: str, data: dict) -> RecordedCheck:
     recorded = tuple(Recorded(r["source"], r["digest"], wire.decode(r["outcome"]), r["passed"],
                               tuple((key, fields) for key, fields in r["messages"])) for r in data["recorded"])
-    return RecordedCheck(topic, data["name"], float(data["points"]), data["function"], float(data["rtol"]), bool(data["drawn"]),
+    return RecordedCheck(topic, data["name"], float(data["points"]), data["function"],
+                         {str(k): IGNORED if v is None else float(v) for k, v in data["rtol"].items()},
+                         bool(data["drawn"]),
                          wire.decode(data["spec"]), recorded)
 
 
@@ -142,12 +144,13 @@ def _judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Ve
     # asks is that mistake, unless it is as close to a right value (a mistake that changes
     # nothing on these inputs); then right within the check's own tolerance (probed from
     # its judge when the bundle was built).
-    tight = min(RTOL, check.rtol)
+    tight = {key: value if value == IGNORED else min(RTOL, value) for key, value in check.rtol.items()}
+    as_mistake = {key: value if value == IGNORED else MISTAKE_RTOL for key, value in check.rtol.items()}
     for record in right:
         if close(outcome, record.outcome, tight):
             return _with_notes(Verdict(True, _without_notes(record.messages)), notes)
     for record in wrong:
-        if close(outcome, record.outcome, MISTAKE_RTOL):
+        if close(outcome, record.outcome, as_mistake):
             return _with_notes(Verdict.fail(*_without_notes(record.messages)), notes)
     for record in right:
         if close(outcome, record.outcome, check.rtol):
@@ -158,15 +161,19 @@ def _judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Ve
 
 
 def _error(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Verdict:
-    """The engine's own error verdict, with the hint of a recorded mistake that raised the same."""
+    """The engine's own error verdict, with the hint of a recorded mistake that raised the
+    same: the same words, else the one hint every recorded mistake raising that type shares."""
     error = outcome["error"]
+    raising = []
     for record in check.recorded:
         theirs = record.outcome.get("error") or {}
-        if (not record.passed and theirs.get("kind") == error.get("kind") and theirs.get("type") == error.get("type")
-                and _same_words(theirs.get("message", ""), error.get("message", ""))):
+        if not record.passed and theirs.get("kind") == error.get("kind") and theirs.get("type") == error.get("type"):
             hints = tuple(m for m in record.messages if m[0] in hint_keys)
-            if hints:
+            if hints and _same_words(theirs.get("message", ""), error.get("message", "")):
                 return error_verdict(outcome, check.function, hints)
+            raising.append(hints)
+    if raising and all(hints and hints == raising[0] for hints in raising):
+        return error_verdict(outcome, check.function, raising[0])
     return error_verdict(outcome, check.function)
 
 
@@ -184,11 +191,12 @@ def _differs(check: RecordedCheck, outcome: dict, reference: Recorded | None) ->
         return Verdict.fail(unrecorded)
     path, actual, expected = first_difference(outcome, reference.outcome)
     what = check.function if path in ("", "result") else f"{check.function}: {path}"
+    rtol = max(RTOL, tolerance_at(check.rtol, path))
     inputs = describe_inputs(**dict(zip(check.spec["names"], check.spec["args"]))) \
         if "names" in check.spec and "args" in check.spec else "-"
     if as_array(expected) is not None and np.asarray(expected).dtype.kind in "biuf":
         verdict = compare(actual, np.asarray(expected, dtype=float), inputs=inputs, what=what,
-                          rtol=max(check.rtol, RTOL), atol=ATOL)
+                          rtol=rtol, atol=ATOL)
         if not verdict.passed:
             return Verdict.fail(*verdict.messages, unrecorded)
     return Verdict.fail(("bundle.differs", {"what": what, "expected": _show(expected), "actual": _show(actual)}),
@@ -209,13 +217,44 @@ def _without_notes(messages: Iterable[Message]) -> tuple[Message, ...]:
     return tuple(m for m in messages if m[0] != "note.warning")
 
 
-def close(a: Any, b: Any, rtol: float = RTOL) -> bool:
+# A tolerance for every number (a float), or one per place in an outcome: a leaf's path
+# ("result", "args_after[0].b1") or a part's top-level key -> a relative tolerance, or
+# IGNORED where the check's judge does not look (probed when the bundle was built).
+Tolerance = float | dict[str, float]
+IGNORED = float("inf")
+
+
+def close(a: Any, b: Any, rtol: Tolerance = RTOL) -> bool:
     """Whether two outcomes hold the same values within ``rtol``."""
     return first_difference(a, b, rtol=rtol) is None
 
 
-def first_difference(actual: Any, expected: Any, path: str = "", rtol: float = RTOL) -> tuple[str, Any, Any] | None:
+def tolerance_at(rtol: Tolerance, path: str) -> float:
+    """The tolerance of the value at ``path``: its own, else its part's, else exact."""
+    if not isinstance(rtol, dict):
+        return rtol
+    if path in rtol:
+        return rtol[path]
+    return rtol.get(_part_of(path), 0.0)
+
+
+def _part_of(path: str) -> str:
+    return path.split(".")[0].split("[")[0]
+
+
+def _all_ignored(rtol: Tolerance, path: str) -> bool:
+    """Whether the judge looks at nothing at or below ``path`` (then its shape is free too)."""
+    if not isinstance(rtol, dict):
+        return False
+    below = [v for k, v in rtol.items() if k == path or k.startswith((path + ".", path + "["))]
+    return bool(below) and all(v == IGNORED for v in below)
+
+
+def first_difference(actual: Any, expected: Any, path: str = "",
+                     rtol: Tolerance = RTOL) -> tuple[str, Any, Any] | None:
     """(where, actual, expected) of the first value that differs, or None when all agree."""
+    if path and _all_ignored(rtol, path):
+        return None
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
             return path, actual, expected
@@ -237,12 +276,33 @@ def first_difference(actual: Any, expected: Any, path: str = "", rtol: float = R
                 return found
         return None
     if _numeric(expected):
-        return None if _close_numbers(actual, expected, rtol) else (path, actual, expected)
+        return None if _close_numbers(actual, expected, tolerance_at(rtol, path)) else (path, actual, expected)
     if isinstance(expected, wire.Other) or isinstance(actual, wire.Other):
         same = isinstance(actual, wire.Other) and isinstance(expected, wire.Other) \
             and actual.type_name == expected.type_name
         return None if same else (path, actual, expected)
     return None if actual == expected and type(actual) is type(expected) else (path, actual, expected)
+
+
+def numeric_leaves(value: Any, path: str = "") -> list[str]:
+    """The paths of the numbers and arrays in an outcome, as first_difference walks them."""
+    if isinstance(value, dict):
+        return [leaf for key, v in value.items() if key not in IGNORED_KEYS and key != "error"
+                for leaf in numeric_leaves(v, f"{path}.{key}".lstrip("."))]
+    if isinstance(value, (list, tuple)) and not _numeric(value):
+        return [leaf for index, v in enumerate(value) for leaf in numeric_leaves(v, f"{path}[{index}]")]
+    return [path] if _numeric(value) else []
+
+
+def changed_at(value: Any, target: str, change: Callable[[Any], Any], path: str = "") -> Any:
+    """``value`` with the leaf at ``target`` replaced by ``change(leaf)``."""
+    if path == target:
+        return change(value)
+    if isinstance(value, dict):
+        return {k: changed_at(v, target, change, f"{path}.{k}".lstrip(".")) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and not _numeric(value):
+        return type(value)(changed_at(v, target, change, f"{path}[{i}]") for i, v in enumerate(value))
+    return value
 
 
 def _numeric(value: Any) -> bool:
@@ -266,22 +326,27 @@ def _close_numbers(actual: Any, expected: Any, rtol: float) -> bool:
 
 def grade(submission: Path, topic_names: list[str], time_limit: float = DEFAULT_TIME_LIMIT,
           bundle: Bundle | None = None) -> list[Result]:
-    """``engine.grade`` for a kernel without the reference: the same child, the bundle's inputs."""
+    """``engine.grade`` for a kernel without the reference: the same staging and child, the
+    bundle's inputs, each topic's hints settled together as the engine settles them."""
     bundle = bundle or load()
-    submission = submission.resolve()
     checks = {(c.topic, c.name): c for topic in topic_names for c in bundle.topic(topic)}
     requests = [TopicRequest(topic, [(c.name, c.spec) for c in bundle.topic(topic)]) for topic in topic_names]
     verdicts: dict[tuple[str, str], Verdict] = {}
     lost_in = LostFunctions()
-    for event in run_topics(submission, requests, time_limit, start=fresh_child, keep=lost_in.keep):
-        if event.kind == "outcome" and (event.topic, event.check) in checks:
-            check = checks[(event.topic, event.check)]
-            verdicts[(event.topic, event.check)] = judge(check, event.outcome, bundle.hint_keys.get(event.topic, {}))
-        elif event.kind in ("timeout", "died", "skipped"):
-            lost_in.lose(event, bundle.topic(event.topic), verdicts)
-    return [_result(check, verdicts.get(key) or lost(Event("died", topic=check.topic)),
-                    bundle.hint_keys.get(check.topic, {}))
-            for key, check in checks.items()]
+    staged = StagedCopy(submission.resolve())
+    try:
+        for event in run_topics(staged.folder, requests, time_limit, start=fresh_child, keep=lost_in.keep):
+            if event.kind == "outcome" and (event.topic, event.check) in checks:
+                check = checks[(event.topic, event.check)]
+                verdicts[(event.topic, event.check)] = judge(check, event.outcome,
+                                                             bundle.hint_keys.get(event.topic, {}))
+            elif event.kind in ("timeout", "died", "skipped"):
+                lost_in.lose(event, bundle.topic(event.topic), verdicts)
+    finally:
+        staged.close()
+    judged = [(check, verdicts.get(key) or lost(Event("died", topic=check.topic))) for key, check in checks.items()]
+    return settled_results(judged, lambda check, verdict, _index: _result(
+        check, verdict, bundle.hint_keys.get(check.topic, {})))
 
 
 def _result(check: RecordedCheck, verdict: Verdict, hint_keys: dict[str, str]) -> Result:

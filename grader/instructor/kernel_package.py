@@ -45,11 +45,10 @@ REQUIRES = ("numpy>=2.0,<2.6", "pyyaml==6.0.3")
 # grader/; a folder means its *.py and *.yaml files. Topics' folders are added below
 # (their ABOUT, probe.py and messages.yaml: never checks.py).
 SHIPPED = (
-    "__init__.py", "__main__.py", "notebook.py", "i18n.py", "messages",
+    "__init__.py", "notebook.py", "i18n.py", "messages",
     "nb/__init__.py", "nb/check.py", "nb/feedback.py", "nb/program.py", "nb/worker.py",
     "authoring/__init__.py", "authoring/assignments.py",
-    "boundary", "judging/__init__.py", "judging/checks.py", "judging/compare.py", "judging/relations.py",
-    "judging/error_relations.py", "judging/curves.py",
+    "boundary", "judging",  # generic: values compared, misconceptions recognised (the formulas are the topics')
     "grading/__init__.py", "grading/defaults.py", "grading/engine.py", "grading/recorded.py",
     "check/__init__.py", "check/report.py",
     "topics/__init__.py", "topics/registry.py",
@@ -58,8 +57,8 @@ SHIPPED = (
 # child-side-without-oracle contract), and each topic's child-side probe.
 TOPIC_FILES = ("__init__.py", "probe.py", "messages.yaml")
 FAMILY_FILES = ("__init__.py", "probes.py", "optimizer_probe.py", "objects.py", "course.py", "digits.py",
-                "messages.yaml")
-NEVER = ("checks.py",)  # a topic's judges and misconception formulas
+                "messages.yaml", "data/digits.npy.gz", "data/README.md")
+NEVER = "checks.py"  # a topic's judges and misconception formulas (topics/<topic>/checks.py)
 # The course's helpers (a right softmax, im2col, relu, ...) that the full grader lends a
 # function under test so that a mistake counts once, in its own topic: answers. The
 # kernel's probes find no helper to lend and use the student's own.
@@ -159,7 +158,7 @@ def build_bundle(topics: list[str], seed: int, variants: Any | None, jobs: int =
                     seen[found["digest"]] = {"source": source, **{k: v for k, v in found.items() if k != "decoded"}}
             spec = plan.spec(check)
             right = reference.get((topic, name))
-            rtol = probed_tolerance(check, spec, right["decoded"]) if right else 0.0
+            rtol = probed_tolerance(check, spec, right["decoded"]) if right else {}
             passing = [found[(topic, name)] for source, found in recorded
                        if (topic, name) in found and found[(topic, name)]["passed"]
                        and (source == "reference" or source.startswith(ALTERNATIVE))]
@@ -176,28 +175,46 @@ def build_bundle(topics: list[str], seed: int, variants: Any | None, jobs: int =
 ALTERNATIVE = "right:"  # the source of a known right alternative's outcome (tests/variants/correct.yaml)
 
 
-def drawn(passing: list[dict], rtol: float) -> bool:
+def drawn(passing: list[dict], rtol: dict[str, float | None]) -> bool:
     """Whether a check grades a random draw (a mask, an order, a distribution): two right
     outcomes — the solutions' two runs, the known right alternatives — differ by more than
     the check's tolerance. The kernel cannot judge a draw unlike the recorded ones."""
-    from grader.grading.recorded import close
+    from grader.grading.recorded import IGNORED, close
+    tolerance = {key: IGNORED if value is None else value for key, value in rtol.items()}
     first = passing[0]["decoded"] if passing else None
-    return any(not close(other["decoded"], first, rtol) for other in passing[1:])
+    return any(not close(other["decoded"], first, tolerance) for other in passing[1:])
 
 
 TOLERANCES = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7)  # tried largest first
 
 
-def probed_tolerance(check: Any, spec: dict, outcome: dict) -> float:
-    """The largest relative change of every number of the reference's outcome that the check's
-    real judge still passes: how close to right a student's value must be (0: exactly)."""
+MAX_PROBED_LEAVES = 300  # beyond that many numbers and arrays, a leaf has its part's tolerance
+
+
+def probed_tolerance(check: Any, spec: dict, outcome: dict) -> dict[str, float | None]:
+    """Where and how closely the check's real judge looks at the reference's outcome: for each
+    part (top-level key) and each number or array in it, the largest relative change of it
+    alone that the judge still passes (0: exactly, as for an argument that must come back
+    unchanged), or None where the judge passes any value (it does not look there)."""
     import copy
 
     from grader.grading.engine import judge_safely
-    for delta in TOLERANCES:
-        if judge_safely(check, copy.deepcopy(spec), _scaled(outcome, 1 + delta)).passed:
-            return delta
-    return 0.0
+    from grader.grading.recorded import IGNORED_KEYS, changed_at, numeric_leaves
+
+    def passes(path: str, change: Any) -> bool:
+        return judge_safely(check, copy.deepcopy(spec), changed_at(outcome, path, change)).passed
+
+    def probe(path: str) -> float | None:
+        if passes(path, lambda v: _shifted(v, 2.0, 1)) and passes(path, lambda v: _shifted(v, -1.0, -1)):
+            return None
+        return next((delta for delta in TOLERANCES if passes(path, lambda v, d=delta: _scaled(v, 1 + d))), 0.0)
+
+    parts = [key for key in outcome if key not in IGNORED_KEYS and key != "error"]
+    found: dict[str, float | None] = {key: probe(key) for key in parts}
+    for path in numeric_leaves(outcome)[:MAX_PROBED_LEAVES]:
+        if path not in found:
+            found[path] = probe(path)
+    return found
 
 
 def _scaled(value: Any, factor: float) -> Any:
@@ -215,25 +232,44 @@ def _scaled(value: Any, factor: float) -> Any:
     return value
 
 
+def _shifted(value: Any, factor: float, offset: int) -> Any:
+    """A plainly different value of the same shape and kind (a judge that still passes it ignores it)."""
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {k: _shifted(v, factor, offset) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_shifted(v, factor, offset) for v in value)
+    if isinstance(value, (bool, np.bool_)) or (isinstance(value, np.ndarray) and value.dtype.kind == "b"):
+        return np.logical_not(value)
+    if isinstance(value, (int, float, np.ndarray, np.generic)):
+        return value * factor + offset
+    return value
+
+
 def _record(plan: Any, submission: Path, topics: list[str]) -> dict[tuple[str, str], dict]:
     """Each check's outcome on ``submission`` (trusted: the instructor's own copies) and its verdict."""
     from grader.boundary import wire
     from grader.boundary.runner import TopicRequest, fresh_child, run_topics
     from grader.grading.defaults import DEFAULT_TIME_LIMIT
-    from grader.grading.engine import judge_safely
+    from grader.grading.engine import StagedCopy, judge_safely
     from grader.grading.recorded import digest
 
     requests = [TopicRequest(topic, [(name, plan.spec(check)) for name, check in plan.checks(topic).items()])
                 for topic in topics]
     found = {}
-    for event in run_topics(submission.resolve(), requests, DEFAULT_TIME_LIMIT, start=fresh_child):
-        if event.kind != "outcome" or event.check not in plan.checks(event.topic):
-            continue
-        check = plan.checks(event.topic)[event.check]
-        verdict = judge_safely(check, plan.spec(check), event.outcome)
-        found[(event.topic, event.check)] = {
-            "digest": digest(event.outcome), "outcome": wire.encode(event.outcome), "decoded": event.outcome,
-            "passed": verdict.passed, "messages": [[key, _plain(fields)] for key, fields in verdict.messages]}
+    staged = StagedCopy(submission.resolve())  # the one staging every grading path uses
+    try:
+        for event in run_topics(staged.folder, requests, DEFAULT_TIME_LIMIT, start=fresh_child):
+            if event.kind != "outcome" or event.check not in plan.checks(event.topic):
+                continue
+            check = plan.checks(event.topic)[event.check]
+            verdict = judge_safely(check, plan.spec(check), event.outcome)
+            found[(event.topic, event.check)] = {
+                "digest": digest(event.outcome), "outcome": wire.encode(event.outcome), "decoded": event.outcome,
+                "passed": verdict.passed, "messages": [[key, _plain(fields)] for key, fields in verdict.messages]}
+    finally:
+        staged.close()
     return found
 
 
@@ -275,7 +311,8 @@ def shipped_files() -> list[Path]:
         wanted = FAMILY_FILES if folder.name == "families" else TOPIC_FILES
         files += [folder / name for name in wanted if (folder / name).is_file()]
     files += sorted((topics / "training").glob("data.py"))
-    kept = [f.relative_to(GRADER) for f in dict.fromkeys(files) if f.name not in NEVER]
+    kept = [f.relative_to(GRADER) for f in dict.fromkeys(files)
+            if not (f.name == NEVER and f.parent.parent == topics)]
     return kept
 
 
