@@ -257,6 +257,7 @@ import importlib.util
 
 if importlib.util.find_spec("grader") is None:
     %pip install --quiet "{student_install()}"
+    importlib.invalidate_caches()  # the import system looks again for what pip just added
 """
 
 
