@@ -156,9 +156,7 @@ def _judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Ve
     for record in wrong:
         if close(outcome, record.outcome, as_mistake):
             return _with_notes(Verdict.fail(*_without_notes(record.messages)), notes)
-    # A floor of the call checks' own tolerance: a judge that relates two values (held and
-    # returned arrays, a row's sum) rejects any lone change of one of them when probed.
-    loose = {key: value if value == IGNORED else max(RTOL, value) for key, value in check.rtol.items()}
+    loose = loose_tolerance(check.rtol)
     for record in right:
         if close(outcome, record.outcome, loose):
             return _with_notes(Verdict(True, _without_notes(record.messages)), notes)
@@ -230,6 +228,13 @@ def _without_notes(messages: Iterable[Message]) -> tuple[Message, ...]:
 # IGNORED where the check's judge does not look (probed when the bundle was built).
 Tolerance = float | dict[str, float]
 IGNORED = float("inf")
+
+
+def loose_tolerance(rtol: dict[str, float]) -> dict[str, float]:
+    """How close to a right outcome a right value may be: the probed tolerance with a floor of
+    the call checks' own (a judge that relates two values — held and returned arrays, a row's
+    sum — rejects any lone change of one of them when probed)."""
+    return {key: value if value == IGNORED else max(RTOL, value) for key, value in rtol.items()}
 
 
 def close(a: Any, b: Any, rtol: Tolerance = RTOL) -> bool:

@@ -123,14 +123,16 @@ def build_bundle(topics: list[str], seed: int, variants: Any | None, jobs: int =
     boolean step, ...)."""
     from grader.boundary import wire
     from grader.grading.engine import Plan
-    from grader.grading.recorded import BUNDLE_FORMAT
+    from grader.grading.recorded import BUNDLE_FORMAT, IGNORED, close, loose_tolerance
     from grader.topics.registry import about, topic_misconceptions
 
     plan = Plan(seed)
     for topic in topics:
         plan.inputs(topic)
     # The solutions twice: a check whose right values differ between two runs draws unseeded
-    # random numbers (a drawn check, see drawn).
+    # random numbers. A check is *drawn* when two right outcomes (those two, the known right
+    # alternatives) differ by more than its tolerance: a mask, an order, a value the judge
+    # leaves free. The kernel cannot judge a right outcome unlike the recorded ones there.
     runs: list[tuple[str, Path, list[str]]] = [("reference", PROJECT / "solutions", topics),
                                                 ("reference", PROJECT / "solutions", topics),
                                                 ("blank", PROJECT / "exercises", topics)]
@@ -151,20 +153,24 @@ def build_bundle(topics: list[str], seed: int, variants: Any | None, jobs: int =
     for topic in topics:
         entries = []
         for name, check in plan.checks(topic).items():
-            seen: dict[str, dict] = {}
-            for source, outcomes in recorded:
-                found = outcomes.get((topic, name))
-                if found and found["digest"] not in seen:
-                    seen[found["digest"]] = {"source": source, **{k: v for k, v in found.items() if k != "decoded"}}
             spec = plan.spec(check)
             right = reference.get((topic, name))
             rtol = probed_tolerance(check, spec, right["decoded"]) if right else {}
-            passing = [found[(topic, name)] for source, found in recorded
-                       if (topic, name) in found and found[(topic, name)]["passed"]
-                       and (source == "reference" or source.startswith(ALTERNATIVE))]
+            loose = loose_tolerance({key: IGNORED if value is None else value for key, value in rtol.items()})
+            kept: list[dict] = []
+            for source, outcomes in recorded:
+                found = outcomes.get((topic, name))
+                if found is None or any(found["digest"] == other["digest"] for other in kept):
+                    continue
+                if kept and found["passed"] and any(o["passed"] and close(found["decoded"], o["decoded"], loose)
+                                                    for o in kept):
+                    continue  # a right outcome within tolerance of one kept already says nothing new
+                kept.append({"source": source, **found})
+            passing = [k["decoded"] for k in kept if k["passed"]]
             entries.append({"name": name, "points": check.points, "function": _function(topic, spec, about(topic)),
-                            "rtol": rtol, "drawn": drawn(passing, rtol),
-                            "spec": wire.encode(spec), "recorded": list(seen.values())})
+                            "rtol": rtol, "drawn": len(passing) > 1,
+                            "spec": wire.encode(spec),
+                            "recorded": [{k: v for k, v in record.items() if k != "decoded"} for record in kept]})
         data["topics"][topic] = entries
         data["hint_keys"][topic] = {}
         for entry in topic_misconceptions(topic):
@@ -173,21 +179,7 @@ def build_bundle(topics: list[str], seed: int, variants: Any | None, jobs: int =
 
 
 ALTERNATIVE = "right:"  # the source of a known right alternative's outcome (tests/variants/correct.yaml)
-
-
-def drawn(passing: list[dict], rtol: dict[str, float | None]) -> bool:
-    """Whether a check grades a random draw (a mask, an order, a distribution): two right
-    outcomes — the solutions' two runs, the known right alternatives — differ by more than
-    the check's tolerance. The kernel cannot judge a draw unlike the recorded ones."""
-    from grader.grading.recorded import IGNORED, close
-    tolerance = {key: IGNORED if value is None else value for key, value in rtol.items()}
-    first = passing[0]["decoded"] if passing else None
-    return any(not close(other["decoded"], first, tolerance) for other in passing[1:])
-
-
 TOLERANCES = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7)  # tried largest first
-
-
 MAX_PROBED_LEAVES = 300  # beyond that many numbers and arrays, a leaf has its part's tolerance
 
 
