@@ -1,8 +1,9 @@
 """Secrets in the grader's environment never reach student code, in any mode.
 
 A submission's softmax looks for a fake token everywhere a child could find it: its
-``os.environ`` and ``posix.environ``, its own ``/proc/self/environ`` and every other
-``/proc/PID/environ`` it can read (the grader's among them), then fails with what it found.
+``os.environ`` and ``posix.environ``, its own ``/proc/self/environ``, every other
+``/proc/PID/environ`` it can read (the grader's among them) and its whole memory (a forked
+child's freed copies), then fails with what it found.
 The token must appear nowhere in what `grader check`, `grader batch` and a notebook's
 ``check()`` print or write; the probe's own words prove it ran.
 """
@@ -18,21 +19,40 @@ from conftest import SOLUTIONS, check_json, messages_of, run_grader
 
 TOKEN = "s3cr3t-TOKEN-4711"
 SECRETS = {"JUPYTERHUB_API_TOKEN": TOKEN, "AWS_SECRET_ACCESS_KEY": TOKEN + "-aws"}
+PATTERN = rb"s3cr3t-TOKEN-47(1)1"  # matches TOKEN, yet is not TOKEN: only real copies match
 
 LOOK_FOR_SECRETS = f'''
 def softmax(x):
-    import os, posix
-    token = {TOKEN!r}
-    found = ["os:" + k + "=" + v for k, v in os.environ.items() if token in v]
-    found += [(k + b"=" + v).decode() for k, v in posix.environ.items() if token.encode() in v]
+    import os, posix, re
+    pattern = re.compile({PATTERN!r})  # never the token itself: that would be a copy in memory
+    found = ["os:" + k for k, v in os.environ.items() if pattern.search(v.encode())]
+    found += ["posix:" + k.decode() for k, v in posix.environ.items() if pattern.search(v)]
     for pid in ["self"] + [p for p in os.listdir("/proc") if p.isdigit()]:
         try:
             with open("/proc/" + pid + "/environ", "rb") as f:
                 data = f.read()
         except OSError:
             continue
-        found += [pid + ":" + s.decode() for s in data.split(b"\\0") if token.encode() in s]
+        found += [pid + ":" + s.decode() for s in data.split(b"\\0") if pattern.search(s)]
+    found += _in_my_memory(pattern)
     raise ValueError("environment probe ran, found: " + "; ".join(found) + ".")
+
+
+def _in_my_memory(pattern):
+    """Where the token lies in this process's memory, freed copies too: its heap, stack and
+    anonymous mappings, read as student code can (ctypes; /proc/self/mem may be closed)."""
+    import ctypes
+    places = []
+    with open("/proc/self/maps") as maps:
+        regions = [line.split() for line in maps]
+    for fields in regions:
+        name = fields[5] if len(fields) > 5 else ""
+        low, high = (int(a, 16) for a in fields[0].split("-"))
+        if not fields[1].startswith("rw") or name not in ("", "[heap]", "[stack]") or high - low > 1 << 28:
+            continue
+        if pattern.search(ctypes.string_at(low, high - low)):
+            places.append("memory " + (name or hex(low)))
+    return places
 '''
 
 

@@ -168,3 +168,27 @@ def test_an_exception_while_judging_is_reported_as_the_graders_error(caplog):
     assert "grader's error, not a mistake in your code" in t(key, "en", **fields)
     assert "could not read" not in t(key, "en", **fields)
     assert any("sgd/trajectory" in record.getMessage() and record.exc_info for record in caplog.records)
+
+
+# ------------------------------------------------------------------ cnn_training names the layer and how
+def test_cnn_training_never_blames_the_first_mini_batch_when_it_broke_later(tmp_path):
+    text = " ".join(_messages(tmp_path, "ct.relu_mask_cached"))
+    assert "very first mini-batch" not in text
+    assert "your Relu computes the first mini-batch like the reference but raised IndexError later" in text
+
+
+def test_cnn_training_says_which_value_of_the_layer_differs(tmp_path):
+    text = " ".join(_messages(tmp_path, "ct.conv_dw_reshape_only"))
+    assert "your Convolution on the very first mini-batch stores other gradients dW or db" in text
+
+
+# ------------------------------------------------------------------ the notebook speaks notebook
+def test_notebook_feedback_names_the_notebooks_calls_not_commands():
+    from grader.nb.feedback import CheckResult
+    result = CheckResult.from_json({"check": "held_out_accuracy", "passed": False, "points": 0, "max_points": 4,
+                                    "message": {"en": "Hint: make topic layers pass first (grader check layers). "
+                                                      "Next hint: grader hint layers",
+                                                "ja": "まずトピック layers を合格させましょう（grader check layers）。"}})
+    assert "grader " not in result.message["en"] + result.message["ja"]
+    assert 'check("layers")' in result.message["en"] and 'hint("layers")' in result.message["en"]
+    assert 'check("layers")' in result.message["ja"]

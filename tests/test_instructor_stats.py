@@ -114,7 +114,7 @@ def test_stats_numbers_equal_those_recomputed_from_results_json(graded: Path) ->
     assert stats["histogram"]["counts"] == counts.tolist()
 
 
-NOT_ATTEMPTED = ("error.blank", "error.missing_function", "error.missing_module")
+NOT_ATTEMPTED = ("error.blank", "error.missing_function", "error.missing_module", "notebook.missing", "notebook.stub")
 
 
 def test_identical_wrong_outputs_are_clustered_and_only_they(graded: Path) -> None:
@@ -135,6 +135,51 @@ def test_identical_wrong_outputs_are_clustered_and_only_they(graded: Path) -> No
     assert softmax == {frozenset({"carol", "dave"}), frozenset({"heidi", "ivan"})}
     assert not any("not filled yet" in g["message"] for g in stats["clusters"])
     assert not any({"frank", "grace"} <= set(g["students"]) for g in stats["clusters"])
+
+
+@pytest.fixture(scope="module")
+def notebooks_graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An nbgrader class: two notebooks raise the same error in softmax from different
+    cells (one student added cells above), one left the notebook's blanks as released."""
+    import nbformat
+    from grader.authoring.assignments import assignment
+    from grader.authoring.notebooks import build_notebook, topic_points
+
+    day1 = assignment("day1")
+    root = tmp_path_factory.mktemp("stats-notebooks")
+    solved = build_notebook(day1, SOLUTIONS, topic_points())
+    for student in ("kim", "lee"):
+        notebook = nbformat.reads(nbformat.writes(solved), as_version=4)
+        at = next(i for i, cell in enumerate(notebook.cells) if "def softmax" in cell.source)
+        notebook.cells[at].source = notebook.cells[at].source.replace(
+            "def softmax(x):\n", "def softmax(x):\n    " + RAISES + "\n", 1)
+        assert RAISES in notebook.cells[at].source
+        if student == "lee":  # two cells of her own above: softmax's cell has another number
+            notebook.cells[at:at] = [nbformat.v4.new_code_cell("import math"), nbformat.v4.new_code_cell("seen = []")]
+        folder = root / "course" / "submitted" / student / day1.name
+        folder.mkdir(parents=True)
+        nbformat.write(notebook, folder / day1.notebook)
+    released = build_notebook(day1, EXERCISES, topic_points())
+    folder = root / "course" / "submitted" / "mori" / day1.name
+    folder.mkdir(parents=True)
+    nbformat.write(released, folder / day1.notebook)
+    done = run_grader("batch", str(root / "course"), "--out", str(root / "grades"), "-j", "2", timeout=600)
+    assert done.returncode == 0, done.stderr
+    return root / "grades"
+
+
+def test_the_same_error_in_another_cell_is_one_cluster_and_blanks_are_none(notebooks_graded: Path) -> None:
+    stats = stats_json(notebooks_graded)
+    students = json.loads((notebooks_graded / "results.json").read_text(encoding="utf-8"))["students"]
+    row = {name: next(r for r in report["results"] if (r["topic"], r["check"]) == ("softmax", "batch"))
+           for name, report in students.items()}
+    assert row["kim"]["message"] != row["lee"]["message"]  # they name different cells
+    assert row["kim"]["outcome"] != row["lee"]["outcome"]  # so the digest of what was sent differs
+    softmax = [g for g in stats["clusters"] if (g["topic"], g["check"]) == ("softmax", "batch")]
+    assert [g["students"] for g in softmax] == [["kim", "lee"]]
+    assert not any("mori" in g["students"] for g in stats["clusters"])
+    batch = next(i for i in stats["checks"] if (i["topic"], i["check"]) == ("softmax", "batch"))
+    assert (batch["not_attempted"], batch["wrong"]) == (1, 2)
 
 
 def test_not_attempted_is_apart_from_wrong_in_every_rate(graded: Path) -> None:

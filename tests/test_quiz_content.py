@@ -81,8 +81,10 @@ def test_the_course_tests_of_day2_s3_and_s4_are_there():
         assert by_id[qid].section_id == section_id
         assert by_id[qid].data["source"].startswith("course:") and named in by_id[qid].data["source"]
     assert by_id["d2-cnn-q1"].answer == 7  # 6×6, 2×2 filter, stride 1, pad 1 → 7×7
-    assert by_id["d2-overfit-q2"].answer == "rate * param"
-    assert by_id["d2-overfit-q3"].answer == "rate * np.sign(param)"
+    # The course's 例題チャレンジ: the blank sits inside grad += rate * (…) (issue 25).
+    assert by_id["d2-overfit-q2"].answer == "param"
+    assert by_id["d2-overfit-q3"].answer == "np.sign(param)"
+    assert by_id["d2-overfit-q2"].data["blank_line"] == by_id["d2-overfit-q3"].data["blank_line"] == "grad += rate * ({})"
 
 
 def test_every_question_type_is_used():

@@ -118,6 +118,39 @@ def test_staging_refuses_what_is_not_a_regular_file_without_opening_it(folder, t
     assert "common/shifts.py" in names and "data/scale.txt" in names and "lib/normalise_mod.py" in names
     assert "data/answers.txt" not in names and not any(n.startswith("reference_copy") for n in names)
     assert set(collected.refused) == {"zz.py", "big.py"}
-    assert "ImportError" in (staging / "zz.py").read_text()  # fails to import, saying why
+    assert collected.refused["zz.py"][0] == "batch.module_not_regular"
+    assert "zz.py is not a regular file" in (staging / "zz.py").read_text()  # fails to import, saying why
+    assert collected.refused["big.py"][0] == "batch.module_too_large"
     assert (staging / "big.py").stat().st_size < MAX_FILE
     assert not any(p.is_symlink() for p in staging.rglob("*"))
+
+
+@pytest.mark.slow
+def test_the_gradescope_bundle_gives_the_same_folder_the_same_score(tmp_path):
+    """The bundle grades an upload through `grader batch`'s staging: the same score as
+    `grader check`, the hostile entries refused there too."""
+    import zipfile
+
+    from test_instructor_gradescope import run_autograder
+
+    bundle = tmp_path / "autograder.zip"
+    done = run_grader("gradescope", "build", str(bundle), "--topics", *TOPICS)
+    assert done.returncode == 0, done.stderr[-2000:]
+    root = tmp_path / "autograder"
+    with zipfile.ZipFile(bundle) as archive:
+        archive.extractall(root / "source")
+        for info in archive.infolist():  # zipfile drops the modes: restore them as unzip does
+            mode = (info.external_attr >> 16) & 0o777
+            if mode:
+                os.chmod(root / "source" / info.filename, mode)
+    student = course_folder(root / "submission" / "exercises", tmp_path / "outside")
+    expected, _ = check_scores(student, "none")
+
+    results = run_autograder(root)
+    scores: dict = {}
+    for test in results["tests"]:
+        topic = test["name"].split(" › ")[0]
+        got, total = scores.get(topic, (0.0, 0.0))
+        scores[topic] = (got + test["score"], total + test["max_score"])
+    assert scores == expected and full_marks(scores)
+    assert "zz.py" in results.get("output", "") + json.dumps(results["tests"], ensure_ascii=False)

@@ -39,8 +39,9 @@ def child_environment(home: str | None = None, python_path: str | None = None,
     folders of the grader and of numpy."""
     hide_own_environment()
     temp = temp or children_temp()
-    env = {name: os.environ[name] for name in LOCALE_NAMES + SYSTEM_NAMES if name in os.environ}
-    env.update((name, value) for name, value in os.environ.items() if name.startswith(NUMPY_PREFIXES))
+    # By name only: a value is decoded (copied) only when it is passed on, never a secret's.
+    env = {name: os.environ[name] for name in list(os.environ)
+           if name in LOCALE_NAMES or name in SYSTEM_NAMES or name.startswith(NUMPY_PREFIXES)}
     env.setdefault("LANG", "C.UTF-8")
     env.update({
         "PATH": SYSTEM_PATH if os.name == "posix" else os.environ.get("PATH", ""),
@@ -103,3 +104,51 @@ def _site_folders() -> set[Path]:
     if site.ENABLE_USER_SITE and hasattr(site, "getusersitepackages"):
         folders.append(site.getusersitepackages())
     return {Path(folder).resolve() for folder in folders}
+
+
+def scrub_inherited_environment(home: str) -> None:
+    """In a child forked from the grader: forget the grader's environment everywhere a
+    student could find it, and take the children's (``child_environment``).
+
+    A fork keeps three copies: the block the grader was exec'd with (what
+    ``/proc/self/environ`` shows: overwritten with zeros through ``/proc/self/mem``), the
+    bytes of ``posix.environ`` that ``os.environ`` shares (zeroed in place, then dropped, so
+    freed memory does not keep them) and libc's ``environ`` (emptied by ``clear``). The
+    grader never decodes a value it does not use, so no other copy exists (the test reads
+    the child's whole memory for one)."""
+    import posix
+
+    fresh = child_environment(home=home)
+    for value in list(posix.environ.values()):
+        _zero_bytes(value)
+    os.environ.clear()  # unsetenv, one by one: libc's environ no longer points anywhere old
+    posix.environ.clear()
+    _zero_exec_block()
+    os.environ.update(fresh)
+
+
+def _zero_bytes(value: bytes) -> None:
+    """Overwrite the characters of a bytes object no one else uses (one-byte bytes are
+    the interpreter's shared singletons: left alone, they are no secret)."""
+    if type(value) is not bytes or len(value) < 2:
+        return
+    import ctypes
+
+    offset = sys.getsizeof(b"") - 1  # where the characters start in the object
+    ctypes.memset(id(value) + offset, 0, len(value))
+
+
+def _zero_exec_block() -> None:
+    """Zeros over the environment block this process was exec'd with (where the kernel
+    reads /proc/self/environ from), found in /proc/self/stat."""
+    try:
+        with open("/proc/self/stat", "rb") as stat:
+            fields = stat.read().rsplit(b")", 1)[1].split()
+        start, end = int(fields[47]), int(fields[48])  # fields 50 and 51: env_start, env_end
+        if not 0 < start < end or end - start > 1 << 24:
+            return
+        with open("/proc/self/mem", "r+b", buffering=0) as memory:
+            memory.seek(start)
+            memory.write(b"\0" * (end - start))
+    except (OSError, ValueError, IndexError):
+        pass

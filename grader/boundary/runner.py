@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterator, Sequence
 from grader.boundary import limits, wire
 from grader.boundary.frames import Frames, Outbox, widen
 
+USE_FORK = hasattr(os, "fork") and os.environ.get("GRADER_SPAWN") != "1"
 MEMORY_HEADROOM = limits.Limits().memory_headroom  # bytes a child may add to what it has
 
 
@@ -142,21 +143,31 @@ def encoded_request(topics: list[TopicRequest], hung: Sequence[str] = ()) -> dic
 
 
 class Child(ChildBase):
-    """A child for one submission: a fresh interpreter, started with the children's own
-    environment (:func:`grader.boundary.environment.child_environment`), never forked
-    from the grader: a fork would keep the grader's environment in ``/proc/self/environ``,
-    ``posix.environ`` and freed memory (tokens and keys on a hub), and the reference's
-    objects once the grader holds them. ``fork`` is kept for callers; it is not used."""
+    """A child forked from this process (or spawned with GRADER_SPAWN=1) for one submission.
 
-    def __init__(self, submission: Path, fork: bool = False) -> None:
+    ``fork=False`` spawns a fresh interpreter instead: what a grader that has imported the
+    reference starts, so that the oracle is not in the memory of the child (``fresh_child``).
+    Either way the child has the children's environment, never the grader's (a spawned one
+    is exec'd with it; a forked one scrubs what it inherited: grader.boundary.environment)."""
+
+    def __init__(self, submission: Path, fork: bool = USE_FORK) -> None:
         super().__init__()
-        self._reaped = False
-        from grader.boundary.environment import children_temp
+        from grader.boundary.environment import children_temp, hide_own_environment
 
+        self._reaped = False
         self.workdir = tempfile.mkdtemp(prefix="grader-child-", dir=children_temp())
-        self.proc = _spawn_child(submission, self.workdir)
-        self.pid = self.proc.pid
-        self._listen(self.proc.stdin.fileno(), self.proc.stdout.fileno())
+        hide_own_environment()  # before the fork: the child cannot read its parent's either
+        if fork:
+            self.pid, to_child, from_child = _fork_child(submission, self.workdir)
+            self.proc = None
+        else:
+            self.proc = _spawn_child(submission, self.workdir)
+            self.pid = self.proc.pid
+            to_child, from_child = self.proc.stdin.fileno(), self.proc.stdout.fileno()
+        self._listen(to_child, from_child)
+        if fork:
+            os.close(to_child)
+            os.close(from_child)
 
     def stop(self) -> None:
         # Killed before its pipes close: at the end of its requests a child exits by itself,
@@ -210,6 +221,33 @@ def _spawn_child(submission: Path, workdir: str):
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         cwd=Path(__file__).resolve().parents[2],  # the grader this one is
         env=child_environment(home=workdir), start_new_session=hasattr(os, "setsid"))
+
+
+def _fork_child(submission: Path, workdir: str) -> tuple[int, int, int]:
+    to_child_r, to_child_w = os.pipe()
+    from_child_r, from_child_w = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never return into the parent's code
+        status = 0
+        try:
+            from grader.boundary.environment import scrub_inherited_environment
+            scrub_inherited_environment(workdir)  # first: nothing of the grader's is left to find
+            os.setsid()
+            os.close(to_child_w)
+            os.close(from_child_r)
+            limits.apply_limits(limits.Limits(memory_headroom=MEMORY_HEADROOM))
+            limits.no_new_privileges()
+            limits.adopt_orphans()  # what student code starts stays in our tree, to be killed
+            from grader.boundary.child import leave_root_if_root, serve
+            leave_root_if_root(workdir)
+            serve(to_child_r, from_child_w, str(submission), workdir)
+        except BaseException:  # noqa: BLE001
+            status = 70
+        finally:
+            os._exit(status)
+    os.close(to_child_r)
+    os.close(from_child_w)
+    return pid, to_child_w, from_child_r
 
 
 def limit_memory() -> None:

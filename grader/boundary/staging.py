@@ -74,9 +74,12 @@ def collect(folder: Path, notebooks: bool = False) -> Collected:
             _note(result, "batch.links_refused", links)
         if others:
             _note(result, "batch.not_regular", others)
-        for parts in links + others:
+        for parts in links:
             if _is_module(parts, notebooks):
                 result.refused[parts[0]] = ("batch.module_link", {"file": printable(parts[0])})
+        for parts in others:  # a FIFO, socket or device: never opened
+            if _is_module(parts, notebooks):
+                result.refused[parts[0]] = ("batch.module_not_regular", {"file": printable(parts[0])})
         _read_all(root, sorted(found, key=lambda p: _order(p, notebooks)), result, notebooks)
     finally:
         os.close(root)

@@ -92,8 +92,26 @@ def existing_course_id(text: str) -> str | None:
     return found.group(2) if found else None
 
 
-def released(folder: Path, name: str) -> bool:
-    return (folder / "release" / name).exists()
+def released_assignments(folder: Path) -> set[str]:
+    """Assignments students have: released to the exchange (its outbound/, where nbgrader's
+    configuration puts it) or already submitted. generate_assignment's own release/ folder
+    does not count: it is written for every assignment, released or not."""
+    from grader.instructor.nbconfig import ConfigProblem, read_config
+
+    found: set[str] = set()
+    try:
+        config = read_config(folder, root=folder)
+        exchange = Path(config.config.get("Exchange", {}).get("root", "/srv/nbgrader/exchange"))
+        outbound = exchange / config.coursedir.course_id / "outbound"
+        submitted = Path(config.coursedir.root) / config.coursedir.submitted_directory
+    except (ConfigProblem, OSError):
+        outbound, submitted = None, folder / "submitted"
+    for assignment in ASSIGNMENTS:
+        if outbound is not None and (outbound / assignment.name).exists():
+            found.add(assignment.name)
+        if submitted.is_dir() and any((s / assignment.name).exists() for s in submitted.iterdir()):
+            found.add(assignment.name)
+    return found
 
 
 def init_course(folder: Path, course_id: str | None, solutions: Path, force: bool = False,
@@ -108,7 +126,8 @@ def init_course(folder: Path, course_id: str | None, solutions: Path, force: boo
     existing = config_path.read_text(encoding="utf-8") if config_path.is_file() else None
     course_id = course_id or (existing and existing_course_id(existing)) or DEFAULT_COURSE_ID
     config_path.write_text(config_text(course_id, existing), encoding="utf-8")
-    kept = [a.name for a in ASSIGNMENTS if force and not regenerate_released and released(folder, a.name)]
+    out = released_assignments(folder) if force and not regenerate_released else set()
+    kept = [a.name for a in ASSIGNMENTS if a.name in out]
     chosen = [a for a in ASSIGNMENTS if a.name not in kept]
     for assignment in chosen:
         target = folder / "source" / assignment.name / assignment.notebook
@@ -119,18 +138,18 @@ def init_course(folder: Path, course_id: str | None, solutions: Path, force: boo
 
 
 def generate_assignments(folder: Path, force: bool, names: list[str] | None = None) -> None:
-    """nbgrader's generate_assignment for ``names`` (default: every assignment), in this process."""
+    """nbgrader's generate_assignment for ``names`` (default: every assignment), in this
+    process, with the configuration nbgrader itself reads there (~/.jupyter's db_url too)."""
     _venv_bin_on_path()
     from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
 
-    config = Config()
-    config.CourseDirectory.root = str(folder)
+    from grader.instructor.nbconfig import read_config
+
+    found = read_config(folder, root=folder)
     here = os.getcwd()
-    os.chdir(folder)  # nbgrader reads nbgrader_config.py from the working folder
+    os.chdir(folder)
     try:
-        api = NbGraderAPI(CourseDirectory(config=config), config=config)
+        api = NbGraderAPI(found.coursedir, config=found.config)
         for name in names if names is not None else [a.name for a in ASSIGNMENTS]:
             result = api.generate_assignment(name, force=True, create=True)
             if not result["success"]:

@@ -31,10 +31,9 @@ from grader.i18n import LANGS, lang_from_argv, t
 from grader.instructor.gradescope_run import CONFIG
 
 PROJECT = Path(__file__).resolve().parents[2]
-# What the grading path imports (`grader batch`, the topics' children). scikit-learn ships
-# the digits that training and cnn_training learn (grader.topics.families.digits reads
-# its file): it stays until the digits are shipped in the grader's own package.
-RUNTIME = ("numpy", "pyyaml", "rich", "scikit-learn")
+# What the grading path imports (`grader batch`, the topics' children); the digits that
+# training and cnn_training learn ship inside the grader (grader/topics/families/data/).
+RUNTIME = ("numpy", "pyyaml", "rich")
 VENV = ".venv"  # in source/, made by setup.sh, used by run_autograder
 EXIT_OK, EXIT_USAGE = 0, 2
 
@@ -150,16 +149,18 @@ def _needed(requires: list[str]) -> list[str]:
 
 
 def _package_files() -> list[Path]:
-    """The grader's and the reference's source files, never caches or the solutions."""
+    """The grader's and the reference's files (their sources and the data they ship: the
+    catalogue, a topic's data), never caches, links or the solutions."""
     files = []
     for top in ("grader", "reference"):
         for path in sorted((PROJECT / top).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts and path.suffix in (".py", ".yaml", ".json"):
+            if (path.is_file() and not path.is_symlink() and "__pycache__" not in path.parts
+                    and not path.name.startswith(".") and path.suffix not in (".pyc", ".pyo")):
                 files.append(path)
     return files
 
 
-def _add(bundle: zipfile.ZipFile, name: str, text: str, executable: bool = False) -> None:
+def _add(bundle: zipfile.ZipFile, name: str, text: str | bytes, executable: bool = False) -> None:
     info = zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0))
     info.external_attr = ((0o755 if executable else 0o644) | stat.S_IFREG) << 16
     info.compress_type = zipfile.ZIP_DEFLATED
@@ -176,7 +177,7 @@ def build(out: Path, topics: list[str] | None) -> list[str]:
             _add(bundle, "requirements.txt", requirements())
             _add(bundle, CONFIG, json.dumps({"topics": topics or []}, indent=1) + "\n")
             for path in _package_files():
-                _add(bundle, str(path.relative_to(PROJECT)), path.read_text(encoding="utf-8"))
+                _add(bundle, str(path.relative_to(PROJECT)), path.read_bytes())
             names = bundle.namelist()
         os.replace(temporary, out)
     except BaseException:
@@ -211,6 +212,8 @@ def main(argv: list[str]) -> int:
         return _fail(lang, t("stats.cannot_write", lang, path=args.out, problem="no such folder"))
     try:
         names = build(args.out, args.topics)
+    except _Usage as problem:  # a requirement is not installed here: nothing to pin it to
+        return _fail(lang, str(problem))
     except OSError as exc:
         return _fail(lang, t("stats.cannot_write", lang, path=args.out, problem=exc.strerror or str(exc)))
     print(t("gradescope.wrote", lang, path=args.out, files=len(names),

@@ -4,7 +4,7 @@ Gradescope unzips the student's upload into ``submission/`` and runs ``run_autog
 root, with the bundle (the reference among it) beside it in ``source/``. So nothing here
 trusts a name the student chose: a link (``exercises -> ../source/reference``) is never
 entered, read or copied, only reported; the graded files are read with the batch's one
-link-refusing reader (:func:`grader.batch.collect.collect`: ``O_NOFOLLOW`` from the
+link-refusing reader (:func:`grader.boundary.staging.collect`: ``O_NOFOLLOW`` from the
 submission's descriptor down, with its limits of count, size and depth) and staged from
 the bytes it read (:func:`grader.batch.inputs.stage`), so what is graded is what was read.
 
@@ -23,7 +23,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.batch.collect import MAX_DEPTH, SKIPPED_NAMES, Note, collect, printable
+from grader.boundary.staging import MAX_DEPTH, SKIPPED_NAMES, Note, collect, printable
 from grader.batch.inputs import Submission, stage
 
 STUDENT = "submission"  # the one student of the class grader batch grades

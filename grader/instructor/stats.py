@@ -33,9 +33,11 @@ HISTOGRAM_BINS = 10
 WEAKEST = 3  # topics listed per student
 RETEACH = 3  # misconceptions listed per topic
 FORMAT_VERSION = 2
-# A failure with one of these verdicts was not attempted: the blank is unfilled, the
-# function or its module is not there (the catalogue keys of grader.judging.compare).
-NOT_ATTEMPTED = ("error.blank", "error.missing_function", "error.missing_module")
+# A failure with one of these verdicts was not attempted: the blank is unfilled (in a
+# notebook also nbgrader's stub left in place), the function or its module is not there
+# (the catalogue keys of grader.judging.compare and, for notebooks, grader.nb.worker).
+NOT_ATTEMPTED = ("error.blank", "error.missing_function", "error.missing_module", "notebook.missing",
+                 "notebook.stub")
 
 
 class StatsProblem(Exception):

@@ -43,11 +43,46 @@ def subject(what: str) -> str:
     return re.sub(r"\s*after update #\d+|update #\d+ of\s*", "", what).strip()
 
 
+# A check whose value was compared and found wrong (not an error, not a missing blank).
+VALUE_FAILURES = frozenset({"fail.value", "fail.scalar_value", "fail.shape", "fail.not_scalar", "fail.not_finite"})
+
+
 def settle(verdicts: Sequence[Verdict]) -> list[Verdict]:
     """The verdicts of one topic's checks, in order, with the hints the evidence supports."""
     alone = [_catalogue_alone(v) for v in verdicts]
     failing = [v for v in alone if not v.passed]
+    alone = [v if v.passed else _uncontradicted(v, failing) for v in alone]
+    failing = [v for v in alone if not v.passed]
     return [v if v.passed else _narrowed(v, failing) for v in alone]
+
+
+def _uncontradicted(verdict: Verdict, failing: Sequence[Verdict]) -> Verdict:
+    """A catalogue hint that other failing checks of the same value contradict is dropped.
+    A recogniser computes what the mistaken formula gives, so where the student's value is
+    wrong and no recogniser matched, that formula is not what the code does: the inputs where
+    it matched could not tell it apart (a single sample's element mean and batch mean). And
+    where the checks of one value carry different hints, the one most of them agree on stands."""
+    hints = [key for key, _ in verdict.messages if is_catalogue(key)]
+    if not hints:
+        return verdict
+    about = _subjects(Verdict(False, verdict.messages[:1]))
+    votes: dict[str, int] = {}
+    for other in failing:
+        first = other.messages[0][0] if other.messages else ""
+        if first not in VALUE_FAILURES or not _subjects(Verdict(False, other.messages[:1])) & about:
+            continue
+        keys = [key for key, _ in other.messages if is_catalogue(key)]
+        if not keys:
+            return _without_catalogue(verdict)
+        for key in set(keys):
+            votes[key] = votes.get(key, 0) + 1
+    if votes and votes.get(hints[0], 0) < max(votes.values()):
+        return _without_catalogue(verdict)
+    return verdict
+
+
+def _without_catalogue(verdict: Verdict) -> Verdict:
+    return Verdict(False, tuple(m for m in verdict.messages if not is_catalogue(m[0])))
 
 
 def _catalogue_alone(verdict: Verdict) -> Verdict:

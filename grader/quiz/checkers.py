@@ -127,17 +127,21 @@ def parse_number(answer: Any, rules: Rules | None = None) -> float | None:
 
 def check_numeric(question: Question, answer: Any) -> Verdict:
     from grader.quiz.mathparse import ExpressionError
-    from grader.quiz.numbers import NumberRule, expected_value, read_numbers
-    rules = Rules.of(question.data)
+    from grader.quiz.numbers import NumberRule, expected_value, read_numbers, shown, square_side
+    rules = Rules.of(question.data, question.prompt)
+    side = square_side(answer) if question.data.get("one_side") else None
     try:
-        values = read_numbers(answer, rules)
+        values = [side] if side is not None else read_numbers(answer, rules)  # "7×7": the side asked
     except ExpressionError as exc:
         return _unreadable(question, "quiz.verdict.not_a_number", value=_typed(answer),
                            detail=_bilingual_detail(exc))
     rule = NumberRule.of(question.data)
-    expected = expected_value(question.answer, rules)
+    expected = expected_value(question.answer, Rules.of(question.data))
     if all(rule.agrees(value, expected) for value in values):
         return _right(question)
+    read_as = shown(values[-1]) if values else ""
+    if read_as and _typed(answer).strip() != read_as:  # not a plain number: say how it was read
+        return _wrong(question, "quiz.verdict.wrong_number_read_as", typed=_typed(answer).strip(), value=read_as)
     return _wrong(question, "quiz.verdict.wrong_number")
 
 
@@ -157,10 +161,11 @@ def check_expression(question: Question, answer: Any) -> Verdict:
     sympy on untrusted text can take unbounded time (``exp(exp(exp(exp(exp(y)))))``)."""
     from grader.quiz import bounded
     try:
-        outcome = bounded.call(judge_expression, str(question.answer), str(answer), question.data,
-                               seconds=bounded.WALL_SECONDS)
+        outcome = bounded.call(judge_expression, str(question.answer), str(answer),
+                               {**question.data, "prompt": question.prompt},
+                               seconds=bounded.WALL_SECONDS, cpu_seconds=bounded.CPU_SECONDS)
     except bounded.OutOfBounds:
-        return _wrong(question, "quiz.verdict.expression_too_hard", seconds=f"{bounded.WALL_SECONDS:g}")
+        return _wrong(question, "quiz.verdict.expression_too_hard", seconds=f"{bounded.CPU_SECONDS:g}")
     if outcome["verdict"] == "unreadable":
         return _unreadable(question, "quiz.verdict.bad_expression", typed=_typed(str(answer)),
                            detail=outcome["detail"])
@@ -173,8 +178,8 @@ def judge_expression(model_text: str, typed: str, data: dict) -> dict:
     """``{"verdict": "right" | "wrong" | "unreadable", "detail": {ja, en}}`` (plain data: it
     may come back from the bounded child)."""
     from grader.quiz.expression import ExpressionError, equivalent, read_expression
-    rules = Rules.of(data)
-    model = read_expression(model_text, rules)[-1]
+    rules = Rules.of(data, data.get("prompt"))
+    model = read_expression(model_text, Rules.of(data))[-1]
     try:
         forms = read_expression(typed, rules)
     except ExpressionError as exc:
@@ -185,15 +190,19 @@ def judge_expression(model_text: str, typed: str, data: dict) -> dict:
 # --- code ----------------------------------------------------------------------------
 
 def check_code(question: Question, answer: Any) -> Verdict:
-    from grader.quiz.code_answers import MAX_CODE_LENGTH, prepare_code
+    from grader.quiz.code_answers import MAX_CODE_LENGTH, fill_blank_line, prepare_code
     from grader.quiz.sandbox import DEFAULT_TIMEOUT, run_code_answer
     data = question.data
     text = str(answer)
     if len(text) > MAX_CODE_LENGTH:
         return _unreadable(question, "quiz.code.too_long", limit=MAX_CODE_LENGTH)
-    student = prepare_code(text, expression=data.get("compare") is None)
-    report = run_code_answer(data["setup"], str(question.answer), student,
-                             compare=data.get("compare"), seeds=data.get("seeds"),
+    compare, model = data.get("compare"), str(question.answer)
+    student = prepare_code(text, expression=compare is None)
+    if data.get("blank_line"):  # graded as the whole line of the course's code
+        model, compare = fill_blank_line(model, data["blank_line"])
+        student, _ = fill_blank_line(student, data["blank_line"])
+    report = run_code_answer(data["setup"], model, student,
+                             compare=compare, seeds=data.get("seeds"),
                              timeout=data.get("timeout"), bare_functions=data.get("bare_functions", []))
     if report.status == "timeout":
         return _wrong(question, "quiz.code.timeout", seconds=data.get("timeout", DEFAULT_TIMEOUT))

@@ -10,6 +10,7 @@ in ``bare_functions`` (e.g. ``relu``, ``sigmoid``, as the course's notebook defi
 from __future__ import annotations
 
 import ast
+import re
 import unicodedata
 from typing import Any
 
@@ -25,10 +26,50 @@ MAX_CODE_LENGTH = 20_000
 
 def prepare_code(text: str, *, expression: bool) -> str:
     """The student's code as Python reads it: NFKC per line, IME punctuation outside
-    strings and comments, and ``return X`` read as ``X`` where an expression is asked."""
+    strings and comments, and ``return X`` or ``print(X)`` read as ``X`` where an
+    expression is asked."""
     lines = unicodedata.normalize("NFKC", text.translate(_QUOTES)).replace("\r\n", "\n").split("\n")
     code = "\n".join(_fold_line(line.rstrip()) for line in lines).strip("\n")
-    return _unwrap_return(code) if expression else code
+    return _unwrap_print(_unwrap_return(code)) if expression else code
+
+
+def fill_blank_line(code: str, line: str) -> tuple[str, list[str]]:
+    """The answer to a blank inside a line of the course's code (``grad += rate * ({})``)
+    as that whole line, and the name it assigns (what is compared). A student who typed
+    the whole line (``grad += rate * param``) is graded on what they typed."""
+    target = re.match(r"\s*([A-Za-z_]\w*)", line).group(1)
+    try:
+        tree = ast.parse(code, mode="exec")
+    except SyntaxError:
+        tree = None
+    if tree is not None and tree.body and all(_assigns(node, target) for node in tree.body[-1:]):
+        return code, [target]
+    return line.replace("{}", code), [target]
+
+
+def _assigns(node: ast.stmt, name: str) -> bool:
+    if isinstance(node, ast.AugAssign):
+        return isinstance(node.target, ast.Name) and node.target.id == name
+    if isinstance(node, ast.Assign):
+        return any(isinstance(t, ast.Name) and t.id == name for t in node.targets)
+    return False
+
+
+def _unwrap_print(code: str) -> str:
+    """``print(X)`` as the last statement is the value X (students check in a notebook)."""
+    try:
+        tree = ast.parse(code, mode="exec")
+    except SyntaxError:
+        return code
+    last = tree.body[-1] if tree.body else None
+    if (isinstance(last, ast.Expr) and isinstance(last.value, ast.Call)
+            and isinstance(last.value.func, ast.Name) and last.value.func.id == "print"
+            and len(last.value.args) == 1 and not last.value.keywords):
+        lines = code.split("\n")
+        head = "\n".join(lines[:last.lineno - 1])
+        inner = ast.get_source_segment(code, last.value.args[0]) or ""
+        return (head + "\n" + inner).strip("\n") if inner else code
+    return code
 
 
 def _fold_line(line: str) -> str:

@@ -87,6 +87,10 @@ def value_of(code: str, namespace: dict, compare: list[str] | None) -> Any:
         # ("x_batch, t_batch = data_x[i:i_end], data_t[i:i_end]").
         if single_expr or (len(body) == 1 and isinstance(body[0], ast.Assign)):
             return eval(compile(ast.Expression(body[0].value), ANSWER_FILE, "eval"), namespace)  # noqa: S307
+        if len(body) > 1 and isinstance(body[-1], (ast.Expr, ast.Assign)):
+            # "m = x.mean(axis=0); (x - m) / x.std(axis=0)": the last statement is the value.
+            exec(compile(ast.Module(body[:-1], type_ignores=[]), ANSWER_FILE, "exec"), namespace)  # noqa: S102
+            return eval(compile(ast.Expression(body[-1].value), ANSWER_FILE, "eval"), namespace)  # noqa: S307
         raise AnswerError({"kind": "need_expression", "type": "", "message": "", "line": None})
     if single_expr and len(compare) == 1:
         # "functions.sigmoid(u)" answers "z = functions.sigmoid(u)".

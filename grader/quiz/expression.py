@@ -42,23 +42,26 @@ class _OutOfTime(Exception):
 
 @contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
-    """Raise _OutOfTime after ``seconds`` when on the main thread (signals only work
-    there); elsewhere the size bounds of mathparse are the only limit."""
+    """Raise _OutOfTime after ``seconds`` of this process's CPU time (not wall time: a busy
+    machine must not change a verdict) when on the main thread, where signals work — as
+    in the bounded child of grader/quiz/bounded.py; elsewhere the child's limits apply."""
     usable = threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer")
     if not usable:
         yield
         return
+    timer, signum = ((signal.ITIMER_PROF, signal.SIGPROF) if hasattr(signal, "SIGPROF")
+                     else (signal.ITIMER_REAL, signal.SIGALRM))
 
     def expire(signum, frame):  # noqa: ARG001
         raise _OutOfTime()
 
-    previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    previous = signal.signal(signum, expire)
+    signal.setitimer(timer, seconds)
     try:
         yield
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+        signal.setitimer(timer, 0)
+        signal.signal(signum, previous)
 
 
 def equivalent(a: sympy.Expr, b: sympy.Expr) -> bool:

@@ -137,3 +137,26 @@ def _strip_unit(part: Folded, rules: Rules) -> tuple[Folded, sympy.Expr]:
 def expected_value(answer: Any, rules: Rules) -> sympy.Expr:
     """The model answer exactly: a YAML number, or a formula such as ``3/sqrt(5)``."""
     return read_numbers(answer, Rules(constants=rules.constants))[-1]
+
+
+_SQUARE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(?:\*|x|X)\s*(\d+(?:\.\d+)?)\s*$")
+
+
+def square_side(answer: Any) -> sympy.Expr | None:
+    """``7×7`` (``7 x 7``, ``7*7``, full-width too) with both sides equal: the side, 7."""
+    try:
+        folded = fold_math(as_text(answer)).text
+    except ExpressionError:
+        return None
+    match = _SQUARE.match(folded)
+    if not match or match.group(1) != match.group(2):
+        return None
+    return sympy.Rational(match.group(1))
+
+
+def shown(value: sympy.Expr) -> str:
+    """A value as a message shows it: an integer as digits, else up to 10 significant figures."""
+    if value.is_Integer:
+        return str(value)
+    number = value.evalf(10)
+    return f"{float(number):.10g}" if number.is_real else str(number)

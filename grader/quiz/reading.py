@@ -125,13 +125,32 @@ class Rules:
     units: dict[str, float] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, data: dict[str, Any]) -> "Rules":
-        return cls(variables=tuple(data.get("variables", ())),
+    def of(cls, data: dict[str, Any], prompt: dict[str, str] | None = None) -> "Rules":
+        """The question's rules; with its ``prompt``, every name the prompt gives the
+        answer (``n``, ``OH``, ``dE/dw``) is a left-hand side a student may write."""
+        variables = tuple(data.get("variables", ()))
+        named = prompt_names(prompt, exclude=variables) if prompt else ()
+        return cls(variables=variables,
                    substitutions=dict(data.get("substitutions", {})),
                    functions=dict(data.get("functions", {})),
                    constants=tuple(data.get("constants", ())),
-                   left_sides=tuple(data.get("left_sides", ())),
+                   left_sides=tuple(data.get("left_sides", ())) + named,
                    units={unicodedata.normalize("NFKC", str(k)): v for k, v in data.get("units", {}).items()})
+
+
+_PROMPT_NAME = re.compile(r"(?<![A-Za-z0-9_'])(d[A-Za-z]\w*/d[A-Za-z]\w*|∂\w+/∂\w+|[A-Za-z][A-Za-z0-9_]*'?)(?![A-Za-z0-9_(])")
+
+
+def prompt_names(prompt: dict[str, str], exclude: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """Names the prompt uses for quantities (``n``, ``OH``, ``dE/dw``, ``u_1``): the answer
+    may start with ``name =``. The question's own variables are not among them."""
+    found: dict[str, None] = {}
+    for text in prompt.values():
+        for match in _PROMPT_NAME.finditer(unicodedata.normalize("NFKC", str(text))):
+            name = match.group(1)
+            if name not in exclude and len(name) <= 12:
+                found[name] = None
+    return tuple(found)
 
 
 def split_sides(folded: Folded, rules: Rules) -> list[Folded]:

@@ -87,6 +87,16 @@ class _LossLabelsColumn(ref.SoftmaxWithLoss):
         return dx / self.y.shape[0]
 
 
+class _ReluMaskCached(ref.Relu):
+    """The mask made on the first forward and kept: later batches are cut where the first was ≤ 0."""
+    def forward(self, x):
+        if self.mask is None:
+            self.mask = x <= 0
+        out = x.copy()
+        out[self.mask] = 0
+        return out
+
+
 class _LossBookOrder(ref.SoftmaxWithLoss):
     """The book's argument order (y, t) given to the course's cross_entropy_error(d, y)."""
     def forward(self, x, d):
@@ -103,6 +113,8 @@ def _mistake(name: str, cls: str, key: str, mistaken: type, evidence: str) -> Mi
 MISCONCEPTIONS = (
     _mistake("relu_mask_at_zero", "Relu", "hint.relu_mask_at_zero", _ReluMaskAtZero,
              "backward lets dout through where x is exactly 0: the mask is x < 0, not x ≤ 0"),
+    _mistake("relu_mask_cached", "Relu", "hint.relu_mask_cached", _ReluMaskCached,
+             "a second forward is cut where the first input was ≤ 0: the mask made once and kept"),
     _mistake("sigmoid_backward_from_input", "Sigmoid", "hint.sigmoid_backward_from_input", _SigmoidFromInput,
              "backward = dout·x·(1 − x) with the input x in place of the output y"),
     _mistake("sigmoid_backward_without_dout", "Sigmoid", "hint.sigmoid_backward_without_dout", _SigmoidWithoutDout,
