@@ -177,10 +177,12 @@ def test_the_bundle_holds_the_formative_inputs_only_never_the_graded_ones(wheel:
     assert differing >= 0.8 * sum(len(c) for c in bundle["topics"].values())
 
 
-def test_building_with_the_summative_seed_is_refused(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "grader", "kernel-package", str(tmp_path), "--topics", "softmax",
-                           "--seed", str(DEFAULT_SEED)], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2 and "summative" in done.stderr and "Traceback" not in done.stderr
+def test_building_with_the_summative_seed_or_an_unknown_topic_is_refused(tmp_path: Path) -> None:
+    for options, said in ((["--topics", "softmax", "--seed", str(DEFAULT_SEED)], "summative"),
+                          (["--topics", "sofmax"], "unknown topic")):
+        done = subprocess.run([sys.executable, "-m", "grader", "kernel-package", str(tmp_path), *options, "--lang", "en"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr
     assert not list(tmp_path.iterdir())
 
 

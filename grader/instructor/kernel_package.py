@@ -80,23 +80,25 @@ def _defaults_without_the_summative_seed() -> str:
 
 
 def main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
     from grader.grading.defaults import DEFAULT_SEED
-    from grader.i18n import t
-    if args.seed == DEFAULT_SEED:
-        print(t("bundle.same_seed", "en", seed=args.seed), file=sys.stderr)
-        return 2
+    from grader.i18n import lang_from_argv, t
     from grader.topics.registry import names
+
+    lang = lang_from_argv(argv)
+    args = _parser().parse_args(argv)
+    lang = args.lang or lang
+    if args.seed == DEFAULT_SEED:
+        print(t("bundle.same_seed", lang, seed=args.seed), file=sys.stderr)
+        return 2
     topics = args.topics or list(names())
     unknown = [name for name in topics if name not in names()]
     if unknown:
-        print(f"grader kernel-package: unknown topic(s) {', '.join(unknown)}; the topics are {', '.join(names())}",
-              file=sys.stderr)
+        print(t("bundle.unknown_topic", lang, topics=", ".join(unknown), known=", ".join(names())), file=sys.stderr)
         return 2
-    variants = _variants_module(args.variants)
+    variants = _variants_module(args.variants, lang)
     bundle = build_bundle(topics, args.seed, variants, jobs=args.jobs)
     wheel = write_wheel(args.out, bundle)
-    print(f"{wheel} ({wheel.stat().st_size / 1024:.0f} KiB): pip install it into the students' kernel image")
+    print(t("bundle.written", lang, wheel=str(wheel), size=f"{wheel.stat().st_size / 1024:.0f}"))
     return 0
 
 
@@ -109,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--variants", type=Path, default=PROJECT / "tests" / "variants", metavar="DIR",
                    help="the broken copies that stand for the misconceptions (variants.py, broken.yaml)")
     p.add_argument("-j", "--jobs", type=int, default=max(1, os.cpu_count() or 1))
+    p.add_argument("--lang", choices=("ja", "en"), default=None, help="language of the messages")
     return p
 
 
@@ -275,12 +278,12 @@ def _function(topic: str, spec: dict, about: Any) -> str:
     return str(spec.get("func") or spec.get("class") or (about.calls[0] if about.calls else topic))
 
 
-def _variants_module(folder: Path | None) -> Any | None:
+def _variants_module(folder: Path | None, lang: str = "en") -> Any | None:
     """tests/variants/variants.py of the source checkout (None: no mistakes recorded)."""
+    from grader.i18n import t
     path = folder / "variants.py" if folder else None
     if path is None or not path.is_file():
-        print(f"grader kernel-package: no {path}: the bundle records no misconception (hints only from errors)",
-              file=sys.stderr)
+        print(t("bundle.no_variants", lang, path=str(path)), file=sys.stderr)
         return None
     spec = importlib.util.spec_from_file_location("grader_bundle_variants", path)
     module = importlib.util.module_from_spec(spec)
