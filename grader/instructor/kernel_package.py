@@ -193,14 +193,18 @@ def probed_tolerance(check: Any, spec: dict, outcome: dict) -> dict[str, float |
     unchanged), or None where the judge passes any value (it does not look there)."""
     import copy
 
+    import numpy as np
+
     from grader.grading.engine import judge_safely
     from grader.grading.recorded import IGNORED_KEYS, changed_at, numeric_leaves
 
     def passes(path: str, change: Any) -> bool:
         return judge_safely(check, copy.deepcopy(spec), changed_at(outcome, path, change)).passed
 
+    noise = np.random.default_rng(0)
+
     def probe(path: str) -> float | None:
-        if passes(path, lambda v: _shifted(v, 2.0, 1)) and passes(path, lambda v: _shifted(v, -1.0, -1)):
+        if passes(path, lambda v: _unrelated(v, noise)) and passes(path, lambda v: _unrelated(v, noise)):
             return None
         return next((delta for delta in TOLERANCES if passes(path, lambda v, d=delta: _scaled(v, 1 + d))), 0.0)
 
@@ -227,19 +231,27 @@ def _scaled(value: Any, factor: float) -> Any:
     return value
 
 
-def _shifted(value: Any, factor: float, offset: int) -> Any:
-    """A plainly different value of the same shape and kind (a judge that still passes it ignores it)."""
+def _unrelated(value: Any, rng: Any) -> Any:
+    """A value of the same shape and kind that bears no relation to ``value`` (noise): a judge
+    that still passes it does not look there. (A mere scaling would keep the relations a judge
+    may check, such as two draws of one seed being equal.)"""
     import numpy as np
 
     if isinstance(value, dict):
-        return {k: _shifted(v, factor, offset) for k, v in value.items()}
+        return {k: _unrelated(v, rng) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return type(value)(_shifted(v, factor, offset) for v in value)
-    if isinstance(value, (bool, np.bool_)) or (isinstance(value, np.ndarray) and value.dtype.kind == "b"):
-        return np.logical_not(value)
-    if isinstance(value, (int, float, np.ndarray, np.generic)):
-        return value * factor + offset
-    return value
+        return type(value)(_unrelated(v, rng) for v in value)
+    array = np.asarray(value) if isinstance(value, (int, float, np.ndarray, np.generic)) else None
+    if array is None or array.dtype.kind not in "biuf":
+        return value
+    if array.dtype.kind == "b":
+        noise = rng.random(array.shape) < 0.5
+    elif array.dtype.kind in "iu":
+        noise = rng.integers(0, 2 * int(np.abs(array).max(initial=0)) + 3, size=array.shape).astype(array.dtype)
+    else:
+        noise = (rng.normal(size=array.shape) * (float(np.nanmax(np.abs(array), initial=0.0)) + 1.0)).astype(array.dtype)
+    return noise if isinstance(value, np.ndarray) else type(value)(noise.item()) if not isinstance(value, np.generic) \
+        else noise[()]
 
 
 def _record(plan: Any, submission: Path, topics: list[str]) -> dict[tuple[str, str], dict]:
