@@ -6,6 +6,8 @@ student wrote them (text, a number from YAML, a list) and are normalised here.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -129,6 +131,9 @@ def check_numeric(question: Question, answer: Any) -> Verdict:
     from grader.quiz.mathparse import ExpressionError
     from grader.quiz.numbers import NumberRule, expected_value, read_numbers, shown, square_side
     rules = Rules.of(question.data, question.prompt)
+    expected = expected_value(question.answer, Rules.of(question.data))
+    if expected.is_Integer and question.data.get("counters", True):
+        rules = dataclasses.replace(rules, counters=True)
     side = square_side(answer) if question.data.get("one_side") else None
     try:
         values = [side] if side is not None else read_numbers(answer, rules)  # "7×7": the side asked
@@ -136,7 +141,6 @@ def check_numeric(question: Question, answer: Any) -> Verdict:
         return _unreadable(question, "quiz.verdict.not_a_number", value=_typed(answer),
                            detail=_bilingual_detail(exc))
     rule = NumberRule.of(question.data)
-    expected = expected_value(question.answer, Rules.of(question.data))
     if all(rule.agrees(value, expected) for value in values):
         return _right(question)
     read_as = shown(values[-1]) if values else ""
