@@ -126,25 +126,34 @@ def _list_row(section: Section, entry: progress.SectionProgress | None, lang: st
 
 
 def _print_list(rows: list[dict[str, Any]], lang: str) -> None:
-    from grader.quiz.render import pad, score_text, width
-    title_width = max(width(r["title"]) for r in rows)
+    """One row per section, fitted to the terminal (80 columns in Japanese too): a title
+    too long for its column goes on in the next line, broken between words only."""
+    from grader.quiz.render import pad, score_text, terminal_columns, width, wrap
+    columns = terminal_columns()
     id_width = max(width(r["id"]) for r in rows)
     counts = {r["id"]: t("quiz.list.counts", lang, total=r["questions"], auto=r["auto_graded"]) for r in rows}
-    counts_width = max(16, *(width(c) for c in counts.values()))
-    print(f"{pad('ID', id_width)} {pad(t('quiz.list.title', lang), title_width)}  "
-          f"{pad(t('quiz.list.questions', lang), counts_width)} {t('quiz.list.best', lang)}")
+    counts_width = max(width(t("quiz.list.questions", lang)), *(width(c) for c in counts.values()))
+    bests = {r["id"]: (f"{score_text(r['best_score'])}/{score_text(r['max_score'])}"
+                       if r["best_score"] is not None else t("quiz.list.not_taken", lang)) for r in rows}
+    best_width = max(width(t("quiz.list.best", lang)), *(width(b) for b in bests.values()))
+    room = columns - id_width - counts_width - best_width - 4
+    title_width = max(12, min(max(width(r["title"]) for r in rows), room))
+    print(f"{pad('ID', id_width)} {pad(t('quiz.list.title', lang), title_width)} "
+          f"{pad(t('quiz.list.questions', lang), counts_width)} {t('quiz.list.best', lang)}".rstrip())
     for r in rows:
-        best = (f"{score_text(r['best_score'])}/{score_text(r['max_score'])}"
-                if r["best_score"] is not None else t("quiz.list.not_taken", lang))
-        print(f"{pad(r['id'], id_width)} {pad(r['title'], title_width)}  {pad(counts[r['id']], counts_width)} {best}")
+        title = wrap(r["title"], title_width) or [""]
+        print(f"{pad(r['id'], id_width)} {pad(title[0], title_width)} {pad(counts[r['id']], counts_width)} "
+              f"{bests[r['id']]}".rstrip())
+        for more in title[1:]:
+            print(f"{' ' * id_width} {more}".rstrip())
     print()
-    print(t("quiz.list.footer", lang))
+    print("\n".join(wrap(t("quiz.list.footer", lang), columns)))
 
 
 # --- take ----------------------------------------------------------------------------
 
 def cmd_take(args: argparse.Namespace) -> int:
-    from grader.quiz.interactive import InputEnded, Session, summary_lines
+    from grader.quiz.interactive import InputEnded, Session, _isatty, summary_lines
     sections = load_sections()
     section = _find_section(sections, args.section, args.lang)
     if section is None:
@@ -156,7 +165,10 @@ def cmd_take(args: argparse.Namespace) -> int:
     try:
         session.run()
     except InputEnded:
-        status, key = EXIT_UNUSABLE, "quiz.take.input_ended"
+        if _isatty(sys.stdin):  # Ctrl-D in a terminal: the student stops, as with Ctrl-C
+            status, key = 130, "quiz.take.interrupted"
+        else:
+            status, key = EXIT_UNUSABLE, "quiz.take.input_ended"
     except KeyboardInterrupt:
         status, key = 130, "quiz.take.interrupted"
     if status is not None:
@@ -165,7 +177,7 @@ def cmd_take(args: argparse.Namespace) -> int:
     results = session.results
     print()
     if results:
-        for line in summary_lines(results, args.lang):
+        for line in summary_lines(results, args.lang, section.max_score):
             session.say(line, "bold")
     saver.report(sys.stdout if status is None else sys.stderr)
     if status is not None:
