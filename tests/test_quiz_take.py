@@ -44,7 +44,7 @@ def test_end_of_input_keeps_the_answers_given(tmp_path):
     assert saved(tmp_path)["day2-s1"]["best"] == 2.0
     assert_no_traceback(result)
     # A later, worse attempt keeps the best and counts as a second attempt.
-    again = run_quiz("take", "day2-s1", "--lang", "en", stdin="x\n", data_dir=tmp_path)
+    again = run_quiz("take", "day2-s1", "--restart", "--lang", "en", stdin="x\n", data_dir=tmp_path)
     assert "Saved: day2-s1 0/6 this attempt; best 2/6." in again.stderr
     assert saved(tmp_path)["day2-s1"]["attempts"] == 2
 
@@ -144,3 +144,28 @@ def test_quiz_list_fits_80_columns_in_japanese(tmp_path):
     from wcwidth import wcswidth
     assert max(wcswidth(line) for line in lines) <= 80, max(lines, key=wcswidth)
     assert not any(line.lstrip(" │|").startswith("。") for line in lines)
+
+
+def test_a_stopped_attempt_goes_on_where_it_stopped_in_japanese(tmp_path):
+    first = _terminal(tmp_path, "take", "day2-s1")
+    for answer in ["2(x+y)", "②"]:
+        first.expect("> ")
+        first.sendline(answer)
+    first.expect("> ")
+    first.sendintr()
+    first.expect(pexpect.EOF)
+    first.close()
+    assert saved(tmp_path)["day2-s1"]["unfinished"] == {"d2s1-q1": "2(x+y)", "d2s1-q2": "②"}
+    again = _terminal(tmp_path, "take", "day2-s1")
+    again.expect("中断した回の続きから始めます（6 問中 2 問解答済み")
+    again.expect("3/6")  # the third question comes first
+    for answer in ["1/4", "0.0009765625", "s(1-s)", "1"]:
+        again.expect("> ")
+        again.sendline(answer)
+    again.expect(r"スコア: 6/6")
+    again.expect(r"今回 6/6、ベスト 6/6")
+    again.expect(pexpect.EOF)
+    again.close()
+    assert again.exitstatus == 0
+    entry = saved(tmp_path)["day2-s1"]
+    assert entry["attempts"] == 1 and entry["best"] == 6.0 and "unfinished" not in entry

@@ -89,7 +89,9 @@ def _build_parser(lang: str) -> argparse.ArgumentParser:
         return sub
 
     command("list", cmd_list).add_argument("--json", action="store_true", help=t("quiz.help.json", lang))
-    command("take", cmd_take).add_argument("section", metavar="SECTION", help=t("quiz.help.section", lang))
+    take = command("take", cmd_take)
+    take.add_argument("section", metavar="SECTION", help=t("quiz.help.section", lang))
+    take.add_argument("--restart", action="store_true", help=t("quiz.help.restart", lang))
     command("template", cmd_template).add_argument("section", metavar="SECTION", help=t("quiz.help.section", lang))
     check = command("check", cmd_check)
     check.add_argument("answers", metavar="ANSWERS.yaml", type=Path, help=t("quiz.help.answers", lang))
@@ -161,9 +163,16 @@ def cmd_take(args: argparse.Namespace) -> int:
     _enable_line_editing()
     saver = _AttemptSaver(section, args.lang)
     session = Session(section, args.lang, sys.stdin, sys.stdout, on_answer=saver.save)
+    earlier = [] if args.restart else saver.unfinished()
+    if earlier:  # a stopped attempt goes on where it stopped (--restart starts afresh)
+        from grader.quiz.grading import grade_all
+        session.results = grade_all([(q, a) for q, a in earlier])
+        saver.resume()
+        print(t("quiz.take.resumed", args.lang, section=section.id, answered=len(earlier),
+                total=len(section.questions)))
     status = None
     try:
-        session.run()
+        session.run(start=len(session.results))
     except InputEnded:
         if _isatty(sys.stdin):  # Ctrl-D in a terminal: the student stops, as with Ctrl-C
             status, key = 130, "quiz.take.interrupted"
@@ -185,6 +194,17 @@ def cmd_take(args: argparse.Namespace) -> int:
     return EXIT_OK if all(r.verdict.passed is not False for r in results) else EXIT_FAILED
 
 
+def _plain_answer(answer: Any) -> Any:
+    """An answer as the progress file keeps it (text, numbers, lists, a free text's dict)."""
+    if isinstance(answer, (str, int, float, bool)) or answer is None:
+        return answer
+    if isinstance(answer, (list, tuple)):
+        return [_plain_answer(a) for a in answer]
+    if isinstance(answer, dict):
+        return {str(k): _plain_answer(v) for k, v in answer.items()}
+    return str(answer)
+
+
 class _AttemptSaver:
     """Saves a ``take`` attempt after every answer: the first save counts the attempt, the
     next ones update it, so Ctrl-C or the end of input never loses an answer."""
@@ -195,13 +215,29 @@ class _AttemptSaver:
         self.score = 0.0
         self.failed = False
 
+    def unfinished(self) -> list[tuple[Any, Any]]:
+        """The (question, answer) pairs of a stopped attempt at this section, in order;
+        empty when there is none or the section's questions changed since."""
+        entry = progress.load().get(self.section.id)
+        answers = dict(entry.unfinished) if entry and entry.unfinished else {}
+        questions = self.section.questions[:len(answers)]
+        if not answers or [q.id for q in questions] != list(answers):
+            return []
+        return [(q, answers[q.id]) for q in questions]
+
+    def resume(self) -> None:
+        self.saved = progress.load().get(self.section.id)
+
     def save(self, results: list) -> None:
         from grader.quiz.grading import section_scores
         if self.failed:
             return
         score, max_score = section_scores(results, [self.section]).get(self.section.id, (0.0, self.section.max_score))
+        done = len(results) >= len(self.section.questions)
+        unfinished = None if done else {r.question.id: _plain_answer(r.answer) for r in results}
         try:
-            self.saved = progress.record(self.section.id, score, max_score, new_attempt=self.saved is None)
+            self.saved = progress.record(self.section.id, score, max_score, new_attempt=self.saved is None,
+                                         unfinished=unfinished)
             self.score = score
         except progress.ProgressError as exc:
             self.failed = True

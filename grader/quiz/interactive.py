@@ -79,11 +79,13 @@ class Session:
             lines.append(line)
         return "\n".join(lines)
 
-    def run(self) -> list[Result]:
+    def run(self, start: int = 0) -> list[Result]:
+        """Ask the questions from number ``start`` (0-based) on: a resumed attempt's earlier
+        answers are in ``results`` already."""
         questions = self.section.questions
         self.say(t("quiz.take.intro", self.lang, section=self.section.id,
                    title=self.section.title[self.lang], count=len(questions)), "bold")
-        for number, question in enumerate(questions, 1):
+        for number, question in enumerate(questions[start:], start + 1):
             self.results.append(self.ask(question, number, len(questions)))
             if self.on_answer:
                 self.on_answer(self.results)
