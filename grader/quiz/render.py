@@ -60,8 +60,19 @@ def wrap(text: str, columns: int) -> list[str]:
 
 
 def terminal_columns() -> int:
+    """The terminal's width (``$COLUMNS`` first); without a terminal, no limit: a file or
+    a pipe keeps every row on one line."""
     import shutil
+    if not os.environ.get("COLUMNS") and not _isatty(sys.stdout):
+        return 10 ** 6
     return max(40, shutil.get_terminal_size((80, 24)).columns)
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def pad(text: str, columns: int) -> str:
