@@ -14,6 +14,10 @@ QUICK_EXIT = ("check",)
 
 def run() -> None:
     """The ``grader`` program: the console script and ``python -m grader``."""
+    from grader import python_too_old
+    if python_too_old():  # from a checkout on an old Python: said before any import that fails there
+        print(python_too_old(), file=sys.stderr)
+        raise SystemExit(2)
     argv = sys.argv[1:]
     code = main(argv)
     if argv[:1] and argv[0] in QUICK_EXIT:
@@ -57,26 +61,41 @@ def dispatch(argv: list[str]) -> int:
     if command == "quiz":
         from grader.quiz.cli import main as quiz_main
         return quiz_main(rest)
-    if command == "nbgrader":
-        from grader.instructor.course import main as nbgrader_main
-        return nbgrader_main(rest)
     if command in LEARNER_COMMANDS:
         import importlib
         return importlib.import_module(LEARNER_COMMANDS[command]).main(rest)
-    if command == "batch":
-        from grader.batch.cli import main as batch_main
-        return batch_main(rest)
-    if command == "autograde":
-        from grader.instructor.autograde import main as autograde_main
-        return autograde_main(rest)
-    if command == "stats":
-        from grader.instructor.stats_cli import main as stats_main
-        return stats_main(rest)
-    if command == "gradescope":
-        from grader.instructor.gradescope import main as gradescope_main
-        return gradescope_main(rest)
+    if command in INSTRUCTOR_COMMANDS:
+        return _instructor_command(INSTRUCTOR_COMMANDS[command], rest)
     print(f"grader: unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
     return 2
+
+
+# The instructor's commands, each a module with main(argv). Some need what a student's
+# install leaves out (pyproject.toml's extras): nbgrader, matplotlib.
+INSTRUCTOR_COMMANDS = {"nbgrader": "grader.instructor.course", "batch": "grader.batch.cli",
+                       "autograde": "grader.instructor.autograde", "stats": "grader.instructor.stats_cli",
+                       "gradescope": "grader.instructor.gradescope",
+                       "export": "grader.instructor.export",
+                       "kernel-package": "grader.instructor.kernel_package"}
+# A module missing from the install -> the extra that brings it.
+EXTRA_OF_MODULE = {"nbgrader": "instructor", "nbformat": "instructor", "traitlets": "instructor",
+                   "jupyter_server": "instructor", "jupyterlab": "instructor", "matplotlib": "plots"}
+
+
+def _instructor_command(module: str, argv: list[str]) -> int:
+    """Runs the command; a module only an extra installs is said with the command that
+    installs it (exit 2), never as a traceback."""
+    import importlib
+    try:
+        return importlib.import_module(module).main(argv)
+    except ModuleNotFoundError as missing:
+        extra = EXTRA_OF_MODULE.get((missing.name or "").split(".")[0])
+        if extra is None:
+            raise
+        from grader.i18n import lang_from_argv, t
+        print(t("instructor.needs_extra", lang_from_argv(argv), module=missing.name, extra=extra),
+              file=sys.stderr)
+        return 2
 
 
 # Contract §5: the learner's commands, each a module with main(argv).
@@ -105,8 +124,12 @@ commands:
                      grade an nbgrader course's submissions into its gradebook (instructors)
   stats GRADES [--html FILE] [--json]
                      item analysis of a class: grader batch's --out folder or a gradebook.db
+  export GRADES --lms canvas|moodle --out FILE.csv [--roster FILE.csv]
+                     the class's totals as a CSV that Canvas' or Moodle's gradebook imports
   quiz stats FOLDER_OF_ANSWER_FILES [--json]
                      item analysis of a confirmation test's answers
+  kernel-package OUT [--seed N] [--topics TOPIC ...]
+                     the students' kernel package of a graded course: check() without the answer key (instructors)
   gradescope build OUT.zip [--topics TOPIC ...]
                      a Gradescope autograder bundle of the exercises
 

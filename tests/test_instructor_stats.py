@@ -15,8 +15,12 @@ from conftest import EXERCISES, ROOT, SOLUTIONS, run_grader
 
 BROKEN = yaml.safe_load((ROOT / "tests" / "variants" / "broken.yaml").read_text(encoding="utf-8"))
 # Who makes which mistake: two students with the same bug give byte-identical outputs.
+# Two left the blanks unfilled (not attempted, not wrong); two raise the same error on
+# different lines (one wrong answer, wherever it sits).
 CLASS = {"alice": None, "bob": None, "carol": "softmax.axis", "dave": "softmax.axis",
-         "erin": "activations.d_relu_at_zero", "frank": "blank"}
+         "erin": "activations.d_relu_at_zero", "frank": "blank", "grace": "blank",
+         "heidi": "raises", "ivan": "raises lower"}
+RAISES = 'raise ValueError("softmax: not finished")'
 
 
 def _student(folder: Path, mistake: str | None) -> None:
@@ -25,6 +29,15 @@ def _student(folder: Path, mistake: str | None) -> None:
         return
     shutil.copytree(SOLUTIONS, folder)
     if mistake is None:
+        return
+    if mistake.startswith("raises"):
+        path = folder / "functions.py"
+        lines = path.read_text(encoding="utf-8").splitlines()
+        at = next(i for i, line in enumerate(lines) if line.startswith("def softmax"))
+        lines.insert(at + 1, "    " + RAISES)
+        if mistake.endswith("lower"):  # the same error three lines further down
+            lines[:0] = ["# my notes", "# more notes", "# and more"]
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return
     variant = BROKEN[mistake]
     path = folder / f"{variant['module']}.py"
@@ -58,7 +71,7 @@ def test_results_name_the_misconception_each_hint_came_from(graded: Path) -> Non
     # The topic's own misconception; the integration topic (training) names the broken part.
     assert hints["carol"] == hints["dave"] == {("softmax", "softmax.axis"), ("training", "training.broken_part")}
     assert ("activations", "activations.d_relu_at_zero") in hints["erin"]
-    assert hints["alice"] == set() and hints["frank"] == set()
+    assert hints["alice"] == set() and hints["frank"] == set() == hints["grace"]
 
 
 def test_each_hint_key_belongs_to_one_misconception_of_its_topic() -> None:
@@ -101,18 +114,110 @@ def test_stats_numbers_equal_those_recomputed_from_results_json(graded: Path) ->
     assert stats["histogram"]["counts"] == counts.tolist()
 
 
+NOT_ATTEMPTED = ("error.blank", "error.missing_function", "error.missing_module", "notebook.missing", "notebook.stub")
+
+
 def test_identical_wrong_outputs_are_clustered_and_only_they(graded: Path) -> None:
     stats = stats_json(graded)
     students = json.loads((graded / "results.json").read_text(encoding="utf-8"))["students"]
     groups: dict[tuple, set] = {}
     for name, report in students.items():
         for r in report["results"]:
-            if not r["passed"] and r.get("outcome"):
-                groups.setdefault((r["topic"], r["check"], r["outcome"]), set()).add(name)
+            if r["passed"] or r["failure"]["key"] in NOT_ATTEMPTED:
+                continue  # an unfilled blank is no answer: never a cluster
+            same = r["failure"]["signature"] if r["failure"]["key"].startswith("error.") else r["outcome"]
+            groups.setdefault((r["topic"], r["check"], same), set()).add(name)
     expected = {key: names for key, names in groups.items() if len(names) > 1}
     found = {(g["topic"], g["check"], g["outcome"]): set(g["students"]) for g in stats["clusters"]}
     assert found == expected
-    assert found[next(k for k in found if k[:2] == ("softmax", "batch"))] == {"carol", "dave"}
+    softmax = {frozenset(names) for (topic, check, _), names in found.items() if (topic, check) == ("softmax", "batch")}
+    # The same error on different lines is one cluster; the two blank students are none.
+    assert softmax == {frozenset({"carol", "dave"}), frozenset({"heidi", "ivan"})}
+    assert not any("not filled yet" in g["message"] for g in stats["clusters"])
+    assert not any({"frank", "grace"} <= set(g["students"]) for g in stats["clusters"])
+
+
+@pytest.fixture(scope="module")
+def notebooks_graded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An nbgrader class: two notebooks raise the same error in softmax from different
+    cells (one student added cells above), one left the notebook's blanks as released."""
+    import nbformat
+    from grader.authoring.assignments import assignment
+    from grader.authoring.notebooks import build_notebook, topic_points
+
+    day1 = assignment("day1")
+    root = tmp_path_factory.mktemp("stats-notebooks")
+    solved = build_notebook(day1, SOLUTIONS, topic_points())
+    for student in ("kim", "lee"):
+        notebook = nbformat.reads(nbformat.writes(solved), as_version=4)
+        at = next(i for i, cell in enumerate(notebook.cells) if "def softmax" in cell.source)
+        notebook.cells[at].source = notebook.cells[at].source.replace(
+            "def softmax(x):\n", "def softmax(x):\n    " + RAISES + "\n", 1)
+        assert RAISES in notebook.cells[at].source
+        if student == "lee":  # two cells of her own above: softmax's cell has another number
+            notebook.cells[at:at] = [nbformat.v4.new_code_cell("import math"), nbformat.v4.new_code_cell("seen = []")]
+        folder = root / "course" / "submitted" / student / day1.name
+        folder.mkdir(parents=True)
+        nbformat.write(notebook, folder / day1.notebook)
+    released = build_notebook(day1, EXERCISES, topic_points())
+    folder = root / "course" / "submitted" / "mori" / day1.name
+    folder.mkdir(parents=True)
+    nbformat.write(released, folder / day1.notebook)
+    done = run_grader("batch", str(root / "course"), "--out", str(root / "grades"), "-j", "2", timeout=600)
+    assert done.returncode == 0, done.stderr
+    return root / "grades"
+
+
+def test_the_same_error_in_another_cell_is_one_cluster_and_blanks_are_none(notebooks_graded: Path) -> None:
+    stats = stats_json(notebooks_graded)
+    students = json.loads((notebooks_graded / "results.json").read_text(encoding="utf-8"))["students"]
+    row = {name: next(r for r in report["results"] if (r["topic"], r["check"]) == ("softmax", "batch"))
+           for name, report in students.items()}
+    assert row["kim"]["message"] != row["lee"]["message"]  # they name different cells
+    assert row["kim"]["outcome"] != row["lee"]["outcome"]  # so the digest of what was sent differs
+    softmax = [g for g in stats["clusters"] if (g["topic"], g["check"]) == ("softmax", "batch")]
+    assert [g["students"] for g in softmax] == [["kim", "lee"]]
+    assert not any("mori" in g["students"] for g in stats["clusters"])
+    batch = next(i for i in stats["checks"] if (i["topic"], i["check"]) == ("softmax", "batch"))
+    assert (batch["not_attempted"], batch["wrong"]) == (1, 2)
+
+
+def test_not_attempted_is_apart_from_wrong_in_every_rate(graded: Path) -> None:
+    stats = stats_json(graded)
+    students = json.loads((graded / "results.json").read_text(encoding="utf-8"))["students"]
+    n = len(students)
+    for item in stats["checks"]:
+        rows = [next(r for r in report["results"] if (r["topic"], r["check"]) == (item["topic"], item["check"]))
+                for report in students.values()]
+        unfilled = sum(1 for r in rows if not r["passed"] and r["failure"]["key"] in NOT_ATTEMPTED)
+        wrong = sum(1 for r in rows if not r["passed"]) - unfilled
+        passed = sum(r["passed"] for r in rows)
+        assert (item["not_attempted"], item["wrong"]) == (unfilled, wrong)
+        assert item["not_attempted_rate"] == pytest.approx(unfilled / n)
+        assert item["wrong_rate"] == pytest.approx(wrong / n)
+        assert item["attempted_pass_rate"] == (pytest.approx(passed / (n - unfilled)) if n > unfilled else None)
+        hinted = [r["hint"] for r in rows if not r["passed"] and r["failure"]["key"] not in NOT_ATTEMPTED and r["hint"]]
+        assert item["misconceptions"] == {h: hinted.count(h) for h in set(hinted)}
+    batch = next(i for i in stats["checks"] if (i["topic"], i["check"]) == ("softmax", "batch"))
+    # frank and grace never filled softmax; carol, dave (axis), heidi, ivan (an error) are wrong.
+    assert (batch["not_attempted"], batch["wrong"], batch["pass_rate"]) == (2, 4, pytest.approx(3 / 9))
+    assert batch["misconceptions"] == {"softmax.axis": 2}
+
+
+def test_each_topic_says_what_to_reteach_among_those_who_tried(graded: Path, tmp_path: Path) -> None:
+    stats = stats_json(graded)
+    softmax = next(item for item in stats["topics"] if item["topic"] == "softmax")
+    assert softmax["not_attempted"] == 2
+    # carol and dave of the seven who tried softmax: the sum over the wrong axis.
+    assert softmax["reteach"][0] == {"misconception": "softmax.axis", "students": 2,
+                                     "share_of_attempted": pytest.approx(2 / 7)}
+    page = tmp_path / "stats.html"
+    done = run_grader("stats", str(graded), "--html", str(page), timeout=300)
+    assert done.returncode == 0, done.stderr
+    text = page.read_text(encoding="utf-8")
+    reteach = text.split('<ul id="reteach">')[1].split("</ul>\n")[0]
+    block = reteach.split('data-topic="softmax"')[1].split('<li class="topic"')[0]
+    assert "29 %" in block and "(softmax.axis)" in block and "取り組んだ学生の 29 %" in block
 
 
 def test_weakest_topics_are_the_lowest_shares(graded: Path) -> None:
@@ -133,8 +238,10 @@ def test_weakest_topics_are_the_lowest_shares(graded: Path) -> None:
 def test_text_report_names_a_misconception_with_its_share_in_japanese(graded: Path) -> None:
     done = run_grader("stats", str(graded), "--lang", "ja", env={"COLUMNS": "250"}, timeout=300)
     assert done.returncode == 0, done.stderr
-    # carol and dave of the three failing softmax (frank left it blank): 67 %.
-    assert any("不正解の 67 %" in line and "(softmax.axis)" in line for line in done.stdout.splitlines())
+    # softmax › batch: carol and dave of the four wrong answers (heidi and ivan raise an
+    # error; frank and grace left it blank: not attempted, not among the wrong): 50 %.
+    assert any("不正解の 50 %" in line and "(softmax.axis)" in line for line in done.stdout.splitlines())
+    assert "復習すべきこと" in done.stdout
 
 
 def test_results_of_an_older_grader_are_refused_with_a_message(tmp_path: Path, graded: Path) -> None:

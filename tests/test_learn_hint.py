@@ -104,3 +104,39 @@ def test_bad_arguments_exit_2_with_a_sentence(tmp_path, args, said):
 def test_unknown_topic_in_japanese(tmp_path):
     done = new_student(tmp_path).run("hint", "softmaks", lang="ja")
     assert done.returncode == 2 and "'softmaks' というトピックはありません" in done.stderr
+
+
+# ------------------------------------------------------------------ issue 22: the ladder follows the failure
+def _region(module: str, qualname: str, contains: str = ""):
+    return next(r for r in parse_file(SOLUTIONS / f"{module}.py")
+                if r.qualname == qualname and contains in "\n".join(r.solution))
+
+
+def test_the_ladder_opens_on_the_blank_of_the_function_behind_the_first_failing_check(tmp_path):
+    """step_function passes, d_sigmoid fails: the ladder is d_sigmoid's, not step_function's (あ)."""
+    student = new_student(tmp_path)
+    student.solve("functions", "step_function", "sigmoid", "d_sigmoid", "relu", "d_relu")
+    path = student.exercises / "functions.py"
+    path.write_text(path.read_text(encoding="utf-8").replace("return (1 - sigmoid(x)) * sigmoid(x)",
+                                                             "return x * (1 - x)"), encoding="utf-8")
+    region = _region("functions", "d_sigmoid")
+    done = student.run("hint", "activations")
+    assert done.returncode == 0, done.stderr
+    assert "The first failing check is activations › d_sigmoid; it is about d_sigmoid" in done.stdout
+    assert f"blank ({region.label}) in d_sigmoid, hint 1/3" in done.stdout and region.hints[0][1] in done.stdout
+    assert student.json("hint", "activations")["check"] == "d_sigmoid"
+
+
+def test_the_ladder_opens_on_the_blank_the_error_was_raised_in(tmp_path):
+    """backward's later blank raises: its ladder comes first, not three levels of the first blank."""
+    student = new_student(tmp_path)
+    student.solve("network", "forward", "backward")
+    path = student.exercises / "network.py"
+    path.write_text(path.read_text(encoding="utf-8").replace("np.dot(delta2, W2.T) * d_relu(z1)",
+                                                             "np.dot(delta2, W2) * d_relu(z1)"), encoding="utf-8")
+    region = _region("network", "backward", "delta1 =")
+    first = _region("network", "backward")
+    assert region.label != first.label
+    shown = student.json("hint", "backward")
+    assert (shown["blank"], shown["function"], shown["level"]) == (f"({region.label})", "backward", 1)
+    assert shown["check"] and shown["en"] == region.hints[0][1]

@@ -17,7 +17,7 @@ SOFTMAX = [r for r in parse_file(SOLUTIONS / "functions.py") if r.qualname == "s
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS, ids=lambda a: a.name)
 def test_every_generated_notebook_shows_each_blanks_ladder_level_by_level(assignment):
-    nb = nbformat.read(ROOT / "notebooks" / assignment.notebook, as_version=4)
+    nb = nbformat.read(ROOT / "notebooks" / "source" / assignment.notebook, as_version=4)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
     for module in assignment.modules:
         for region in parse_file(SOLUTIONS / f"{module}.py"):
@@ -68,3 +68,31 @@ def test_hint_of_an_unknown_topic_says_so_in_both_languages(tmp_path, kernel_env
     [error] = [o for o in nb.cells[0].outputs if o.output_type == "error"]
     assert error.ename == "ValueError"
     assert "トピック 'nope' はありません" in error.evalue and "Unknown topic 'nope'" in error.evalue
+
+
+ACTIVATIONS_WITH_D_SIGMOID_WRONG = '''import numpy as np
+from grader.notebook import check, hint
+def step_function(x):
+    return np.where(x > 0, 1, 0)
+def sigmoid(x):
+    return 1 / (1 + np.exp(-x))
+def d_sigmoid(x):
+    return x * (1 - x)
+def relu(x):
+    return np.maximum(0, x)
+def d_relu(x):
+    return np.where(x > 0, 1.0, 0.0)
+'''
+
+
+def test_hint_in_a_kernel_follows_the_first_failing_check(tmp_path, kernel_env, monkeypatch):
+    """Issue 22: after check() with step_function right and d_sigmoid wrong, hint() opens on
+    d_sigmoid's blank and says which check it is about."""
+    student = new_student(tmp_path)
+    monkeypatch.setenv("GRADER_DATA_DIR", str(student.data))
+    d_sigmoid = next(r for r in parse_file(SOLUTIONS / "functions.py") if r.qualname == "d_sigmoid")
+    _, _, shown = run_cells(ACTIVATIONS_WITH_D_SIGMOID_WRONG, 'check("activations", lang="en")',
+                            'hint("activations", lang="en")')
+    text = html_of(shown)
+    assert level_html(d_sigmoid, 1, opened=True) in text
+    assert "The first failing check is activations › d_sigmoid; it is about d_sigmoid" in text

@@ -98,8 +98,13 @@ def test_a_save_that_fixes_a_topic_is_graded_and_keys_work_in_japanese(tmp_path)
     hint = screen.wait_for(r"ヒント 1/\d")
     assert "step_function" in hint
     save(work / "functions.py", solved("functions"))
-    after = screen.wait_for(rf"{FUNCTIONS_DONE}/{TOTAL} 点")
-    assert "▶ forward" in after.split(f"{FUNCTIONS_DONE}/{TOTAL} 点")[-1]  # the next unfinished topic in the course's order
+    after = screen.wait_for(r"activations に合格しました: 5/5 点")
+    # Issue 22: the topic that passes gets its moment and stays; moving on is the learner's key
+    assert "▶ activations" in after.split(f"{FUNCTIONS_DONE}/{TOTAL} 点")[-1]
+    screen.key("s")  # its model code, now that it passes
+    screen.wait_for(r"np\.where\(x > 0, 1, 0\)")
+    screen.key("n")
+    screen.wait_for(r"▶ forward")  # the next unfinished topic in the course's order
     screen.key("l")
     listing = screen.wait_for(rf"softmax\s+{POINTS['softmax']:g}/{POINTS['softmax']:g}")
     assert re.search(r"activations\s+5/5", listing)
@@ -151,3 +156,23 @@ def test_watch_refuses_a_missing_folder_with_a_message(tmp_path):
     done = subprocess.run([sys.executable, "-m", "grader", "watch", "--submission", str(tmp_path / "none")],
                           cwd=ROOT, env=env(tmp_path, "en"), capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "no such folder" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_h_opens_the_ladder_of_the_failing_function_under_its_failure(tmp_path):
+    """Issue 22: step_function passes and d_sigmoid fails: h shows d_sigmoid's ladder, below the
+    failing check's message (which stays on the screen)."""
+    from grader.authoring.blanks import parse_file
+    work = folder(tmp_path)
+    screen = Screen(work, env(tmp_path, "en"))
+    screen.wait_for(r"q quit")
+    save(work / "functions.py", solved("functions").replace("return (1 - sigmoid(x)) * sigmoid(x)",
+                                                            "return x * (1 - x)"))
+    screen.wait_for(r"d_sigmoid: at index")
+    screen.key("h")
+    label = next(r.label for r in parse_file(SOLUTIONS / "functions.py") if r.qualname == "d_sigmoid")
+    shown = screen.wait_for(rf"blank \({label}\) in d_sigmoid, hint 1/3")
+    last = shown.split("q quit")[-1] if "q quit" in shown else shown
+    assert "first failing check is activations › d_sigmoid" in shown
+    assert last.rfind("d_sigmoid: at index") < last.rfind(f"blank ({label}) in d_sigmoid")
+    screen.key("q")
+    screen.child.expect(pexpect.EOF, timeout=30)

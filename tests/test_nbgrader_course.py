@@ -113,6 +113,33 @@ def test_init_refuses_to_write_over_a_course(course: Path, env: dict) -> None:
     assert done.returncode == 2 and "--force" in done.stderr
 
 
+def test_init_force_keeps_the_instructors_lines_and_leaves_released_assignments_alone(
+        course: Path, env: dict, tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "course"
+    shutil.copytree(course, copy)
+    config = copy / "nbgrader_config.py"
+    mine = 'c.Exchange.root = "/srv/nbgrader/exchange"\nc.LateSubmissionPlugin.penalty_method = "zero"\n'
+    config.write_text(config.read_text(encoding="utf-8") + mine, encoding="utf-8")
+    day1 = ASSIGNMENTS[0]
+    (copy / "submitted" / "alice" / day1.name).mkdir(parents=True)  # day1 is in the students' hands
+    released_before = (copy / "release" / day1.name / day1.notebook).read_bytes()
+    (copy / "release" / day1.name / day1.notebook).write_bytes(released_before + b"\n")
+    others = [a for a in ASSIGNMENTS if a is not day1]
+    (copy / "release" / others[0].name / others[0].notebook).write_text("stale", encoding="utf-8")
+    done = run_grader("nbgrader", "init", str(copy), "--force", env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert config.read_text(encoding="utf-8").endswith(mine)
+    assert "GradeOutsideKernel" in config.read_text(encoding="utf-8")
+    assert (copy / "release" / day1.name / day1.notebook).read_bytes() == released_before + b"\n"
+    assert day1.name in done.stdout and "--regenerate-released" in done.stdout
+    assert (copy / "release" / others[0].name / others[0].notebook).read_text(encoding="utf-8") != "stale"
+    done = run_grader("nbgrader", "init", str(copy), "--force", "--regenerate-released", env=env, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (copy / "release" / day1.name / day1.notebook).read_bytes() != released_before + b"\n"
+
+
 @pytest.mark.parametrize("name", [a.name for a in ASSIGNMENTS])
 def test_the_release_keeps_every_blanks_hint_ladder(course: Path, name: str) -> None:
     """The ladder is teaching text, not a solution: generate_assignment must not strip it."""

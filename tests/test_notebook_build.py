@@ -17,7 +17,7 @@ from grader.authoring.notebooks import build_notebook, generate_notebooks
 from grader.nb.program import Cell, program_from_cells, relabel
 from grader.topics.registry import names
 
-NOTEBOOKS = ROOT / "notebooks"
+NOTEBOOKS = ROOT / "notebooks" / "source"  # nbgrader's; the students' are in notebooks/student/
 
 
 def run_build(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -62,7 +62,7 @@ def test_editing_a_solution_makes_the_check_fail_until_regenerated(tmp_path: Pat
 
     assert run_notebooks(solutions, out, check=False) == 0
     assert run_build("--check", "--solutions", solutions, "--out", out).returncode == 0
-    assert "itself (in place, the same array)" in (out / "day2-optimizers.ipynb").read_text(encoding="utf-8")
+    assert "itself (in place, the same array)" in (out / "source" / "day2-optimizers.ipynb").read_text(encoding="utf-8")
 
 
 # --- the same topics, worth the same points, as `grader check` ----------------------------

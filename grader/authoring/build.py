@@ -2,7 +2,7 @@
 
     python -m grader.authoring.build exercises            # regenerate exercises/ from solutions/
     python -m grader.authoring.build exercises --check    # exit 1 listing what is out of date
-    python -m grader.authoring.build notebooks            # regenerate the nbgrader source notebooks/
+    python -m grader.authoring.build notebooks            # regenerate notebooks/source/ (nbgrader) and notebooks/student/
     python -m grader.authoring.build notebooks --check
 
 Exit status: 0 done (or in sync), 1 out of date (``--check``), 2 malformed blank markers
@@ -167,6 +167,7 @@ def write_files(expected: dict[str, str], out: Path,
     for name, problem in differing_files(expected, out) if problems is None else problems:
         path = out / name
         if name in expected:
+            path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(expected[name], encoding="utf-8", newline="\n")
         else:
             path.unlink()
@@ -215,14 +216,18 @@ def run_exercises(solutions: Path, out: Path, check: bool) -> int:
 
 
 def run_notebooks(solutions: Path, out: Path, check: bool) -> int:
-    """The ``notebooks`` sub-command: one nbgrader source notebook per assignment."""
-    from grader.authoring.notebooks import generate_notebooks, is_generated
-    expected = _generated(solutions, generate_notebooks)
+    """The ``notebooks`` sub-command: per assignment an nbgrader source notebook
+    (``source/``) and a student notebook (``student/``)."""
+    from grader.authoring.notebooks import generate_all, is_generated
+    expected = _generated(solutions, generate_all)
     if isinstance(expected, int):
         return expected
-    stale = [p for p in sorted(out.glob("*.ipynb")) if p.name not in expected and is_generated(p)]
+    # Generated notebooks anywhere else under out/ (an assignment gone, or the flat
+    # notebooks/*.ipynb of before source/ and student/) are stale.
+    found = sorted([*out.glob("*.ipynb"), *out.glob("*/*.ipynb")])
+    stale = [p for p in found if p.relative_to(out).as_posix() not in expected and is_generated(p)]
     problems = [(n, p) for n, p in differing_files(expected, out) if n in expected]
-    problems += [(p.name, "stale (no such assignment)") for p in stale]
+    problems += [(p.relative_to(out).as_posix(), "stale (no such assignment)") for p in stale]
     return _sync("notebooks", solutions, out, check, expected, problems)
 
 
@@ -233,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, what in (("exercises", "exercises/ (modules with blanks, README.md)"),
-                       ("notebooks", "the nbgrader source notebooks (notebooks/)")):
+                       ("notebooks", "the notebooks: nbgrader's in notebooks/source/, the students' in notebooks/student/")):
         command = commands.add_parser(name, help=f"regenerate {what} from solutions/")
         command.add_argument(
             "--check", action="store_true",

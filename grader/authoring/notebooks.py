@@ -1,7 +1,8 @@
-"""nbgrader source notebooks, generated from ``solutions/`` and never edited by hand.
+"""The notebooks, generated from ``solutions/`` and never edited by hand: per assignment an
+nbgrader source notebook (``notebooks/source/``) and a student notebook
+(``notebooks/student/``) for Colab or any Jupyter.
 
-Each assignment becomes one notebook, written first as a jupytext percent script (cells
-with their nbgrader metadata) and read back into a notebook by jupytext:
+Each assignment's nbgrader source notebook carries nbgrader's metadata on its cells:
 
 - read-only markdown cells: each function's formula from its docstring (Japanese and
   English), a table of its blanks and each blank's hint ladder (a collapsed block per level);
@@ -12,24 +13,38 @@ with their nbgrader metadata) and read back into a notebook by jupytext:
 A module that imports from another exercise module (network.py: ``from functions import
 d_relu, relu``) gets those functions as a read-only *given* cell copied from the solution:
 a notebook is graded on its own, and never with code from outside it.
+
+A student notebook has the same cells, without nbgrader: a first cell that installs the
+grader where it is missing (Colab), the blanks as the exercises show them (the
+instructions, then ``raise NotImplementedError``), never the model code — given functions
+from another assignment come as that assignment's blanks too — and ``check("TOPIC")``
+cells that show each topic's result and never raise, so that "Run all" shows every topic.
 """
 from __future__ import annotations
 
 import ast
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import jupytext
 import nbformat
 
 from grader.authoring.blanks import BlankRegion, exercise_lines, parse_regions, render, strip_markers
 from grader.authoring.ladders import ladder_html
 from grader.authoring.assignments import ASSIGNMENTS, MODULES, TOPICS, Assignment
 
+try:
+    import tomllib
+except ModuleNotFoundError:  # pragma: no cover - Python >= 3.11 is required
+    tomllib = None  # type: ignore[assignment]
+
 GENERATOR = "python -m grader.authoring.build notebooks"
 CHECK_IMPORT = "from grader.notebook import check"
+# A student's check cells show the result and go on (check() raises for nbgrader's autograder).
+STUDENT_CHECK_IMPORT = "from grader.notebook import self_check as check"
+SOURCE, STUDENT = "source", "student"  # the folders of notebooks/
+PYPROJECT = Path(__file__).resolve().parents[2] / "pyproject.toml"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 SCHEMA_VERSION = 3
 
@@ -85,21 +100,23 @@ class _Module:
         return "\n".join(lines[first - 1:last])
 
 
-def _read_module(solutions: Path, module: str) -> _Module:
+def _read_module(solutions: Path, module: str, student: bool = False) -> _Module:
+    """The module with its blanks for nbgrader (solution between markers) or, for
+    ``student``, as the exercises show them (no solution at all)."""
     path = solutions / f"{module}.py"
     text = path.read_text(encoding="utf-8")
     regions = parse_regions(text, path)
-    rendered = render(text, regions, solution_cell_lines)
+    rendered = render(text, regions, exercise_lines if student else solution_cell_lines)
     return _Module(module, rendered, ast.parse(rendered, filename=str(path)), regions)
 
 
 def module_cells(solutions: Path, module: str, points: Mapping[str, float],
-                 written: set[str]) -> tuple[list[Cell], list[str]]:
+                 written: set[str], student: bool = False) -> tuple[list[Cell], list[str]]:
     """The cells of one module, and the import lines its code needs in the setup cell.
 
     ``written`` holds the names earlier modules of the notebook defined (and gains this
     module's): a topic's check follows the last of its functions."""
-    mod = _read_module(solutions, module)
+    mod = _read_module(solutions, module, student)
     cells = [_module_intro(mod)]
     imports: list[str] = []
     for node in mod.tree.body:
@@ -108,7 +125,8 @@ def module_cells(solutions: Path, module: str, points: Mapping[str, float],
         if isinstance(node, ast.ImportFrom) and node.module in MODULES:
             missing = [a.name for a in node.names if a.name not in written]
             if missing:  # a module of another notebook: its functions are given here
-                cells += given_cells(solutions, node.module, missing, module)
+                given = student_given_cells if student else given_cells
+                cells += given(solutions, node.module, missing, module)
                 written.update(missing)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
             imports.append(ast.get_source_segment(mod.source, node) or ast.unparse(node))
@@ -190,20 +208,75 @@ def given_cells(solutions: Path, module: str, names: list[str], importer: str) -
     return [Cell("markdown", f"given-{module}-text", text), Cell("code", f"given-{module}", code)]
 
 
+def student_given_cells(solutions: Path, module: str, names: list[str], importer: str) -> list[Cell]:
+    """A student notebook's form of :func:`given_cells`: the functions of another
+    assignment as that assignment's exercise shows them (its blanks), never its model code."""
+    mod = _read_module(solutions, module, student=True)
+    wanted = [n for n in mod.tree.body if isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in names]
+    code = "\n\n\n".join(mod.segment(n) for n in wanted)
+    shown = ", ".join(f"`{n.name}`" for n in wanted)
+    owner = next((a.notebook for a in ASSIGNMENTS if module in a.modules), f"{module}.py")
+    text = (f"### ほかの課題の関数 / Functions from another assignment\n\n"
+            f"{importer}.py は {module}.py の {shown} を使います。{owner} で書いた答えを下のセルに入れてください。  \n"
+            f"{importer}.py uses {shown} from {module}.py: put your answers from {owner} in the cell below.")
+    return [Cell("markdown", f"given-{module}-text", text), Cell("code", f"given-{module}", code)]
+
+
 # --- a whole assignment ------------------------------------------------------------------
 
 
-def assignment_cells(assignment: Assignment, solutions: Path, points: Mapping[str, float]) -> list[Cell]:
+def assignment_cells(assignment: Assignment, solutions: Path, points: Mapping[str, float],
+                     student: bool = False) -> list[Cell]:
     body: list[Cell] = []
     imports: list[str] = []
     written: set[str] = set()
     for module in assignment.modules:
-        cells, module_imports = module_cells(solutions, module, points, written)
+        cells, module_imports = module_cells(solutions, module, points, written, student)
         body += cells
         imports += [line for line in module_imports if line not in imports]
     total = sum(points[t] for t in assignment.topics)
-    setup = "\n".join([*imports, "", CHECK_IMPORT]) if imports else CHECK_IMPORT
+    check_import = STUDENT_CHECK_IMPORT if student else CHECK_IMPORT
+    setup = "\n".join([*imports, "", check_import]) if imports else check_import
+    if student:
+        return [_student_intro(assignment, total), Cell("code", "install", install_cell_source()),
+                Cell("code", "setup", setup), *body]
     return [_intro(assignment, total), Cell("code", "setup", setup), *body]
+
+
+def student_install() -> str:
+    """What a student notebook's first cell installs where the grader is missing: the
+    ``student-install`` of pyproject.toml's ``[tool.dl-grader]``, which the course sets."""
+    with PYPROJECT.open("rb") as handle:
+        return tomllib.load(handle)["tool"]["dl-grader"]["student-install"]
+
+
+def install_cell_source() -> str:
+    return f"""# 最初に実行してください: 採点プログラムが入っていない環境 (Google Colab など) に 1 回だけインストールします。
+# Run this first: where the grader is not installed (Google Colab, …) it installs it, once.
+import importlib.util
+
+if importlib.util.find_spec("grader") is None:
+    %pip install --quiet "{student_install()}"
+"""
+
+
+def _student_intro(assignment: Assignment, total: float) -> Cell:
+    files = ", ".join(f"{m}.py" for m in assignment.modules)
+    text = f"""# {assignment.title_ja}
+## {assignment.title_en}
+
+**使い方.** Google Colab ではこのノートブックを開き、最初のセルを実行すると採点プログラムが入ります。自分の Jupyter では、採点プログラムを入れた環境 (README の `pip install -e .`) のカーネルで開いてください (最初のセルは何もしません)。
+各関数の空欄 (あ), (い), … の `raise NotImplementedError(...)` を消して、その上のコメントが求めるものを計算するコードを書いてください。
+「すべて実行」(Run all) で、`check(...)` のセルがトピックごとの採点結果を表示します (不合格でも止まらずに次へ進みます)。合計 {total:g} 点、`grader check` と同じ検査・同じ配点です。
+行き詰まったら、関数の説明の下にあるヒントを 1 段階ずつ開くか、`from grader.notebook import hint; hint("softmax")` で次のヒントを表示できます。
+
+**How to use it.** In Google Colab, open this notebook and run the first cell: it installs the grader. In your own Jupyter, open it with the kernel of the environment you installed the grader in (the README's `pip install -e .`; the first cell then does nothing).
+Replace `raise NotImplementedError(...)` at each blank (あ), (い), … with code that computes what the comment above it asks for.
+Run all: each `check(...)` cell shows how its topic is graded, and a failing topic does not stop the run. {total:g} points in all, the same checks and points as `grader check`.
+Stuck? Open the hints under a function's description one level at a time, or show the next one with `from grader.notebook import hint; hint("softmax")`.
+
+<!-- {GENERATOR} で solutions/ ({files}) から生成 / generated from solutions/ ({files}) by {GENERATOR}; do not edit -->"""
+    return Cell("markdown", "intro", text)
 
 
 def _intro(assignment: Assignment, total: float) -> Cell:
@@ -225,29 +298,15 @@ nbgrader's autograder runs the same checks for the same points as `grader check`
     return Cell("markdown", "intro", text)
 
 
-def percent_script(cells: list[Cell]) -> str:
-    """The notebook as a jupytext percent script, nbgrader metadata on each cell's header."""
-    parts = []
-    for cell in cells:
-        meta = json.dumps(cell.nbgrader(), ensure_ascii=False, sort_keys=True)
-        if cell.kind == "markdown":
-            body = "\n".join(f"# {line}" if line else "#" for line in cell.source.splitlines())
-            parts.append(f"# %% [markdown] nbgrader={meta}\n{body}")
-        else:
-            parts.append(f"# %% nbgrader={meta}\n{cell.source}")
-    return "\n\n".join(parts) + "\n"
-
-
-def notebook_from_cells(cells: list[Cell], assignment: Assignment) -> nbformat.NotebookNode:
-    nb = jupytext.reads(percent_script(cells), fmt="py:percent")
-    if [c.source for c in nb.cells] != [c.source for c in cells]:
-        raise AssertionError("jupytext changed a cell's source; the percent script is malformed")
-    for generated, cell in zip(cells, nb.cells):
-        # Only nbgrader's metadata: jupytext's layout hints mean nothing in the notebook.
-        cell.metadata = {"nbgrader": generated.nbgrader()}
-        cell.id = generated.grade_id
+def notebook_from_cells(cells: list[Cell], assignment: Assignment,
+                        metadata: Callable[[Cell], dict] = lambda cell: {"nbgrader": cell.nbgrader()},
+                        generator: str = GENERATOR) -> nbformat.NotebookNode:
+    """The notebook of ``cells``, each cell's id its grade id and its metadata ``metadata(cell)``."""
+    made = {"code": nbformat.v4.new_code_cell, "markdown": nbformat.v4.new_markdown_cell}
+    nb = nbformat.v4.new_notebook(cells=[made[c.kind](c.source, metadata=metadata(c), id=c.grade_id)
+                                         for c in cells])
     nb.metadata = {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"},
-                   "dl_grader": {"assignment": assignment.name, "generated_by": GENERATOR}}
+                   "dl_grader": {"assignment": assignment.name, "generated_by": generator}}
     nbformat.validate(nb)
     return nb
 
@@ -264,14 +323,34 @@ def build_notebook(assignment: Assignment, solutions: Path,
     return notebook_from_cells(assignment_cells(assignment, solutions, points), assignment)
 
 
+def build_student_notebook(assignment: Assignment, solutions: Path,
+                           points: Mapping[str, float] | None = None) -> nbformat.NotebookNode:
+    """The student notebook: no nbgrader metadata, no model code."""
+    points = topic_points() if points is None else points
+    return notebook_from_cells(assignment_cells(assignment, solutions, points, student=True), assignment,
+                               metadata=lambda cell: {})
+
+
 def notebook_text(nb: nbformat.NotebookNode) -> str:
     return nbformat.writes(nb) + "\n"
 
 
 def generate_notebooks(solutions: Path) -> dict[str, str]:
-    """Every source notebook by file name (``day1-functions.ipynb``, …) as written to disk."""
+    """Every nbgrader source notebook by file name (``day1.ipynb``, …) as written to disk."""
     points = topic_points()
     return {a.notebook: notebook_text(build_notebook(a, solutions, points)) for a in ASSIGNMENTS}
+
+
+def generate_student_notebooks(solutions: Path) -> dict[str, str]:
+    """Every student notebook by file name, as written to disk."""
+    points = topic_points()
+    return {a.notebook: notebook_text(build_student_notebook(a, solutions, points)) for a in ASSIGNMENTS}
+
+
+def generate_all(solutions: Path) -> dict[str, str]:
+    """Both kinds by their path under notebooks/: ``source/day1.ipynb``, ``student/day1.ipynb``, …"""
+    return {**{f"{SOURCE}/{name}": text for name, text in generate_notebooks(solutions).items()},
+            **{f"{STUDENT}/{name}": text for name, text in generate_student_notebooks(solutions).items()}}
 
 
 def is_generated(path: Path) -> bool:

@@ -86,12 +86,14 @@ class Options:
 
 
 def options(argv: list[str], lang: str) -> Options:
-    from grader.grading.engine import DEFAULT_SEED, DEFAULT_TIME_LIMIT
+    from grader.grading.defaults import DEFAULT_SEED, DEFAULT_TIME_LIMIT, MAX_SEED, valid_seed
 
     args = parser(lang).parse_args(argv)
     jobs = args.jobs if args.jobs is not None else _cores()
     if jobs < 1:
         raise UsageError("batch.bad_jobs", jobs=jobs)
+    if not valid_seed(args.seed):
+        raise UsageError("batch.bad_seed", value=args.seed, most=MAX_SEED)
     time_limit = DEFAULT_TIME_LIMIT if args.time_limit is None else args.time_limit
     if not 0 < time_limit < float("inf"):
         raise UsageError("batch.bad_time_limit", seconds=time_limit)
@@ -140,7 +142,10 @@ class Workspace:
 
 def run(opts: Options) -> int:
     try:
-        submissions, assignment = discover(opts.submissions, opts.assignment, exclude=(opts.out,))
+        # --out inside SUBMISSIONS_DIR is left out of the class only while it is a results
+        # folder (new, empty, or the batch's own): a student's folder is refused below.
+        exclude = (opts.out,) if _results_folder(opts.out) else ()
+        submissions, assignment = discover(opts.submissions, opts.assignment, exclude=exclude)
     except InputError as problem:
         raise UsageError(problem.key, **problem.fields) from None
     _refuse_out_inside_a_submission(opts.out, submissions)
@@ -182,12 +187,25 @@ def run(opts: Options) -> int:
     return status
 
 
+def _results_folder(out: Path) -> bool:
+    """Not yet there, empty, or written by a batch (its records)."""
+    from grader.batch.output import RECORDS
+
+    try:
+        return not out.exists() or (out.is_dir() and not out.is_symlink() and (
+            (out / RECORDS).is_dir() or not any(out.iterdir())))
+    except OSError:
+        return False
+
+
 def _refuse_out_inside_a_submission(out: Path, submissions: list[Submission]) -> None:
-    """Results written into a student's folder would change that student's files."""
+    """Results written into a student's folder would change that student's files (and the
+    folder itself, taken for the results, would leave the student out without a word)."""
     where = out.resolve()
     for submission in submissions:
         folder = submission.folder.resolve() if submission.refused is None else submission.folder
-        if where == folder or folder in where.parents:
+        own = [folder, folder.parent] if submission.notebooks else [folder]  # submitted/STUDENT/ASSIGNMENT
+        if any(where == f or f in where.parents for f in own):
             raise UsageError("batch.out_inside_submission", out=out, student=submission.name)
 
 

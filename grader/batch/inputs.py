@@ -9,8 +9,8 @@ Two layouts are read:
 
 One rule for links, at every level: never followed, always reported. A student folder or
 an assignment folder that is a link is still a student of the batch, graded 0 with the
-reason; a link inside a submission is left out with a note (:mod:`grader.batch.collect`).
-A submission is staged from the bytes :func:`grader.batch.collect.collect` read, so what
+reason; a link inside a submission is left out with a note (:mod:`grader.boundary.staging`).
+A submission is staged from the bytes :func:`grader.boundary.staging.collect` read, so what
 is graded is what was hashed and checked, never a file swapped in between.
 """
 from __future__ import annotations
@@ -21,8 +21,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.batch.collect import MODULE_FILES, SKIPPED_NAMES, Collected, Note, collect, printable
 from grader.boundary.cleanup import empty_folder
+from grader.boundary.staging import (SKIPPED_NAMES, Collected, Note, collect,
+                                     printable, read_only_for_children, stage as stage_folder)
 
 
 def student_name(folder_name: str) -> str:
@@ -164,67 +165,62 @@ class Staged:
         return relabel(message, self.program)
 
 
+class Refused(Exception):
+    """A submission none of whose code can be graded (a notebook that cannot be read): every
+    check fails with this message, which names the notebook and why — never a generated file."""
+
+    def __init__(self, note: Note) -> None:
+        super().__init__(note[0])
+        self.note = note
+
+
 def stage(submission: Submission, staging: Path, lang: str = "en") -> Staged:
     """Put the submission's files into ``staging`` (emptied first), readable by the
-    slot's children and writable by none. OSError: the folder cannot be read at all."""
+    slot's children and writable by none: a folder through the one staging of every entry
+    point (:func:`grader.boundary.staging.stage`). OSError: the folder cannot be read at all;
+    Refused: a notebook of it cannot be read."""
     from grader.i18n import t
 
+    def reason(note: Note) -> str:
+        return t(note[0], lang, **note[1])
+
+    if not submission.notebooks:
+        collected = stage_folder(submission.folder, staging, reason)
+        return Staged(digest=digest(submission, collected), notes=collected.notes)
     empty_folder(staging)
     collected = collect(submission.folder, submission.notebooks)
     staged = Staged(digest=digest(submission, collected), notes=collected.notes)
-    reasons = {name: t(key, lang, **fields) for name, (key, fields) in collected.refused.items()}
-    if submission.notebooks:
-        staged.program = _stage_notebooks(collected, staging, reasons)
-    else:
-        for name, data in collected.files:
-            _write(staging / name, data)
-        for name, reason in reasons.items():
-            _write(staging / name, _failing_module(reason))
-    _read_only_for_children(staging)
+    reasons = {name: reason(note) for name, note in collected.refused.items()}
+    staged.program = _stage_notebooks(collected, staging, reasons)
+    read_only_for_children(staging)
     return staged
-
-
-def _write(target: Path, data: bytes) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-    with os.fdopen(fd, "wb") as f:
-        f.write(data)
-
-
-def _failing_module(reason: str) -> bytes:
-    return f"raise ImportError({reason!r})\n".encode("utf-8")
 
 
 def _stage_notebooks(collected: Collected, staging: Path, reasons: dict[str, str]) -> object:
     """The notebooks' definitions as ``_notebook.py``, re-exported by every exercise
     module: the layout ``grader.nb`` gives a notebook's ``check()`` too. A notebook that
-    cannot be read fails every module with the reason (the other notebooks' code would be
-    graded incomplete)."""
+    cannot be read refuses the whole submission with the reason (the other notebooks' code
+    would be graded incomplete)."""
     from grader.nb.program import notebook_cells, program_from_cells, write_submission
 
     if reasons:
-        _fail_every_module(staging, "; ".join(reasons.values()))
-        return None
+        raise Refused(("batch.notebooks_refused", {"problem": "; ".join(reasons.values())}))
     cells = []
-    try:
-        for name, data in collected.files:
+    for name, data in collected.files:
+        try:
             cells += notebook_cells(json.loads(data))
+        except Exception as exc:  # noqa: BLE001 - one student's odd notebook must not stop the batch
+            raise Refused(("batch.notebooks_refused", {"problem": printable_problem(name, exc)})) from None
+    try:
         program = program_from_cells(cells)
-    except Exception as exc:  # noqa: BLE001 - one student's odd notebook must not stop the batch
+    except Exception as exc:  # noqa: BLE001 - code too deep to analyse, and the like
         names = ", ".join(name for name, _ in collected.files)
-        _fail_every_module(staging, f"{names}: {type(exc).__name__}: {str(exc)[:120]}")
-        return None
+        raise Refused(("batch.notebooks_refused", {"problem": printable_problem(names, exc)})) from None
     write_submission(program, staging)
     return program
 
 
-def _fail_every_module(staging: Path, reason: str) -> None:
-    for module in MODULE_FILES:
-        _write(staging / module, _failing_module(reason))
+def printable_problem(name: str, exc: BaseException) -> str:
+    return f"{name}: {type(exc).__name__}: {str(exc)[:120]}"
 
 
-def _read_only_for_children(folder: Path) -> None:
-    for directory, subdirs, files in os.walk(folder):
-        os.chmod(directory, 0o755)
-        for name in files:
-            os.chmod(os.path.join(directory, name), 0o644)

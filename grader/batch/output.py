@@ -22,8 +22,9 @@ from pathlib import Path
 RECORDS = ".batch"
 # What a batch result row adds to `grader check --json`'s (the contract's fields unchanged):
 # the misconception id its hint came from (or null) and the digest of the values the child
-# sent (grader stats), the message in both languages (a notebook's verdict, Gradescope's output).
-BATCH_ONLY_FIELDS = ("hint", "outcome", "messages")
+# sent (grader stats), the message in both languages (a notebook's verdict, Gradescope's output),
+# and a failure's kind and location-free digest (grader stats: not attempted, identical errors).
+BATCH_ONLY_FIELDS = ("hint", "outcome", "messages", "failure")
 
 
 @dataclass(frozen=True)

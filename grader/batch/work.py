@@ -26,6 +26,16 @@ if TYPE_CHECKING:
     from grader.boundary.pool import Slot
 
 
+
+def failure_of(result: Any) -> dict:
+    """For grader stats: a failure's kind (its verdict's catalogue key: ``error.blank`` is a
+    blank not attempted) and a digest of it without where it happened, so the same error
+    in another cell or on another line is the same (a wrong value's digest is ``outcome``)."""
+    key, fields = result.messages[0] if result.messages else ("", {})
+    kept = {name: str(value) for name, value in fields.items() if name != "where"}
+    signature = hashlib.sha256(json.dumps([key, kept], sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return {"key": key, "signature": signature[:16]}
+
 @dataclass
 class Pending:
     submission: Submission
@@ -88,7 +98,7 @@ def _problem(state: Run, text: str) -> None:
 
 def grade_one(state: Run, slot: Slot, item: Pending) -> None:
     """Grade one student in ``slot`` and save the record (OutputError if it cannot be)."""
-    from grader.batch.inputs import Staged, stage
+    from grader.batch.inputs import Refused, Staged, stage
     from grader.boundary.pool import SlotFailed
     from grader.check.report import as_json, message_text
 
@@ -103,6 +113,8 @@ def grade_one(state: Run, slot: Slot, item: Pending) -> None:
             results = _run(state, slot, staged)
         except SlotFailed:
             raise
+        except Refused as refused:
+            results = state.judge.failing_everything(refused.note)
         except OSError as exc:
             results = state.judge.failing_everything(("batch.unreadable_submission", {"problem": str(exc)}))
         except Exception as exc:  # noqa: BLE001 - this student's input, not the worker's end
@@ -118,6 +130,8 @@ def grade_one(state: Run, slot: Slot, item: Pending) -> None:
         row["hint"] = graded.hint
         if graded.outcome:
             row["outcome"] = graded.outcome
+        if not graded.passed:
+            row["failure"] = failure_of(graded)
         # Both languages too: a notebook's verdict (grader autograde) and Gradescope show both.
         row["messages"] = {code: staged.text(message_text(graded, code)) for code in LANGS}
     if staged.notes:

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from grader.boundary.limits import LINUX, Limits, single_threaded
+from grader.boundary.limits import LINUX, Limits
 
 
 # -- bubblewrap ----------------------------------------------------------------------
@@ -222,8 +222,10 @@ def _parent_folders(binds: list[str]) -> list[str]:
 
 
 def sandbox_environment(package_parent: Path) -> dict[str, str]:
-    """The whole environment inside the sandbox: nothing of the instructor's leaks in."""
-    return {"PATH": "/usr/local/bin:/usr/bin:/bin", "HOME": "/tmp", "TMPDIR": "/tmp",
-            "LANG": "C.UTF-8", "PYTHONPATH": str(package_parent), "PYTHONNOUSERSITE": "1",
-            "PYTHONDONTWRITEBYTECODE": "1", **single_threaded()}
+    """The whole environment inside the sandbox (the children's, see
+    :func:`grader.boundary.environment.child_environment`): nothing of the instructor's leaks in."""
+    from grader.boundary.environment import SYSTEM_PATH, child_environment
+
+    return {**child_environment(home="/tmp", temp="/tmp", python_path=str(package_parent)),
+            "PATH": SYSTEM_PATH, "PYTHONNOUSERSITE": "1"}
 

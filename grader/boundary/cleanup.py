@@ -18,22 +18,44 @@ from pathlib import Path
 
 MAX_DEPTH = 256  # deeper than this is not a working folder: what is below is left for the OS
 MAX_ENTRIES = 200_000  # entries removed per call: a child cannot keep the cleaner busy forever
+MAX_PASSES = 64  # of remove_tree: each moves what lies below MAX_DEPTH up (64 * 256 levels)
 _OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
 _O_PATH = getattr(os, "O_PATH", 0)
 
 
 def empty_folder(folder: Path | str, keep: frozenset[str] = frozenset()) -> bool:
     """Remove everything inside ``folder`` (not ``folder`` itself, not the names in
-    ``keep``); True when it is empty afterwards. Never raises for what a child left."""
+    ``keep``); True when it is empty afterwards. Never raises for what a child left.
+    A folder deeper than MAX_DEPTH is moved up into ``folder`` (same file system, through
+    descriptors), to be emptied on the next pass: no recursion goes deeper than that."""
     try:
         fd = os.open(folder, _OPEN_DIR)
     except OSError:
         return False
-    budget = [MAX_ENTRIES]
+    budget = [MAX_ENTRIES, fd]  # entries still to remove; the descriptor of ``folder``
     try:
         return _empty_at(fd, keep, 0, budget)
+    except (RecursionError, MemoryError):
+        return False
     finally:
         os.close(fd)
+
+
+def remove_tree(folder: Path | str) -> bool:
+    """Remove ``folder`` and everything in it, however deep a child made it; True when it
+    is gone. Never raises: a cleanup never ends a command with a traceback."""
+    for _ in range(MAX_PASSES):
+        try:
+            if empty_folder(folder):
+                os.rmdir(folder)
+                return True
+        except FileNotFoundError:
+            return True
+        except OSError:
+            pass
+        if not os.path.lexists(folder):
+            return True
+    return False
 
 
 def _empty_at(dir_fd: int, keep: frozenset[str], depth: int, budget: list[int]) -> bool:
@@ -65,7 +87,7 @@ def _remove_at(dir_fd: int, name: str, depth: int, budget: list[int]) -> bool:
     if not stat.S_ISDIR(info.st_mode):
         return _unlink_at(dir_fd, name)
     if depth >= MAX_DEPTH:
-        return False
+        return _move_up(dir_fd, name, budget[1])
     fd = _open_folder(dir_fd, name, info)
     if fd is None:
         return _unlink_at(dir_fd, name)  # swapped for a file or link since: remove that
@@ -80,6 +102,19 @@ def _remove_at(dir_fd: int, name: str, depth: int, budget: list[int]) -> bool:
         return True
     except OSError:
         return False
+
+
+def _move_up(dir_fd: int, name: str, top_fd: int) -> bool:
+    """Move the too-deep folder ``name`` into the folder being emptied (False: not removed
+    yet; the next pass over that folder finds it at depth 1)."""
+    try:
+        os.rename(name, f".deep-{os.getpid()}-{next(_DEEP)}", src_dir_fd=dir_fd, dst_dir_fd=top_fd)
+    except OSError:
+        pass
+    return False
+
+
+_DEEP = iter(range(1 << 62))
 
 
 def _unlink_at(dir_fd: int, name: str) -> bool:

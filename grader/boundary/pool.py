@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Sequence
 
 from grader.boundary import bwrap, limits as process_limits
+from grader.boundary.environment import child_environment
 from grader.boundary.server import MESSAGE_SIZE, Settings
 
 START_TIMEOUT = 60.0  # seconds for a server to import numpy and say it is ready
@@ -72,10 +73,11 @@ class Slot:
             # `site` would spend a sixth of the server's start on .pth files the sandbox
             # has no use for (an editable install's import hooks): Settings.site_packages.
             command[1:1] = ["-S"]
-            argv, env, cwd = bwrap.bwrap_argv(self.isolation, self.staging, command, self.limits), None, None
+            argv, cwd = bwrap.bwrap_argv(self.isolation, self.staging, command, self.limits), None
+            env = child_environment()  # bwrap's own /proc/PID/environ: never the grader's either
         else:
             argv, cwd = command, str(bwrap.grader_package().parent)
-            env = {**os.environ, **process_limits.single_threaded(), "PYTHONDONTWRITEBYTECODE": "1"}
+            env = child_environment(home=self.settings.workroot)  # never the grader's (tokens, keys)
         plan = open(self.plan_file, "rb") if self.plan_file else subprocess.DEVNULL  # no file: no plan
         try:
             with open(self.log, "ab") as log:

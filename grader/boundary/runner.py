@@ -146,22 +146,22 @@ class Child(ChildBase):
     """A child forked from this process (or spawned with GRADER_SPAWN=1) for one submission.
 
     ``fork=False`` spawns a fresh interpreter instead: what a grader that has imported the
-    reference starts, so that the oracle is not in the memory of the child (``fresh_child``)."""
+    reference starts, so that the oracle is not in the memory of the child (``fresh_child``).
+    Either way the child has the children's environment, never the grader's (a spawned one
+    is exec'd with it; a forked one scrubs what it inherited: grader.boundary.environment)."""
 
     def __init__(self, submission: Path, fork: bool = USE_FORK) -> None:
         super().__init__()
+        from grader.boundary.environment import children_temp, hide_own_environment
+
         self._reaped = False
-        self.workdir = tempfile.mkdtemp(prefix="grader-child-")
+        self.workdir = tempfile.mkdtemp(prefix="grader-child-", dir=children_temp())
+        hide_own_environment()  # before the fork: the child cannot read its parent's either
         if fork:
             self.pid, to_child, from_child = _fork_child(submission, self.workdir)
             self.proc = None
         else:
-            import subprocess  # only when spawning (GRADER_SPAWN=1, or no fork)
-            self.proc = subprocess.Popen(
-                [sys.executable, "-m", "grader.boundary.child", str(submission), self.workdir],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                cwd=Path(__file__).resolve().parents[2],  # the grader this one is
-                start_new_session=hasattr(os, "setsid"))
+            self.proc = _spawn_child(submission, self.workdir)
             self.pid = self.proc.pid
             to_child, from_child = self.proc.stdin.fileno(), self.proc.stdout.fileno()
         self._listen(to_child, from_child)
@@ -205,10 +205,22 @@ def fresh_child(submission: Path) -> Child:
 
 def _remove_folder(folder: str) -> None:
     try:
-        os.rmdir(folder)  # as a check that wrote no file leaves it, without importing shutil
+        os.rmdir(folder)  # as a check that wrote no file leaves it
     except OSError:
-        import shutil
-        shutil.rmtree(folder, ignore_errors=True)
+        from grader.boundary.cleanup import remove_tree  # however deep the child made it, no traceback
+        remove_tree(folder)
+
+
+def _spawn_child(submission: Path, workdir: str):
+    import subprocess  # here: a grader that never starts a child does not import it
+
+    from grader.boundary.environment import child_environment
+
+    return subprocess.Popen(
+        [sys.executable, "-m", "grader.boundary.child", str(submission), workdir],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        cwd=Path(__file__).resolve().parents[2],  # the grader this one is
+        env=child_environment(home=workdir), start_new_session=hasattr(os, "setsid"))
 
 
 def _fork_child(submission: Path, workdir: str) -> tuple[int, int, int]:
@@ -218,13 +230,16 @@ def _fork_child(submission: Path, workdir: str) -> tuple[int, int, int]:
     if pid == 0:  # the child: never return into the parent's code
         status = 0
         try:
+            from grader.boundary.environment import scrub_inherited_environment
+            scrub_inherited_environment(workdir)  # first: nothing of the grader's is left to find
             os.setsid()
             os.close(to_child_w)
             os.close(from_child_r)
             limits.apply_limits(limits.Limits(memory_headroom=MEMORY_HEADROOM))
             limits.no_new_privileges()
             limits.adopt_orphans()  # what student code starts stays in our tree, to be killed
-            from grader.boundary.child import serve
+            from grader.boundary.child import leave_root_if_root, serve
+            leave_root_if_root(workdir)
             serve(to_child_r, from_child_w, str(submission), workdir)
         except BaseException:  # noqa: BLE001
             status = 70

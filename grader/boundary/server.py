@@ -24,16 +24,10 @@ from typing import Any, NamedTuple
 
 from grader.boundary import bwrap, limits as process_limits
 from grader.boundary.cleanup import empty_folder
+from grader.boundary.preload import CHECK_PROBES, WARM_MODULES  # noqa: F401 - also the server's
 
 MESSAGE_SIZE = 64 * 1024
 MAX_TOPICS = 1000  # a spawn request's count of topics beyond this is not a count
-# Standard modules a child may need but, once it is `nobody`, might not be able to read
-# from a private Python installation: loaded here, while the server still can.
-WARM_MODULES = ("gzip", "importlib.util", "copy", "math", "cmath", "random", "itertools", "functools", "collections",
-                "operator", "statistics", "numbers", "decimal", "fractions", "string", "re",
-                "time", "typing", "dataclasses", "heapq", "bisect", "array", "pickle",
-                "numpy.linalg", "numpy.random", "numpy.fft", "numpy.polynomial", "numpy.ma",
-                "numpy.testing", "unittest")
 
 
 class Settings(NamedTuple):
@@ -257,10 +251,6 @@ def read_plan(stream: Any) -> dict[str, list[tuple[str, dict]]]:
             for topic in request["topics"]}
 
 
-# The probes most checks use, and numpy.random with them (families/): a check's child imports
-# them before its first request, while the grader is still making that topic's inputs.
-CHECK_PROBES = ("numpy.random", "grader.topics.families.probes", "grader.topics.families.objects",
-                "grader.topics.families.optimizer_probe")
 
 
 def warm_up(standard: bool = True, probes: tuple[str, ...] = ()) -> None:

@@ -32,10 +32,12 @@ PLAIN_KINDS = frozenset("biufc")  # bool, ints, floats, complex: bytes and nothi
 def encode(value: Any) -> Any:
     """A JSON-able tree for ``value`` (arrays, numbers, str, containers)."""
     kind = type(value)
+    if kind is int and not -MAX_INT <= value <= MAX_INT:
+        return _huge_int(value)
     if value is None or kind in (bool, str, int, float):
         return value
     if kind is np.ndarray:
-        return {"__nd__": _array_fields(value)} if _plain(value.dtype) else _other(value)
+        return {"__nd__": _array_fields(value)} if _plain(value.dtype) else _other_array(value)
     if isinstance(value, np.generic):
         array = np.asarray(value)
         return {"__scalar__": _array_fields(array)} if _plain(array.dtype) else _other(value)
@@ -51,13 +53,24 @@ def encode(value: Any) -> Any:
 
 
 class Other:
-    """A value of a type the grader does not transport (only its type name is kept)."""
+    """A value of a type the grader does not transport (only its type name is kept), and
+    what it is when a type name would mislead: ``kind`` "object_array" (an ndarray of
+    Python objects or text: ``detail`` its dtype) or "huge_int" (``detail`` its digits)."""
 
-    def __init__(self, type_name: str) -> None:
+    def __init__(self, type_name: str, kind: str = "", detail: str = "") -> None:
         self.type_name = str(type_name)
+        self.kind = kind if kind in OTHER_KINDS else ""  # a forged kind is no kind
+        self.detail = str(detail)[:40] if self.kind else ""
 
     def __repr__(self) -> str:
-        return f"<{self.type_name}>"
+        return f"<{self.type_name}{' ' + self.kind if self.kind else ''}>"
+
+
+OTHER_KINDS = ("object_array", "huge_int")
+# A Python int beyond 64 bits is no value a check expects, and JSON would carry it as
+# thousands of digits (Python refuses to print more than 4300 by default): what it is
+# travels instead.
+MAX_INT = 2 ** 64
 
 
 def decode(tree: Any) -> Any:
@@ -74,7 +87,7 @@ def decode(tree: Any) -> Any:
     if "__dict__" in tree:
         return {str(k): decode(v) for k, v in tree["__dict__"].items()}
     if "__other__" in tree:
-        return Other(tree["__other__"])
+        return Other(tree["__other__"], str(tree.get("kind", "")), str(tree.get("detail", "")))
     return {str(k): decode(v) for k, v in tree.items()}
 
 
@@ -84,6 +97,16 @@ def _plain(dtype: np.dtype) -> bool:
 
 def _other(value: Any) -> dict:
     return {"__other__": type(value).__name__}
+
+
+def _other_array(array: np.ndarray) -> dict:
+    """An array that is not numbers (dtype object, text, records): said as what it is."""
+    return {"__other__": type(array).__name__, "kind": "object_array", "detail": str(array.dtype)[:40]}
+
+
+def _huge_int(value: int) -> dict:
+    digits = int(value.bit_length() * 0.30103) + 1  # without printing it: str() itself refuses
+    return {"__other__": "int", "kind": "huge_int", "detail": f"{digits}"}
 
 
 def _array_fields(array: np.ndarray) -> list:

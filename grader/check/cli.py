@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import math
 import os
 import sys
 from pathlib import Path
 from typing import Callable
 
+from grader.grading.defaults import MAX_SEED, valid_seed  # numpy-free, like this module
 from grader.i18n import LANGS, lang_from_argv, t
 
 EXIT_PASSED, EXIT_FAILED, EXIT_UNUSABLE = 0, 1, 2
 AfterCheck = Callable[..., None]  # (results, submission, *, record, as_json, lang)
-MAX_SEED = 2 ** 63 - 1  # what numpy's seed sequence takes
 MAX_TIME_LIMIT = 3600.0  # seconds per topic; more is a typo, not a wish
 
 
@@ -79,12 +80,19 @@ def main(argv: list[str], after: AfterCheck | None = None) -> int:
         if box is not None:
             box.close()  # never graded: no server or staging folder outlives the command
         raise
+    notes: list = []  # what the staging left out (links, FIFOs, files over a limit)
     try:
         results = grade(submission, topics, seed=DEFAULT_SEED if args.seed is None else args.seed,
-                        time_limit=time_limit, sandbox=box)
+                        time_limit=time_limit, sandbox=box, notes=notes)
     except unavailable as problem:
         print(t("cli.no_sandbox", lang, problem=problem), file=sys.stderr)
         return EXIT_UNUSABLE
+    except OSError as problem:  # the folder could not be read to be staged
+        print(t("cli.unreadable_submission", lang, folder=args.submission,
+                problem=problem.strerror or problem), file=sys.stderr)
+        return EXIT_UNUSABLE
+    for key, fields in notes:  # on stderr: stdout may be holding the JSON
+        print(t(key, lang, **fields), file=sys.stderr)
     if args.json:
         from grader.check.report import as_json
         print(as_json(results, lang))
@@ -102,7 +110,7 @@ def main(argv: list[str], after: AfterCheck | None = None) -> int:
 
 def _check_numbers(args: argparse.Namespace, lang: str) -> None:
     """A seed numpy can use and a time limit that is a real number of seconds."""
-    if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
+    if not valid_seed(args.seed):
         raise UsageError(t("cli.bad_seed", lang, value=args.seed, most=MAX_SEED))
     if args.time_limit is not None and not (math.isfinite(args.time_limit)
                                             and 0 < args.time_limit <= MAX_TIME_LIMIT):
@@ -125,6 +133,8 @@ def _plot_file(name: str | None, lang: str) -> Path | None:
     path = Path(name)
     if path.suffix.lower() != ".png":
         raise UsageError(t("cli.plot_not_png", lang, file=name))
+    if importlib.util.find_spec("matplotlib") is None:  # the `plots` extra: said before any grading
+        raise UsageError(t("cli.plot_needs_matplotlib", lang))
     if not path.parent.is_dir():
         raise UsageError(t("cli.no_folder", lang, folder=path.parent))
     try:

@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from grader.judging.checks import Check, Verdict, check_rng
-from grader.grading.engine import DEFAULT_SEED, LostFunctions, Result, hint_of, judge_safely, lost
+from grader.grading.engine import DEFAULT_SEED, LostFunctions, Result, hint_of, judge_safely, lost, settled_results
 from grader.boundary.runner import Event, TopicRequest, decode_outcome
 
 # Reference functions that neither keep state nor change their arguments: safe to
@@ -145,8 +145,9 @@ class BatchJudge:
                 lost_in.lose(event, [c for c in self.checks.values() if c.topic == event.topic], verdicts)
         outcomes = {(e.topic, e.check): (e.digest or _digest(e.raw)).hex()[:16]
                     for e in events_seen if e.kind == "outcome"}
-        return [_result(check, verdicts.get(key) or lost(Event("died", topic=check.topic)), outcomes.get(key))
-                for key, check in self.checks.items()]
+        keys = list(self.checks)
+        judged = [(check, verdicts.get(key) or lost(Event("died", topic=check.topic))) for key, check in self.checks.items()]
+        return settled_results(judged, lambda check, verdict, i: _result(check, verdict, outcomes.get(keys[i])))
 
     def failing_everything(self, message: tuple[str, dict]) -> list[Result]:
         """Every check failed for one reason (a submission that cannot even be staged)."""

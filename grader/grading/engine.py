@@ -28,44 +28,81 @@ class Result:
 
 
 def grade(submission: Path, topic_names: list[str], seed: int = DEFAULT_SEED,
-          time_limit: float = DEFAULT_TIME_LIMIT, sandbox: "str | Sandbox | None" = "none") -> list[Result]:
+          time_limit: float = DEFAULT_TIME_LIMIT, sandbox: "str | Sandbox | None" = "none",
+          notes: list | None = None) -> list[Result]:
     """One result per check of every named topic, in declaration order; ``sandbox``: "none"
     (limits only), "bwrap" (bubblewrap, or SandboxUnavailable) or "auto" (bubblewrap where it
-    works), or a sandbox launched already (sandboxed.launch; None: there is none), closed here."""
+    works), or a sandbox launched already (sandboxed.launch; None: there is none), closed here.
+    The children read a staged copy of ``submission`` (:func:`grader.boundary.staging.stage`),
+    never the folder itself; ``notes`` receives what the staging left out (catalogue keys
+    and fields)."""
     submission = submission.resolve()
     box = None if isinstance(sandbox, str) else sandbox
     if isinstance(sandbox, str) and sandbox != "none":  # decided before the reference is imported below
         from grader.grading import sandboxed
         box = sandboxed.prepare(sandbox)
+    own: StagedCopy | None = None
     try:
         # Forked before the reference is imported: the child that runs the submission without
         # bubblewrap, and under `auto` the one that stands by in case bubblewrap fails to
         # start (not needed when its server has said it is ready by now).
         standby = box is not None and box.mode == "auto" and not box.running()
-        first_child = Child(submission) if box is None or standby else None
-        return _grade(submission, topic_names, seed, time_limit, first_child, box)
+        first_child = None
+        if box is None or standby:
+            own = StagedCopy(submission)
+            first_child = Child(own.folder)
+        results, staged = _grade(submission, topic_names, seed, time_limit, first_child, box, own)
+        if notes is not None and staged is not None:
+            notes.extend(staged.notes)
+        return results
     finally:
         if box is not None:
             box.close()
+        if own is not None:
+            own.close()
+
+
+class StagedCopy:
+    """The submission staged into a temporary folder of its own, for children without a
+    sandbox: they read the same files, within the same limits, as every other entry point."""
+
+    def __init__(self, submission: Path) -> None:
+        import tempfile
+
+        from grader.boundary import staging
+        from grader.boundary.environment import children_temp
+
+        self.folder = Path(tempfile.mkdtemp(prefix="grader-staged-", dir=children_temp())) / "submission"
+        self.folder.mkdir()
+        self.folder.parent.chmod(0o711)  # a root grader's child is another user: it passes through
+        self.collected = staging.stage(submission, self.folder)
+
+    def close(self) -> None:
+        from grader.boundary.cleanup import remove_tree
+
+        remove_tree(self.folder.parent)
 
 
 def _grade(submission: Path, topic_names: list[str], seed: int, time_limit: float,
-           first_child: Child | None, box) -> list[Result]:
+           first_child: Child | None, box, own: "StagedCopy | None") -> tuple[list[Result], object]:
     plan = Plan(seed)
     requests = [TopicRequest(name, build=functools.partial(plan.inputs, name)) for name in topic_names]
     verdicts: dict[tuple[str, str], Verdict] = {}
     lost_in = LostFunctions()
     try:
-        where, start = box.start(submission, requests, time_limit) if box else (submission, fresh_child)
+        where, start = box.start(submission, requests, time_limit) if box else (own.folder, fresh_child)
     except BaseException:
         if first_child is not None:
             first_child.stop()  # no child or temporary folder outlives a grading that never began
         raise
+    staged = own.collected if own is not None else None
     if start is None:  # bubblewrap did not start (auto): limits only, from the child standing by
-        start = fresh_child
-    elif box is not None and first_child is not None:
-        first_child.stop()  # the sandbox runs: the child standing by is not needed
-        first_child = None
+        start, where = fresh_child, own.folder
+    elif box is not None:
+        staged = box.staged
+        if first_child is not None:
+            first_child.stop()  # the sandbox runs: the child standing by is not needed
+            first_child = None
     # The topics' checks are declared and their inputs made as the child needs them
     # (TopicRequest.build): the child works on one topic while the next is prepared here.
     # Outcomes wait to be judged until every topic still to run has its inputs: the child
@@ -84,8 +121,21 @@ def _grade(submission: Path, topic_names: list[str], seed: int, time_limit: floa
         _take(event, plan, verdicts, lost_in)
     for waiting in backlog:
         _take(waiting, plan, verdicts, lost_in)
-    return [_result(check, verdicts.get((name, check.name), lost(Event("died", topic=name))))
-            for name in topic_names for check in plan.checks(name).values()]
+    return settled_results([(check, verdicts.get((name, check.name)) or lost(Event("died", topic=name)))
+                            for name in topic_names for check in plan.checks(name).values()]), staged
+
+
+def settled_results(judged: list[tuple[Check, Verdict]], make=None) -> list[Result]:
+    """One result per (check, verdict), in order, with each topic's hints settled together
+    (grader.judging.precision: a catalogue hint alone, a relation stated as a diagnosis only
+    where every failing check of its function agrees)."""
+    from grader.judging.precision import settle
+    make = make or (lambda check, verdict, index: _result(check, verdict))
+    settled: dict[int, Verdict] = {}
+    for topic in dict.fromkeys(check.topic for check, _ in judged):
+        indices = [i for i, (check, _) in enumerate(judged) if check.topic == topic]
+        settled.update(zip(indices, settle([judged[i][1] for i in indices])))
+    return [make(check, settled[i], i) for i, (check, _) in enumerate(judged)]
 
 
 def _take(event: Event, plan: "Plan", verdicts: dict, lost_in: "LostFunctions") -> None:
@@ -167,11 +217,17 @@ class LostFunctions:
 
 
 def judge_safely(check: Check, spec: dict, outcome: dict) -> Verdict:
-    """A verdict even when the student's values are too strange for the judge to read."""
+    """A verdict even when a judge raises. The values it judges were decoded here, in the
+    grader's process, into plain arrays and numbers: an exception while judging them is the
+    grader's own error, logged with its traceback and reported as such (the check fails
+    without points: it could not be judged), never as output the student's code got wrong."""
     try:
         return check.judge(spec, outcome)
-    except Exception as exc:  # noqa: BLE001 - a malformed reply is the student's failure
-        return Verdict.fail(("fail.unreadable", {"what": check.name, "type": type(exc).__name__}))
+    except Exception as exc:  # noqa: BLE001 - the grader's bug: reported, not blamed on the student
+        import logging
+        logging.getLogger("grader.judging").error("judging %s/%s raised", check.topic, check.name, exc_info=True)
+        return Verdict.fail(("error.grader_judging", {"what": f"{check.topic} › {check.name}",
+                                                      "type": type(exc).__name__, "message": str(exc)[:200]}))
 
 
 def lost(event: Event) -> Verdict:

@@ -1,7 +1,8 @@
 """`grader check` inside bubblewrap: the same slot, server and children `grader batch` uses.
 
-An instructor who checks one untrusted folder is protected as a batch is: the submission's
-source files are copied into a staging folder the sandbox shows read-only, a forking
+An instructor who checks one untrusted folder is protected as a batch is: the submission is
+copied into a staging folder the sandbox shows read-only (the one staging of every entry
+point, :func:`grader.boundary.staging.stage`), a forking
 server (which never imports the reference) starts inside bubblewrap, and each child it
 forks serves the topics. Where bubblewrap does not work, ``auto`` falls back to the
 limits-only child of an ordinary `grader check`.
@@ -10,12 +11,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import stat
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable
 
-from grader.boundary import bwrap, limits as process_limits
+from grader.boundary import bwrap, limits as process_limits, staging
+from grader.boundary.cleanup import remove_tree
 if TYPE_CHECKING:
     from grader.boundary.runner import ChildBase, TopicRequest
 
@@ -41,25 +42,6 @@ def isolation_for(mode: str, root: Path) -> bwrap.Isolation:
         raise SandboxUnavailable(str(problem)) from None
 
 
-def stage_sources(submission: Path, staging: Path) -> None:
-    """The submission's own modules (plain .py files at its top level; never a link, never
-    bytecode), copied from the descriptor that was checked."""
-    for entry in os.scandir(submission):
-        if not entry.name.endswith(".py") or not entry.name[:-3].isidentifier():
-            continue
-        try:
-            fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-        except OSError:
-            continue  # a link or an unreadable file: not part of what is graded
-        with os.fdopen(fd, "rb") as source:
-            if not stat.S_ISREG(os.fstat(source.fileno()).st_mode):
-                continue
-            target = staging / entry.name
-            with open(target, "wb") as copy:
-                shutil.copyfileobj(source, copy)
-            target.chmod(0o644)
-
-
 def _settings(isolation: bwrap.Isolation, limits: process_limits.Limits):
     from grader.boundary.server import Settings
 
@@ -80,6 +62,8 @@ class Sandbox:
         self.isolation, self.root, self.mode = isolation, root, mode
         self.slot = None
         self.problem = ""  # why the server could not be launched
+        self.staged: staging.Collected | None = None  # what was staged, and what was left out
+        self.unreadable: OSError | None = None  # why the submission could not be staged
 
     def launch(self, submission: Path, time_limit: float) -> None:
         """Stage the submission and start the slot's server, without waiting for it. How many
@@ -88,8 +72,12 @@ class Sandbox:
 
         limits = process_limits.Limits(time_limit=time_limit, cpu_seconds=time_limit)
         slot = Slot(0, self.isolation, None, self.root, _settings(self.isolation, limits), limits)
-        stage_sources(submission, slot.staging)
         self.slot = slot
+        try:
+            self.staged = staging.stage(submission, slot.staging)
+        except OSError as problem:  # the folder cannot be read: said when grading starts (start)
+            self.unreadable = problem
+            return
         try:
             slot.launch()
         except OSError as problem:  # bwrap cannot even be executed: as a server that never starts
@@ -106,6 +94,8 @@ class Sandbox:
 
         if self.slot is None:
             self.launch(submission, time_limit)
+        if self.unreadable is not None:
+            raise self.unreadable
         if requests and not self.running():
             # The server is still starting: the first topic's inputs are made meanwhile. (A
             # ready server's child is started first: it sets itself up while they are made.)
@@ -129,7 +119,7 @@ class Sandbox:
     def close(self) -> None:
         if self.slot is not None:
             self.slot.close()
-        shutil.rmtree(self.root, ignore_errors=True)
+        remove_tree(self.root)  # however deep a child made its folders
 
 
 def prepare(mode: str) -> Sandbox | None:

@@ -5,26 +5,24 @@ than the checks themselves, so a warm forking server (:mod:`grader.boundary.serv
 one `grader batch` uses: numpy and the probes imported, never the reference) forks a new
 child per re-grade; every check's inputs are built and encoded once, and each expected
 value is computed once (:class:`grader.grading.batch_judge.BatchJudge` memoises the
-reference). The submission is copied into the slot's staging folder before each re-grade,
-so the child reads the files as they were saved.
+reference). The submission is staged into the slot's staging folder before each re-grade
+(:func:`grader.boundary.staging.stage`, as every entry point stages it), so the child
+reads the files as they were saved.
 """
 from __future__ import annotations
 
 import os
-import shutil
 import tempfile
 from pathlib import Path
 
-from grader.boundary import bwrap, limits as process_limits
+from grader.boundary import bwrap, limits as process_limits, staging
+from grader.boundary.cleanup import remove_tree
 from grader.boundary.pool import Slot
 from grader.boundary.zygote import ZygoteChild
 from grader.boundary.runner import run_topics
 from grader.boundary.server import Settings
 from grader.grading.batch_judge import BatchJudge
 from grader.grading.engine import Result
-
-SOURCE_SUFFIX = ".py"
-
 
 class WarmGrader:
     """A forking server for one submission folder, started once."""
@@ -40,6 +38,7 @@ class WarmGrader:
                             processes=process_limits.count_processes(os.getuid()) + limits.processes + 4)
         self.slot = Slot(0, isolation, self.judge.plan_file(self.root / "plan.bin"), self.root,
                          settings, limits)
+        self.staged: staging.Collected | None = None  # the last re-grade's staging (its notes)
         self.slot.start()
 
     def grade(self, topics: list[str]) -> list[Result]:
@@ -52,17 +51,9 @@ class WarmGrader:
         return [r for r in self.judge.results(events) if r.topic in wanted]
 
     def _stage(self) -> None:
-        """The student's modules as saved right now (only the sources: never bytecode)."""
-        staging = self.slot.staging
-        for old in staging.iterdir():
-            if old.is_file() or old.is_symlink():
-                old.unlink()
-            else:
-                shutil.rmtree(old, ignore_errors=True)
-        for entry in os.scandir(self.submission):
-            if entry.name.endswith(SOURCE_SUFFIX) and entry.is_file(follow_symlinks=False):
-                shutil.copyfile(entry.path, staging / entry.name)
+        """The student's folder as saved right now, staged as every entry point stages it."""
+        self.staged = staging.stage(self.submission, self.slot.staging)
 
     def close(self) -> None:
         self.slot.close()
-        shutil.rmtree(self.root, ignore_errors=True)
+        remove_tree(self.root)  # however deep a child made its folders

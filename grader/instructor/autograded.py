@@ -24,46 +24,49 @@ LANGS = ("ja", "en")
 @dataclass(frozen=True)
 class CellScore:
     grade_id: str
-    points: float
+    points: float | None  # None: nbgrader leaves it to a manual grade (a written answer)
     max_points: float
 
 
-def topic_of(grade_id: str) -> str | None:
-    return grade_id[len(CHECK_PREFIX):] if grade_id.startswith(CHECK_PREFIX) else None
+def topic_of(grade_id: object) -> str | None:
+    """The topic a check cell grades; None for any other id (a number included)."""
+    if not isinstance(grade_id, str) or not grade_id.startswith(CHECK_PREFIX):
+        return None
+    return grade_id[len(CHECK_PREFIX):]
 
 
 def fill_outputs(nb: NotebookNode, rows: list[dict], missing: list[str]) -> list[CellScore]:
-    """Write every grade cell's output; the score of each (the gradebook's auto_score)."""
+    """Write every grade cell's output; the score of each (the gradebook's auto_score), read
+    back from the outputs by nbgrader's own ``determine_grade``, as its SaveAutoGrades does."""
+    from nbgrader.utils import determine_grade
+
     by_topic: dict[str, list[dict]] = {}
     for row in rows:
         by_topic.setdefault(row["topic"], []).append(row)
-    scores = []
-    for count, cell in enumerate((c for c in nb.cells if _is_grade(c)), start=1):
-        meta = cell.metadata.nbgrader
-        grade_id, max_points = meta["grade_id"], float(meta.get("points", 0))
-        topic = topic_of(grade_id)
-        if cell.cell_type != "code":
-            scores.append(CellScore(grade_id, 0.0, max_points))
+    scores, count = [], 0
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if not meta.get("grade") or "grade_id" not in meta:
             continue
-        cell.execution_count = count
-        if grade_id in missing:
-            cell.outputs = [_error("GradeCellMissing", " / ".join(
-                t("instructor.cell_missing", lang, cell=grade_id) for lang in LANGS))]
-            scores.append(CellScore(grade_id, 0.0, max_points))
-        elif topic is None or topic not in by_topic:
-            cell.outputs = [_error("NotGraded", " / ".join(
-                t("instructor.cell_not_graded", lang, cell=grade_id) for lang in LANGS))]
-            scores.append(CellScore(grade_id, 0.0, max_points))
-        else:
-            feedback = _feedback(topic, by_topic[topic])
-            cell.outputs = _verdict_outputs(feedback, count)
-            scores.append(CellScore(grade_id, min(feedback.points, max_points), max_points))
+        grade_id, max_points = str(meta["grade_id"]), float(meta.get("points", 0))
+        if cell.cell_type == "code" and not meta.get("solution"):  # a test cell: its verdict
+            count += 1
+            cell.execution_count = count
+            cell.outputs = _outputs(grade_id, topic_of(meta["grade_id"]), by_topic, missing, count)
+        points, _ = determine_grade(cell)
+        scores.append(CellScore(grade_id, None if points is None else min(float(points), max_points), max_points))
     return scores
 
 
-def _is_grade(cell: NotebookNode) -> bool:
-    meta = cell.get("metadata", {}).get("nbgrader", {})
-    return bool(meta.get("grade")) and not meta.get("solution") and "grade_id" in meta
+def _outputs(grade_id: str, topic: str | None, by_topic: dict[str, list[dict]], missing: list[str],
+             count: int) -> list[NotebookNode]:
+    if grade_id in missing:
+        return [_error("GradeCellMissing", " / ".join(
+            t("instructor.cell_missing", lang, cell=grade_id) for lang in LANGS))]
+    if topic is None or topic not in by_topic:
+        return [_error("NotGraded", " / ".join(
+            t("instructor.cell_not_graded", lang, cell=grade_id) for lang in LANGS))]
+    return _verdict_outputs(_feedback(topic, by_topic[topic]), count)
 
 
 def _feedback(topic: str, rows: list[dict]) -> TopicFeedback:

@@ -29,62 +29,131 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_COURSE_ID = "dl-numpy-exercises"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
-CONFIG_TEMPLATE = '''\
+BEGIN_MARK = "# >>> grader nbgrader init: generated; `grader nbgrader init --force` rewrites this block >>>"
+END_MARK = "# <<< grader nbgrader init <<<"
+
+CONFIG_HEAD = '''\
 # nbgrader configuration of the course, written by `grader nbgrader init`.
-# The notebooks in source/ are generated from solutions/ by the project; regenerate them
-# with `grader nbgrader init --force` rather than editing them here.
+# Everything outside the marked block is yours: `grader nbgrader init --force` rewrites only
+# the block (a setting of yours below it wins over the block's).
 c = get_config()  # noqa: F821 - provided by nbgrader
 
+'''
+
+GENERATED_BLOCK = '''\
+{begin}
 c.CourseDirectory.course_id = {course_id!r}
 
 # The stub nbgrader leaves in each blank; the notebook's check() names the blank it stands in.
 c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplementedError()"}}
 
-# Grade with `grader autograde ASSIGNMENT` (same gradebook, autograded/ and feedback, 50x faster,
-# sandboxed). `nbgrader autograde` runs each check cell in the student's own kernel, so it
-# can be fooled: a cell `def check(*a, **k): return None` after the setup cell gets full marks
-# with every blank empty, and the student's code runs with your rights, unsandboxed.
-# A check cell runs the student's code in a child process with 10 s per topic.
-c.ExecutePreprocessor.timeout = 300
+# `nbgrader autograde` (and formgrader's Autograde button) grade outside the student's kernel:
+# nbgrader's Execute step is replaced by the grader's (sandboxed; a notebook that redefines
+# check() changes nothing). `grader autograde ASSIGNMENT` writes the same gradebook, in parallel.
+c.Autograde.autograde_preprocessors = [
+{preprocessors}]
+{end}
+'''
 
+CONFIG_TAIL = '''
 # On JupyterHub, release and collect go through the exchange folder shared by all users:
 # c.Exchange.root = "/srv/nbgrader/exchange"
+# Late submissions (due dates are set per assignment in formgrader): no points once late
+# c.LateSubmissionPlugin.penalty_method = "zero"
 '''
 
 
-def init_course(folder: Path, course_id: str, solutions: Path, force: bool = False) -> dict[str, float]:
-    """Writes the course; returns each assignment's points."""
+def generated_block(course_id: str) -> str:
+    from grader.instructor.nbgrader_execute import AUTOGRADE_PREPROCESSORS
+
+    listed = "".join(f"    {name!r},\n" for name in AUTOGRADE_PREPROCESSORS)
+    return GENERATED_BLOCK.format(begin=BEGIN_MARK, end=END_MARK, course_id=course_id, preprocessors=listed)
+
+
+def config_text(course_id: str, existing: str | None = None) -> str:
+    """nbgrader_config.py: a new one, or ``existing`` with only its generated block rewritten
+    (a file from before the block existed keeps every line, after the new block)."""
+    block = generated_block(course_id)
+    if existing is None:
+        return CONFIG_HEAD + block + CONFIG_TAIL
+    begin, end = existing.find(BEGIN_MARK), existing.find(END_MARK)
+    if begin != -1 and end > begin:
+        end = existing.find("\n", end)
+        end = len(existing) if end == -1 else end + 1
+        return existing[:begin] + block + existing[end:]
+    return CONFIG_HEAD + block + "\n# --- kept from the configuration before `grader nbgrader init --force` ---\n" + existing
+
+
+def existing_course_id(text: str) -> str | None:
+    """The course id the generated block of ``text`` names, to keep on ``--force``."""
+    import re
+
+    found = re.search(r"^c\.CourseDirectory\.course_id\s*=\s*(['\"])([^'\"\n]+)\1", text, re.MULTILINE)
+    return found.group(2) if found else None
+
+
+def released_assignments(folder: Path) -> set[str]:
+    """Assignments students have: released to the exchange (its outbound/, where nbgrader's
+    configuration puts it) or already submitted. generate_assignment's own release/ folder
+    does not count: it is written for every assignment, released or not."""
+    from grader.instructor.nbconfig import ConfigProblem, read_config
+
+    found: set[str] = set()
+    try:
+        config = read_config(folder, root=folder)
+        exchange = Path(config.config.get("Exchange", {}).get("root", "/srv/nbgrader/exchange"))
+        outbound = exchange / config.coursedir.course_id / "outbound"
+        submitted = Path(config.coursedir.root) / config.coursedir.submitted_directory
+    except (ConfigProblem, OSError):
+        outbound, submitted = None, folder / "submitted"
+    for assignment in ASSIGNMENTS:
+        if outbound is not None and (outbound / assignment.name).exists():
+            found.add(assignment.name)
+        if submitted.is_dir() and any((s / assignment.name).exists() for s in submitted.iterdir()):
+            found.add(assignment.name)
+    return found
+
+
+def init_course(folder: Path, course_id: str | None, solutions: Path, force: bool = False,
+                regenerate_released: bool = False) -> tuple[dict[str, float], list[str]]:
+    """Writes the course; returns each assignment's points, and the released assignments
+    left as they are (regenerated only when ``regenerate_released``)."""
     from grader.authoring.notebooks import build_notebook, notebook_text, topic_points
 
     points = topic_points()
     folder.mkdir(parents=True, exist_ok=True)
-    config = CONFIG_TEMPLATE.format(course_id=course_id)
-    (folder / "nbgrader_config.py").write_text(config, encoding="utf-8")
-    for assignment in ASSIGNMENTS:
+    config_path = folder / "nbgrader_config.py"
+    existing = config_path.read_text(encoding="utf-8") if config_path.is_file() else None
+    course_id = course_id or (existing and existing_course_id(existing)) or DEFAULT_COURSE_ID
+    config_path.write_text(config_text(course_id, existing), encoding="utf-8")
+    out = released_assignments(folder) if force and not regenerate_released else set()
+    kept = [a.name for a in ASSIGNMENTS if a.name in out]
+    chosen = [a for a in ASSIGNMENTS if a.name not in kept]
+    for assignment in chosen:
         target = folder / "source" / assignment.name / assignment.notebook
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(notebook_text(build_notebook(assignment, solutions, points)), encoding="utf-8")
-    generate_assignments(folder, force)
-    return {a.name: sum(points[topic] for topic in a.topics) for a in ASSIGNMENTS}
+    generate_assignments(folder, force, [a.name for a in chosen])
+    return {a.name: sum(points[topic] for topic in a.topics) for a in ASSIGNMENTS}, kept
 
 
-def generate_assignments(folder: Path, force: bool) -> None:
-    """nbgrader's generate_assignment for every assignment, run in this process."""
+def generate_assignments(folder: Path, force: bool, names: list[str] | None = None) -> None:
+    """nbgrader's generate_assignment for ``names`` (default: every assignment), in this
+    process, with the configuration nbgrader itself reads there (~/.jupyter's db_url too)."""
     _venv_bin_on_path()
     from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config import Config
 
-    config = Config()
-    config.CourseDirectory.root = str(folder)
+    from grader.instructor.nbconfig import read_config
+
+    found = read_config(folder, root=folder)
     here = os.getcwd()
-    os.chdir(folder)  # nbgrader reads nbgrader_config.py from the working folder
+    os.chdir(folder)
     try:
-        api = NbGraderAPI(CourseDirectory(config=config), config=config)
-        for assignment in ASSIGNMENTS:
-            result = api.generate_assignment(assignment.name, force=True, create=True)
+        api = NbGraderAPI(found.coursedir, config=found.config)
+        for name in names if names is not None else [a.name for a in ASSIGNMENTS]:
+            result = api.generate_assignment(name, force=True, create=True)
             if not result["success"]:
-                raise GenerateFailed(assignment.name, f"{result.get('log', '')}\n{result.get('error', '')}".strip())
+                raise GenerateFailed(name, f"{result.get('log', '')}\n{result.get('error', '')}".strip())
     finally:
         os.chdir(here)
 
@@ -131,10 +200,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     init = commands.add_parser("init", help="write a ready nbgrader course into COURSE_DIR")
     init.add_argument("course_dir", type=Path, metavar="COURSE_DIR")
-    init.add_argument("--course-id", default=DEFAULT_COURSE_ID, help=f"(default: {DEFAULT_COURSE_ID})")
+    init.add_argument("--course-id", default=None,
+                      help=f"(default: the existing course's, else {DEFAULT_COURSE_ID})")
     init.add_argument("--solutions", type=Path, default=REPO_ROOT / "solutions", metavar="DIR",
                       help="solution modules with blank markers (default: the project's solutions/)")
-    init.add_argument("--force", action="store_true", help="write over an existing course's files")
+    init.add_argument("--force", action="store_true",
+                      help="update an existing course: the generated block of nbgrader_config.py (your lines "
+                           "are kept) and the assignments not released yet")
+    init.add_argument("--regenerate-released", action="store_true",
+                      help="with --force: regenerate released assignments too (their students' notebooks "
+                           "no longer match)")
     export = commands.add_parser("export", help="write a notebook's code as a submission folder")
     export.add_argument("notebook", type=Path, metavar="NOTEBOOK")
     export.add_argument("out", type=Path, metavar="OUT_DIR")
@@ -167,7 +242,8 @@ def _run_init(args: argparse.Namespace, lang: str) -> int:
         print(t("nbgrader.exists", lang, folder=folder), file=sys.stderr)
         return EXIT_USAGE
     try:
-        points = init_course(folder, args.course_id, args.solutions.resolve(), args.force)
+        points, kept = init_course(folder, args.course_id, args.solutions.resolve(), args.force,
+                                   args.regenerate_released)
     except GenerateFailed as failed:
         print(t("nbgrader.generate_failed", lang, assignment=failed.assignment, detail=failed.detail),
               file=sys.stderr)
@@ -177,6 +253,8 @@ def _run_init(args: argparse.Namespace, lang: str) -> int:
         return EXIT_FAILED
     listed = ", ".join(f"{name} ({value:g})" for name, value in points.items())
     print(t("nbgrader.wrote", lang, folder=folder, assignments=listed, points=f"{sum(points.values()):g}"))
+    if kept:
+        print(t("nbgrader.released_kept", lang, assignments=", ".join(kept)))
     print(t("nbgrader.use_grader_autograde", lang))
     return EXIT_OK
 

@@ -120,9 +120,11 @@ def _submission(gradebook: Any, assignment: str, student: str, timestamp: dateti
 def _grades(submitted: Any, grades: NotebookGrades | None) -> None:
     scores = {c.grade_id: c.points for c in grades.cells} if grades else {}
     for grade in submitted.grades:
-        # A notebook not submitted, or a cell the grader did not score: 0, as nbgrader does.
-        grade.auto_score = float(scores.get(grade.cell.name, 0.0))
-        grade.needs_manual_grade = grade.manual_score is not None
+        # A notebook not submitted, or a cell the grader did not score: 0, as nbgrader does;
+        # None (a written answer): left to a manual grade. Flagged as SaveAutoGrades flags it.
+        score = scores.get(grade.cell.name, 0.0)
+        grade.auto_score = None if score is None else float(score)
+        grade.needs_manual_grade = grade.manual_score is not None or grade.auto_score is None
 
 
 def _comments(submitted: Any, grades: NotebookGrades | None) -> None:

@@ -18,14 +18,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 CONFIG = "grader-gradescope.json"  # in source/: the topics the bundle grades
-STUDENT = "submission"
 VISIBILITIES = ("hidden", "after_due_date", "after_published", "visible")
 STATUSES = ("passed", "failed")
 TOP_FIELDS = {"score": (int, float), "execution_time": (int, float), "output": str, "output_format": str,
@@ -61,34 +59,6 @@ def validate(results: dict) -> list[str]:
     return problems
 
 
-def _notebooks(folder: Path) -> list[Path]:
-    return sorted(p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts and not p.is_symlink())
-
-
-def _assignment(notebook: Path) -> str:
-    try:
-        meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {})
-        return str(meta.get("dl_grader", {}).get("assignment") or notebook.stem)
-    except (OSError, ValueError, AttributeError):
-        return notebook.stem
-
-
-def stage(submission: Path, work: Path) -> tuple[Path, list[str]]:
-    """The upload laid out as ``grader batch`` reads a class of one; its extra arguments."""
-    notebooks = _notebooks(submission)
-    if notebooks:
-        assignment = _assignment(notebooks[0])
-        target = work / "course" / "submitted" / STUDENT / assignment
-        target.mkdir(parents=True)
-        for notebook in notebooks:
-            shutil.copyfile(notebook, target / notebook.name)
-        return work / "course", ["--assignment", assignment]
-    source = submission / "exercises" if (submission / "exercises").is_dir() else submission
-    target = work / "class" / STUDENT
-    shutil.copytree(source, target, symlinks=True, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
-    return work / "class", []
-
-
 def _tests(report: dict, topics: list[str] | None) -> list[dict]:
     tests = []
     rows = [row for row in report.get("results", []) if not topics or row["topic"] in topics]
@@ -103,27 +73,51 @@ def _tests(report: dict, topics: list[str] | None) -> list[dict]:
     return tests
 
 
-def results_json(report: dict | None, topics: list[str] | None, seconds: float, problem: str = "") -> dict:
+def results_json(report: dict | None, topics: list[str] | None, seconds: float, problem: str = "",
+                 notes: tuple[str, ...] = ()) -> dict:
     tests = _tests(report or {}, topics)
     score = sum(test["score"] for test in tests)
     maximum = sum(test["max_score"] for test in tests)
     output = problem or f"合計 {score:g} / {maximum:g} 点\nTotal {score:g} of {maximum:g} points"
-    return {"score": score, "execution_time": round(seconds, 3), "output": output,
+    return {"score": score, "execution_time": round(seconds, 3), "output": "\n".join((output, *notes)),
             "visibility": "visible", "stdout_visibility": "hidden", "tests": tests}
 
 
-def grade(root: Path) -> dict:
-    started = time.monotonic()
-    config = _config(root)
-    topics = config.get("topics") or None
-    submission = root / "submission"
-    if not submission.is_dir() or not any(submission.iterdir()):
-        return results_json(None, topics, time.monotonic() - started,
-                            "提出物が空です。/ The submission is empty.")
-    from grader.batch.cli import main as batch_main
+def both(key: str, **fields: object) -> str:
+    """A catalogue sentence in Japanese, then in English (Gradescope shows one text)."""
+    from grader.i18n import t
 
+    return "\n".join(t(key, lang, **fields) for lang in ("ja", "en"))
+
+
+def grade(root: Path) -> dict:
+    """The results of the submission in ``root``; never raises (a results.json is always
+    written, and when grading fails it says why, with score 0)."""
+    started = time.monotonic()
+    topics = _config(root).get("topics") or None
+    try:
+        return _grade(root, topics, started)
+    except ImportError as exc:  # the image lacks a dependency: setup.sh did not complete
+        problem = (f"採点環境に必要なパッケージがありません: {exc.name or exc}。setup.sh の出力を確認してください。\n"
+                   f"The grader's environment lacks a package: {exc.name or exc}. See setup.sh's output.")
+    except Exception as exc:  # noqa: BLE001 - whatever it is, Gradescope gets a results.json saying so
+        try:
+            problem = both("gradescope.failed", problem=f"{type(exc).__name__}: {str(exc)[:300]}")
+        except Exception:  # noqa: BLE001 - the catalogue itself is unreadable
+            problem = f"採点できませんでした。/ The submission could not be graded: {type(exc).__name__}: {str(exc)[:300]}"
+    return results_json(None, topics, time.monotonic() - started, problem)
+
+
+def _grade(root: Path, topics: list[str] | None, started: float) -> dict:
+    from grader.batch.cli import main as batch_main
+    from grader.instructor.gradescope_upload import STUDENT, find_upload, stage_upload
+
+    submission = root / "submission"
+    if submission.is_symlink() or not submission.is_dir() or not any(submission.iterdir()):
+        return results_json(None, topics, time.monotonic() - started, both("gradescope.empty"))
     with tempfile.TemporaryDirectory(prefix="grader-gradescope-") as tmp:
-        folder, extra = stage(submission, Path(tmp))
+        folder, extra, notes = stage_upload(find_upload(submission), Path(tmp))
+        said = tuple(both(key, **fields) for key, fields in notes)
         out = Path(tmp) / "out"
         with contextlib.redirect_stdout(sys.stderr):  # the batch's log goes to Gradescope's stdout pane
             status = batch_main([str(folder), "--out", str(out), "-j", "1", "--lang", "ja", *extra])
@@ -131,16 +125,16 @@ def grade(root: Path) -> dict:
             report = json.loads((out / "results.json").read_text(encoding="utf-8"))["students"][STUDENT]
         except (OSError, ValueError, KeyError):
             return results_json(None, topics, time.monotonic() - started,
-                                f"採点できませんでした (終了コード {status})。/ The submission could not be graded "
-                                f"(exit status {status}).")
-    return results_json(report, topics, time.monotonic() - started)
+                                both("gradescope.not_graded", status=status), said)
+    return results_json(report, topics, time.monotonic() - started, notes=said)
 
 
 def _config(root: Path) -> dict:
     try:
-        return json.loads((root / "source" / CONFIG).read_text(encoding="utf-8"))
+        config = json.loads((root / "source" / CONFIG).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    return config if isinstance(config, dict) else {}
 
 
 def write(root: Path, results: dict) -> Path:

@@ -8,12 +8,19 @@ or a course's gradebook (one row per grade cell). For every check and every topi
   the points on this item with the points on the rest of the assignment (the total minus
   this item). High: the students who do well overall do well here. Near 0 or negative:
   the item measures something else (or is broken). ``None`` when either side does not vary;
-* **misconceptions** — of the failures, how many were hinted with each misconception id
-  (``results.json``'s ``"hint"``);
+* **not attempted** apart from **wrong**: a check failed because its blank is still
+  unfilled or its function (module) is missing was not attempted (``results.json``'s
+  ``"failure"`` key, :func:`grader.batch.work.failure_of`); every rate and share says which
+  students it counts — ``pass_rate`` and the ``*_rate`` of all, ``attempted_pass_rate`` of
+  those who tried;
+* **misconceptions** — of the wrong answers (never the unfilled blanks), how many were
+  hinted with each misconception id (``results.json``'s ``"hint"``);
 
 and for the class: clusters of identical wrong outputs (students whose failing values are
-byte for byte the same, from the digest of what their code returned), the histogram of
-total scores, and each student's weakest topics.
+byte for byte the same, from the digest of what their code returned; an error by its
+kind and text without its place, so the same error in another cell is the same; unfilled
+blanks are never a cluster), the histogram of total scores, each student's weakest topics
+and, per topic, what to re-teach: the misconceptions of the students who tried it.
 """
 from __future__ import annotations
 
@@ -24,7 +31,13 @@ from pathlib import Path
 
 HISTOGRAM_BINS = 10
 WEAKEST = 3  # topics listed per student
-FORMAT_VERSION = 1
+RETEACH = 3  # misconceptions listed per topic
+FORMAT_VERSION = 2
+# A failure with one of these verdicts was not attempted: the blank is unfilled (in a
+# notebook also nbgrader's stub left in place), the function or its module is not there
+# (the catalogue keys of grader.judging.compare and, for notebooks, grader.nb.worker).
+NOT_ATTEMPTED = ("error.blank", "error.missing_function", "error.missing_module", "notebook.missing",
+                 "notebook.stub")
 
 
 class StatsProblem(Exception):
@@ -43,6 +56,8 @@ class Row:
     hint: str | None = None
     outcome: str | None = None
     message: str = ""
+    attempted: bool = True  # False: a blank unfilled, the function missing
+    signature: str | None = None  # what identical wrong answers share (see clusters)
 
 
 @dataclass
@@ -54,7 +69,8 @@ class ClassResults:
 # -- reading ------------------------------------------------------------------------------
 
 def read_results(path: Path) -> ClassResults:
-    """``grader batch``'s --out folder (or its results.json), or a course's gradebook.db."""
+    """``grader batch``'s --out folder (or its results.json), or a course's gradebook.db.
+    A file that is not what ``grader batch`` writes is refused, saying where and why."""
     if path.is_dir() and (path / "results.json").is_file():
         path = path / "results.json"
     if path.suffix == ".db":
@@ -63,20 +79,72 @@ def read_results(path: Path) -> ClassResults:
         raise StatsProblem("stats.no_results", path=path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        students = data["students"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise StatsProblem("stats.unreadable", path=path, problem=f"{type(exc).__name__}: {exc}") from None
+    except (OSError, ValueError, RecursionError) as exc:
+        raise StatsProblem("stats.unreadable", path=path, problem=f"{type(exc).__name__}: {str(exc)[:200]}") from None
+    students = data.get("students") if isinstance(data, dict) else None
     if not isinstance(students, dict):
-        raise StatsProblem("stats.unreadable", path=path, problem="'students' is not an object")
+        raise StatsProblem("stats.unreadable", path=path, problem="no object 'students'")
     found = ClassResults(str(path))
     for name, report in students.items():
-        rows = report.get("results", []) if isinstance(report, dict) else []
-        if any("hint" not in row for row in rows):
+        rows = report.get("results") if isinstance(report, dict) else None
+        if not isinstance(rows, list):
+            raise StatsProblem("stats.damaged", path=path, student=name, problem="no list 'results'")
+        if any(isinstance(row, dict) and "hint" not in row for row in rows):
             raise StatsProblem("stats.old_results", path=path)
-        found.students[name] = [Row(r["topic"], r["check"], bool(r["passed"]), float(r["points"]),
-                                    float(r["max_points"]), r.get("hint"), r.get("outcome"),
-                                    str(r.get("message", ""))) for r in rows]
+        found.students[name] = [_row(row, index, name, path) for index, row in enumerate(rows)]
     return _non_empty(found, path)
+
+
+_TEXT = (str,)
+_OPTIONAL_TEXT = (str, type(None))
+
+
+def _row(raw: object, index: int, student: str, path: Path) -> Row:
+    """One result row, its every field checked: a damaged file is refused, never guessed."""
+    def damaged(problem: str) -> StatsProblem:
+        return StatsProblem("stats.damaged", path=path, student=student, problem=f"results[{index}]: {problem}")
+
+    if not isinstance(raw, dict):
+        return _raise(damaged("not an object"))
+    for key, kinds in (("topic", _TEXT), ("check", _TEXT), ("hint", _OPTIONAL_TEXT),
+                       ("outcome", _OPTIONAL_TEXT), ("message", _TEXT)):
+        if key in raw or key in ("topic", "check"):
+            if not isinstance(raw.get(key), kinds):
+                return _raise(damaged(f"{key!r} is {_kind(raw.get(key))}, not text"))
+    if not isinstance(raw.get("passed"), bool):
+        return _raise(damaged(f"'passed' is {_kind(raw.get('passed'))}, not true or false"))
+    points, top = raw.get("points"), raw.get("max_points")
+    for key, value in (("points", points), ("max_points", top)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value < 0:
+            return _raise(damaged(f"{key!r} is {_kind(value)}, not a number of points"))
+    if points > top:
+        return _raise(damaged(f"'points' {points:g} is above 'max_points' {top:g}"))
+    failure = raw.get("failure")
+    if failure is not None and not (isinstance(failure, dict) and isinstance(failure.get("key", ""), str)
+                                    and isinstance(failure.get("signature", ""), str)):
+        return _raise(damaged(f"'failure' is {_kind(failure)}, not an object of text"))
+    failure = failure or {}
+    key = failure.get("key", "")
+    attempted = raw["passed"] or key not in NOT_ATTEMPTED
+    # An error is the same wherever it happened (failure_of leaves the place out); a wrong
+    # value is the digest of the values themselves.
+    signature = failure.get("signature") if key.startswith("error.") else raw.get("outcome")
+    return Row(raw["topic"], raw["check"], raw["passed"], float(points), float(top), raw.get("hint"),
+               raw.get("outcome"), raw.get("message", ""), attempted, signature)
+
+
+def _raise(problem: StatsProblem) -> Row:
+    raise problem
+
+
+def _kind(value: object) -> str:
+    if value is None:
+        return "missing (or null)"
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)
+    if isinstance(value, (dict, list)):
+        return "an object" if isinstance(value, dict) else "a list"
+    return f"{type(value).__name__} {repr(value)[:40]}"
 
 
 def _from_gradebook(path: Path) -> ClassResults:
@@ -99,7 +167,8 @@ def _from_gradebook(path: Path) -> ClassResults:
                     for grade in notebook.grades:
                         name = grade.cell.name
                         score, top = float(grade.score or 0.0), float(grade.max_score or 0.0)
-                        rows.append(Row(topic_of(name) or name, f"{assignment.name}/{notebook.notebook.name}",
+                        # The gradebook says no more than points: every cell counts as attempted.
+                rows.append(Row(topic_of(name) or name, f"{assignment.name}/{notebook.notebook.name}",
                                         score >= top, score, top))
     return _non_empty(found, path)
 
@@ -138,12 +207,20 @@ def correlation(xs: list[float], ys: list[float]) -> float | None:
 
 
 def _item(topic: str, check: str | None, points: dict[str, float], passed: dict[str, bool],
-          totals: dict[str, float], max_points: float) -> dict:
+          attempted: dict[str, bool], totals: dict[str, float], max_points: float) -> dict:
+    """The numbers of one check (or topic): every rate says whom it counts."""
     students = sorted(points)
     rest = [totals[s] - points[s] for s in students]
     r = correlation([points[s] for s in students], rest)
-    item = {"topic": topic, "pass_rate": sum(passed.values()) / len(students),
-            "mean_points": sum(points.values()) / len(students), "max_points": max_points,
+    n = len(students)
+    tried = sum(attempted.values())
+    passes = sum(passed.values())
+    wrong = sum(1 for s in students if attempted[s] and not passed[s])
+    item = {"topic": topic, "pass_rate": passes / n,
+            "attempted_pass_rate": passes / tried if tried else None,
+            "not_attempted": n - tried, "not_attempted_rate": (n - tried) / n,
+            "wrong": wrong, "wrong_rate": wrong / n,
+            "mean_points": sum(points.values()) / n, "max_points": max_points,
             "discrimination": None if r is None else round(r, 6)}
     if check is not None:
         item = {"topic": topic, "check": check, **{k: v for k, v in item.items() if k != "topic"}}
@@ -161,22 +238,25 @@ def analyse(results: ClassResults) -> dict:
     checks = []
     for (topic, check), rows in by_check.items():
         points = {s: r.points for s, r in rows.items()}
-        item = _item(topic, check, points, {s: r.passed for s, r in rows.items()}, totals,
+        item = _item(topic, check, points, {s: r.passed for s, r in rows.items()},
+                     {s: r.attempted for s, r in rows.items()}, totals,
                      max(r.max_points for r in rows.values()))
-        failures = [r for r in rows.values() if not r.passed]
-        counts: dict[str, int] = {}
-        for r in failures:
-            if r.hint:
-                counts[r.hint] = counts.get(r.hint, 0) + 1
-        item["failures"] = len(failures)
-        item["misconceptions"] = dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+        item["failures"] = sum(1 for r in rows.values() if not r.passed)  # wrong + not attempted
+        item["misconceptions"] = _counted(r.hint for r in rows.values() if not r.passed and r.attempted and r.hint)
         checks.append(item)
     return {"version": FORMAT_VERSION, "source": results.source, "students": len(students),
-            "max_score": max((sum(r.max_points for r in rows) for rows in students.values()), default=0.0),
+            "max_score": _max_score(students),
             "mean_score": sum(totals.values()) / len(totals),
             "checks": checks, "topics": _topics(students, totals), "clusters": clusters(students),
             "histogram": histogram(list(totals.values()), _max_score(students)),
             "weakest_topics": weakest_topics(students)}
+
+
+def _counted(names) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def _max_score(students: dict[str, list[Row]]) -> float:
@@ -192,6 +272,9 @@ def _topic_points(rows: list[Row]) -> dict[str, tuple[float, float]]:
 
 
 def _topics(students: dict[str, list[Row]], totals: dict[str, float]) -> list[dict]:
+    """Per topic: its numbers, and what to re-teach — the misconceptions hinted to the
+    students who tried it (each student once per misconception), the most frequent first,
+    each with its share of those who tried."""
     per_student = {s: _topic_points(rows) for s, rows in students.items()}
     order = list(dict.fromkeys(row.topic for rows in students.values() for row in rows))
     topics = []
@@ -199,19 +282,28 @@ def _topics(students: dict[str, list[Row]], totals: dict[str, float]) -> list[di
         present = {s: p[topic] for s, p in per_student.items() if topic in p}
         points = {s: got for s, (got, _) in present.items()}
         passed = {s: got >= top - 1e-9 for s, (got, top) in present.items()}
-        topics.append(_item(topic, None, points, passed, {s: totals[s] for s in present},
-                            max(top for _, top in present.values())))
+        attempted = {s: any(r.attempted for r in students[s] if r.topic == topic) for s in present}
+        item = _item(topic, None, points, passed, attempted, {s: totals[s] for s in present},
+                     max(top for _, top in present.values()))
+        hinted = _counted(hint for s in present if attempted[s]
+                          for hint in {r.hint for r in students[s] if r.topic == topic and r.hint and not r.passed})
+        tried = sum(attempted.values())
+        item["reteach"] = [{"misconception": name, "students": count, "share_of_attempted": count / tried}
+                           for name, count in list(hinted.items())[:RETEACH]]
+        topics.append(item)
     return topics
 
 
 def clusters(students: dict[str, list[Row]], smallest: int = 2) -> list[dict]:
-    """Failing checks whose outputs are byte-identical across students, largest first."""
+    """Wrong answers identical across students, largest first: the same values returned
+    (their digest), or the same error wherever it happened. Unfilled blanks and missing
+    functions are not answers: never a cluster."""
     groups: dict[tuple[str, str, str], list[str]] = {}
     messages: dict[tuple[str, str, str], str] = {}
     for student, rows in students.items():
         for row in rows:
-            if not row.passed and row.outcome:
-                key = (row.topic, row.check, row.outcome)
+            if not row.passed and row.attempted and row.signature:
+                key = (row.topic, row.check, row.signature)
                 groups.setdefault(key, []).append(student)
                 messages.setdefault(key, row.message)
     found = [{"topic": t, "check": c, "outcome": o, "size": len(names), "students": sorted(names),

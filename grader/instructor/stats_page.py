@@ -42,8 +42,18 @@ def misconception_text(identifier: str, lang: str) -> str:
     return text if len(text) <= SHORT else text[:SHORT].rstrip() + "…"
 
 
+COLUMNS = ("stats.col_item", "stats.col_pass", "stats.col_wrong", "stats.col_not_attempted",
+           "stats.col_mean", "stats.col_disc")
+
+
 def _percent(value: float) -> str:
     return f"{100 * value:.0f} %"
+
+
+def _cells(item: dict) -> tuple[str, ...]:
+    """An item's numbers in COLUMNS' order (after the item's name)."""
+    return (_percent(item["pass_rate"]), _percent(item["wrong_rate"]), _percent(item["not_attempted_rate"]),
+            f"{item['mean_points']:.2f}/{item['max_points']:g}", _r(item["discrimination"]))
 
 
 def _r(value: float | None) -> str:
@@ -51,13 +61,33 @@ def _r(value: float | None) -> str:
 
 
 def top_misconceptions(item: dict, lang: str, limit: int = 2) -> list[str]:
-    """ "42 % of failures = the sum over the wrong axis (softmax.axis)" lines."""
+    """ "42 % of wrong answers = the sum over the wrong axis (softmax.axis)" lines: shares
+    of the students who answered and were wrong, never of those who left the blank."""
     lines = []
     for identifier, count in list(item["misconceptions"].items())[:limit]:
-        share = count / item["failures"] if item["failures"] else 0.0
+        share = count / item["wrong"] if item["wrong"] else 0.0
         lines.append(t("stats.misconception_share", lang, share=_percent(share), id=identifier,
                        text=misconception_text(identifier, lang)))
     return lines
+
+
+def reteach_lines(topic: dict, lang: str) -> list[str]:
+    """What to re-teach in a topic: its top misconceptions among the students who tried it."""
+    lines = [t("stats.reteach_line", lang, share=_percent(m["share_of_attempted"]), count=m["students"],
+               text=misconception_text(m["misconception"], lang), id=m["misconception"])
+             for m in topic["reteach"]]
+    return lines or [t("stats.reteach_nothing", lang)]
+
+
+def _reteach_heading(topic: dict, students: int, lang: str) -> str:
+    return t("stats.reteach_topic", lang, topic=topic["topic"], students=students,
+             tried=students - topic["not_attempted"], wrong=topic["wrong"])
+
+
+def _needs_reteaching(stats: dict) -> list[dict]:
+    """The topics someone tried and got wrong, the most wrong first (course order breaks ties)."""
+    order = {item["topic"]: i for i, item in enumerate(stats["topics"])}
+    return sorted((item for item in stats["topics"] if item["wrong"]), key=lambda i: (-i["wrong"], order[i["topic"]]))
 
 
 def print_report(stats: dict, lang: str) -> None:
@@ -69,14 +99,19 @@ def print_report(stats: dict, lang: str) -> None:
     console.print(t("stats.summary", lang, students=stats["students"], mean=f"{stats['mean_score']:.1f}",
                     max_score=f"{stats['max_score']:g}"))
     table = Table(title=t("stats.checks_title", lang))
-    for column in ("stats.col_item", "stats.col_pass", "stats.col_mean", "stats.col_disc"):
+    for column in COLUMNS:
         table.add_column(t(column, lang), no_wrap=column != "stats.col_item")
     for item in stats["checks"]:
-        table.add_row(f"{item['topic']} › {item['check']}", _percent(item["pass_rate"]),
-                      f"{item['mean_points']:.2f}/{item['max_points']:g}", _r(item["discrimination"]))
+        table.add_row(escape(f"{item['topic']} › {item['check']}"), *_cells(item))
         for line in top_misconceptions(item, lang):
-            table.add_row(f"  [yellow]{escape(line)}[/]", "", "", "")
+            table.add_row(f"  [yellow]{escape(line)}[/]", *[""] * (len(COLUMNS) - 1))
     console.print(table)
+    console.print(t("stats.rates_note", lang))
+    console.print(f"\n[bold]{escape(t('stats.reteach_title', lang))}[/]")
+    for topic in _needs_reteaching(stats):
+        console.print(escape(_reteach_heading(topic, stats["students"], lang)))
+        for line in reteach_lines(topic, lang):
+            console.print(f"  [yellow]{escape(line)}[/]")
     for group in stats["clusters"][:10]:
         console.print(t("stats.cluster_line", lang, topic=group["topic"], check=group["check"],
                         size=group["size"], students=", ".join(group["students"][:8])))
@@ -127,6 +162,14 @@ def _weak_text(weak: list[dict]) -> str:
     return ", ".join("{} ({:g}/{:g})".format(w["topic"], w["points"], w["max_points"]) for w in weak) or "–"
 
 
+def _cells_html(item: dict) -> str:
+    return "".join(f"<td>{html.escape(cell)}</td>" for cell in _cells(item))
+
+
+def _both_text(say, *args: object) -> str:
+    return "".join(f'<span lang="{lang}" class="{lang}">{html.escape(say(*args, lang))}</span>' for lang in LANGS)
+
+
 def _both(key: str, **fields: object) -> str:
     return "".join(f'<span lang="{lang}" class="{lang}">{html.escape(t(key, lang, **fields))}</span>'
                    for lang in LANGS)
@@ -138,19 +181,18 @@ def html_page(stats: dict) -> str:
     for item in stats["checks"]:
         hints = "".join(f'<div class="hint" lang="{lang}">{e(line)}</div>'
                         for lang in LANGS for line in top_misconceptions(item, lang))
-        rows.append(f"<tr><td>{e(item['topic'])} › {e(item['check'])}{hints}</td>"
-                    f"<td>{_percent(item['pass_rate'])}</td><td>{item['mean_points']:.2f} / {item['max_points']:g}</td>"
-                    f"<td>{_r(item['discrimination'])}</td></tr>")
-    topics = "".join(f"<tr><td>{e(item['topic'])}</td><td>{_percent(item['pass_rate'])}</td>"
-                     f"<td>{item['mean_points']:.2f} / {item['max_points']:g}</td><td>{_r(item['discrimination'])}</td></tr>"
-                     for item in stats["topics"])
+        rows.append(f"<tr><td>{e(item['topic'])} › {e(item['check'])}{hints}</td>{_cells_html(item)}</tr>")
+    topics = "".join(f"<tr><td>{e(item['topic'])}</td>{_cells_html(item)}</tr>" for item in stats["topics"])
+    reteach = "".join(
+        f'<li class="topic" data-topic="{e(item["topic"])}">{_both_text(_reteach_heading, item, stats["students"])}<ul>'
+        + "".join(f'<li lang="{lang}">{e(line)}</li>' for lang in LANGS for line in reteach_lines(item, lang))
+        + "</ul></li>" for item in _needs_reteaching(stats))
     clusters = "".join(f"<tr><td>{e(g['topic'])} › {e(g['check'])}</td><td>{g['size']}</td>"
                        f"<td>{e(', '.join(g['students']))}</td><td>{e(g['message'])}</td></tr>"
                        for g in stats["clusters"])
     weakest = "".join(f"<tr><td>{e(student)}</td><td>{e(_weak_text(weak))}</td></tr>"
                       for student, weak in stats["weakest_topics"].items())
-    head = "<tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr>".format(
-        _both("stats.col_item"), _both("stats.col_pass"), _both("stats.col_mean"), _both("stats.col_disc"))
+    head = "<tr>" + "".join(f"<th>{_both(column)}</th>" for column in COLUMNS) + "</tr>"
     return f"""<!DOCTYPE html>
 <html lang="ja"><head><meta charset="utf-8"><title>採点の分析 / Item analysis</title>
 <style>
@@ -166,6 +208,9 @@ img {{ display: block; margin: 8px 0; max-width: 100%; }}
 <p class="note">{_both("stats.discrimination_note")}</p>
 <img id="histogram" alt="score histogram" src="data:image/png;base64,{_figure_png(_histogram(stats))}">
 <img id="pass-rates" alt="pass rate per topic" src="data:image/png;base64,{_figure_png(_pass_rates(stats))}">
+<h2>{_both("stats.reteach_title")}</h2>
+<ul id="reteach">{reteach}</ul>
+<p class="note">{_both("stats.rates_note")}</p>
 <h2>{_both("stats.topics_title")}</h2>
 <table id="topics">{head}{topics}</table>
 <h2>{_both("stats.checks_title")}</h2>

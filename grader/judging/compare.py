@@ -120,6 +120,9 @@ def compare(actual: Any, expected: np.ndarray, *, inputs: str | Described, what:
     _with_hint = _hinting(expected, what, given, recompute, previous)
     array = as_array(actual)
     if array is None:
+        if isinstance(actual, Other) and actual.kind:  # what came back, where its type would mislead
+            return Verdict.fail((f"fail.type_{actual.kind}", {"what": what, "inputs": str(inputs),
+                                                              "detail": actual.detail}))
         return Verdict.fail(("fail.type", {"what": what, "inputs": str(inputs),
                                            "actual": _type_name(actual)}))
     if scalar:
@@ -142,10 +145,20 @@ def compare(actual: Any, expected: np.ndarray, *, inputs: str | Described, what:
         return Verdict.ok()
     index = _first(~close)
     picked = (lambda a: a[index]) if index else (lambda a: a)
-    return _with_hint(diagnose, array, ("fail.value", {
+    shown_expected, shown_actual = distinct(float(picked(expected)), float(picked(array)))
+    return _with_hint(diagnose, array, ("fail.value" if index else "fail.scalar_value", {
         "what": what, "inputs": str(inputs), "index": index or "-",
-        "expected": show(float(picked(expected))), "actual": show(float(picked(array))),
-        **errors(array, expected)}))
+        "expected": shown_expected, "actual": shown_actual, **errors(array, expected)}))
+
+
+def distinct(expected: float, actual: float) -> tuple[str, str]:
+    """Both values with as few digits as show them apart (6 at least): "expected 2.17178,
+    got 2.17178" tells a student nothing."""
+    for digits in range(6, 18):
+        a, b = f"{expected:.{digits}g}", f"{actual:.{digits}g}"
+        if a != b:
+            return a, b
+    return a, b
 
 
 def errors(actual: np.ndarray, expected: np.ndarray) -> dict[str, str]:

@@ -60,20 +60,32 @@ def reshape_count(error: Mapping) -> Message | None:
 
 
 def axes_repeated(error: Mapping) -> Message | None:
-    """transpose given an axis twice (or one that does not exist): an order of dimensions lost."""
+    """transpose given an axis twice (or one that does not exist): an order of dimensions lost.
+    Only where the line that raised calls transpose: a hint never names code the student did
+    not write (an axis= of a sum or a max out of range is ``axis_missing``)."""
     message = error.get("message", "")
-    if error.get("type") in ("ValueError", "AxisError") and ("repeated axis" in message or "out of bounds" in message
-                                                               and "axis" in message):
+    if error.get("type") in ("ValueError", "AxisError") and "transpose" in error.get("code", "") and (
+            "repeated axis" in message or "out of bounds" in message and "axis" in message):
         return ("relation.error_axes", {})
     return None
+
+
+def axis_missing(error: Mapping) -> Message | None:
+    """axis=k on an array with fewer dimensions (a 1-D sample given axis=1)."""
+    match = re.search(r"axis (-?\d+) is out of bounds for array of dimension (\d+)", error.get("message", ""))
+    if error.get("type") not in ("AxisError", "ValueError", "IndexError") or not match:
+        return None
+    return ("relation.error_axis", {"axis": match.group(1), "ndim": match.group(2)})
 
 
 def float_where_integer(error: Mapping) -> Message | None:
     """A size, index or slice bound that came out a float: / where // (or int()) belongs."""
     message = error.get("message", "")
+    # "only integer scalar arrays can be converted to a scalar index" is an array passed where
+    # an index or axis belongs (np.max(0, x)), no float: not read as one.
     if error.get("type") == "TypeError" and any(w in message for w in (
-            "cannot be interpreted as an integer", "slice indices must be integers", "only integer",
-            "integer scalar arrays")):
+            "cannot be interpreted as an integer", "slice indices must be integers",
+            "'float' object")):
         return ("relation.error_float", {})
     return None
 
@@ -85,6 +97,7 @@ def divided_by_zero(error: Mapping) -> Message | None:
 
 
 ERROR_RELATIONS: tuple[ErrorRelation, ...] = (unassigned_name, attribute_never_set, none_used, reshape_count, axes_repeated,
+                                             axis_missing,
                                              shapes_do_not_fit, index_out_of_range, float_where_integer,
                                              divided_by_zero)
 

@@ -44,6 +44,9 @@ def main(argv: list[str]) -> int:
         folder = Path(args.submission)
         if not folder.is_dir():
             raise UsageError(t("cli.no_folder", lang, folder=folder))
+        from grader.grading.defaults import MAX_SEED, valid_seed
+        if not valid_seed(args.seed):
+            raise UsageError(t("cli.bad_seed", lang, value=args.seed, most=MAX_SEED))
         if not 0 < args.time_limit <= 3600:
             raise UsageError(t("cli.bad_time_limit", lang, value=args.time_limit, most="3600"))
     except UsageError as problem:
@@ -104,8 +107,16 @@ class Watch:
         self.show()
         self.board.status = ""
         self.board.note = ""
+        passed_before = self.board.passed(self.board.current)
         self.regrade(topics)
-        if self.board.current not in topics or self.board.passed(self.board.current):
+        if self.board.current in topics and self.board.passed(self.board.current):
+            # The topic being worked on passes: its moment (s shows its model code now);
+            # moving on is the learner's key (n), not automatic.
+            if not passed_before:
+                got, total = self.board.points(self.board.current)
+                self.board.note = t("learn.watch.passed", self.lang, topic=self.board.current,
+                                    points=f"{got:g}/{total:g}")
+        elif self.board.current not in topics:
             # Show what is being edited: the saved module's first unfinished topic, else the
             # next unfinished one in the course's order.
             own = [n for n in topics if registry.about(n).module in modules]
@@ -118,7 +129,8 @@ class Watch:
             self.board.current = self.board.next_unfinished(self.board.current)
             self.board.note = ""
         elif key == "h" and self.board.current:
-            self.board.note = next_hint(self.board.current, self.folder, self.lang)
+            self.board.note = next_hint(self.board.current, self.folder, self.lang,
+                                        self.board.results.get(self.board.current, []))
         elif key == "s" and self.board.current:
             self.board.note = solution_once_passed(self.board, self.lang)
 
@@ -175,22 +187,27 @@ def watch_files(folder: Path, events: queue.Queue, stop: threading.Event) -> Non
         events.put(("end", None))
 
 
-def next_hint(topic: str, folder: Path, lang: str) -> str:
-    """The next unseen level of the topic's first unfinished blank, remembered like `grader hint`."""
+def next_hint(topic: str, folder: Path, lang: str, results: list | None = None) -> str:
+    """The next unseen level of the blank behind the topic's first failing check (its latest
+    ``results``), else of its first unfinished blank, remembered like `grader hint`."""
     from grader.learn.common import load_progress, save_progress
-    from grader.learn.ladder import next_step
+    from grader.learn.ladder import focus_of, next_step
     from grader.learn.topics import blank_key, topic_blanks
 
     blanks = topic_blanks(topic)
     loaded = load_progress(lang)
     entry = loaded.progress.topic(topic)
-    step = next_step(blanks, entry, folder)
+    focus = focus_of(results or [], blanks, folder)
+    step = next_step(blanks, entry, folder, focus)
     if step is None:
         return t("learn.hint.all_seen", lang, topic=topic)
     entry.see(blank_key(step.blank), step.level)
     save_progress(loaded, lang)
-    return t("learn.hint.header", lang, topic=topic, blank=f"({step.blank.label})",
-             function=step.blank.qualname, level=step.level, levels=step.levels) + "\n  " + step.text(lang)
+    about = [t("learn.hint.about_check", lang, topic=topic, check=focus.check, function=step.blank.qualname)
+             ] if focus is not None and step.blank.qualname == focus.function else []
+    return "\n".join([*about, t("learn.hint.header", lang, topic=topic, blank=f"({step.blank.label})",
+                                 function=step.blank.qualname, level=step.level, levels=step.levels),
+                       "  " + step.text(lang)])
 
 
 def solution_once_passed(board: Board, lang: str) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from grader.i18n import LANGS, t
 from grader.learn import progress
 from grader.authoring.ladders import level_html
-from grader.learn.ladder import Step, current_blank, next_step
+from grader.learn.ladder import Focus, Step, current_blank, focus_of, next_step
 from grader.learn.topics import blank_key, topic_blanks, topic_names
 
 
@@ -41,16 +41,17 @@ def hint(topic: str, all: bool = False, level: int | None = None,  # noqa: A002 
     loaded = progress.load()
     notes = [" ".join(t(n.key, code, **n.fields) for n in loaded.notices) for code in langs if loaded.notices]
     entry = loaded.progress.topic(topic)
+    focus = kernel_focus(topic, blanks)
     if all:
         steps = [Step(b, n) for b in blanks for n in range(1, len(b.hints) + 1)]
     elif level is not None:
-        region = current_blank(blanks, entry, None)
+        region = current_blank(blanks, entry, None, focus)
         if not 1 <= level <= len(region.hints):
             raise ValueError(" / ".join(t("learn.bad_level", code, level=level, blank=f"({region.label})",
                                           function=region.qualname, levels=len(region.hints)) for code in langs))
         steps = [Step(region, level)]
     else:
-        step = next_step(blanks, entry, None)
+        step = next_step(blanks, entry, None, focus)
         steps = [step] if step else []
     for step in steps:
         entry.see(blank_key(step.blank), step.level)
@@ -59,7 +60,30 @@ def hint(topic: str, all: bool = False, level: int | None = None,  # noqa: A002 
             progress.save(loaded.progress)
         except progress.ProgressError as exc:
             notes += [t("learn.progress.write_failed", code, path=exc.path, detail=exc.detail) for code in langs]
+    if focus is not None and len(steps) == 1 and steps[0].blank.qualname == focus.function:
+        notes += [t("learn.hint.about_check", code, topic=topic, check=focus.check, function=focus.function)
+                  for code in langs]
     return _view(topic, steps, notes, langs)
+
+
+@dataclass(frozen=True)
+class _Row:
+    """A notebook result as the ladder reads it: its check, and its message naming the function."""
+
+    check: str
+    passed: bool
+    messages: tuple
+
+
+def kernel_focus(topic: str, blanks: list) -> Focus | None:
+    """The first failing check of the topic's latest check() in this kernel, and its function."""
+    from grader.nb.feedback import latest
+    feedback = latest.get(topic)
+    if feedback is None:
+        return None
+    rows = [_Row(r.check, r.passed, (("", {"what": r.message.get("en") or next(iter(r.message.values()), "")}),))
+            for r in feedback.results]
+    return focus_of(rows, blanks, None)
 
 
 def _view(topic: str, steps: list[Step], notes: list[str], langs: tuple[str, ...]) -> HintView:

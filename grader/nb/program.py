@@ -6,10 +6,22 @@ notebook's definitions, in cell order, as ``_notebook.py``, and every exercise m
 re-exports it (``from _notebook import *``). network.py's ``relu`` is then whatever the
 notebook defines as ``relu``, exactly as in the kernel.
 
-Only definitions are kept: imports, ``def``, ``class`` and plain assignments (constants,
-aliases, lambdas). A cell's other statements — a test print, a training loop, an
-IPython magic — do not run when the grader imports the student's code; they are what a
-student tries things out with, not what is graded.
+This is the one extraction every path uses — the notebook's ``check()``, ``grader batch``,
+``grader autograde``, nbgrader's own autograde (:mod:`grader.instructor.nbgrader_execute`),
+the Gradescope bundle and ``grader nbgrader export`` — so that they all grade the same
+program. What is kept is decided statically, from the AST, never by running a cell:
+
+* definitions that cost nothing: imports, ``def``, ``class`` and assignments of plain
+  values (literals, names, lambdas);
+* any other top-level assignment (``DELTA = 10 ** -7``, ``W = np.eye(3) * SCALE``) when a
+  graded function or class uses the name it binds, directly or through a helper,
+  transitively (scopes are resolved with :mod:`symtable`: a parameter ``x`` is not the
+  notebook's ``x``).
+
+A cell's other statements — a test print, a training loop, an experiment whose result no
+graded function reads — do not run when the grader imports the student's code. IPython's
+magics and shell lines (``%matplotlib inline``, ``!pip …``) are left out; a ``%%`` cell
+magic leaves out its cell.
 
 Each kept statement remembers its cell, so that ``_notebook.py:57`` in a message can be
 told as ``Cell In[5], line 3``.
@@ -19,6 +31,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import symtable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,12 +78,39 @@ class Program:
 
 
 def kept_statements(source: str) -> list[ast.stmt] | None:
-    """The definitions of a cell; None when the cell is not valid Python."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):  # NUL bytes, 300,000 terms
+    """The statements of a cell the program may keep (definitions and top-level
+    assignments), magics left out; None when the cell is not valid Python."""
+    python = python_source(source)
+    if python is None:
         return None
-    return [node for node in tree.body if _is_definition(node)]
+    tree = ast.parse(python)
+    return [node for node in tree.body if _is_definition(node) or _is_assignment(node)]
+
+
+def python_source(source: str) -> str | None:
+    """The cell as Python: IPython's line magics and shell lines read as ``pass`` (line
+    numbers kept); None for a ``%%`` cell magic or a cell that is not Python."""
+    try:
+        ast.parse(source)
+        return source
+    except (SyntaxError, ValueError, RecursionError, MemoryError):  # NUL bytes, 300,000 terms
+        pass
+    if source.lstrip().startswith("%%"):
+        return None
+    python = "\n".join(_without_magic(line) for line in source.splitlines())
+    try:
+        ast.parse(python)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    return python
+
+
+_MAGIC = re.compile(r"^(?P<indent>\s*)(?:[%!]|\w+\s*=\s*[%!])")
+
+
+def _without_magic(line: str) -> str:
+    found = _MAGIC.match(line)
+    return f"{found['indent']}pass" if found else line
 
 
 def _is_definition(node: ast.stmt) -> bool:
@@ -85,6 +125,12 @@ def _is_definition(node: ast.stmt) -> bool:
     return False
 
 
+def _is_assignment(node: ast.stmt) -> bool:
+    """An assignment that computes its value: kept only when a graded name needs it."""
+    return isinstance(node, (ast.Assign, ast.AugAssign)) or (
+        isinstance(node, ast.AnnAssign) and node.value is not None)
+
+
 def _is_plain_value(value: ast.expr) -> bool:
     """A value that costs nothing to compute again: a literal, a name, a lambda."""
     if isinstance(value, (ast.Lambda, ast.Name, ast.Attribute)):
@@ -96,25 +142,101 @@ def _is_plain_value(value: ast.expr) -> bool:
     return True
 
 
-def add_cell(program: Program, cell: Cell) -> None:
-    """Appends the cell's definitions, each with its lines (decorators included)."""
+def bound_names(node: ast.stmt) -> set[str]:
+    """The top-level names a kept statement binds."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return {(a.asname or a.name).split(".")[0] for a in node.names}
+    targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+    return {n.id for target in targets if target is not None for n in ast.walk(target) if isinstance(n, ast.Name)}
+
+
+def used_globals(node: ast.stmt) -> set[str]:
+    """The module-level names a statement reads when it runs or when its functions are
+    called: its own top-level reads, and every nested scope's global ones."""
+    try:
+        table = symtable.symtable(ast.unparse(node), "<cell>", "exec")
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
+    used: set[str] = set()
+
+    def walk(scope: symtable.SymbolTable, top: bool) -> None:
+        for symbol in scope.get_symbols():
+            if top and symbol.is_referenced():
+                used.add(symbol.get_name())
+            elif not top and symbol.is_global() and (symbol.is_referenced() or symbol.is_declared_global()):
+                used.add(symbol.get_name())
+        for child in scope.get_children():
+            walk(child, False)
+
+    walk(table, True)
+    return used
+
+
+def needed_names(statements: list[ast.stmt], roots: set[str]) -> set[str]:
+    """``roots`` and every name they use, through the statements that bind them, transitively."""
+    binders: dict[str, list[ast.stmt]] = {}
+    for node in statements:
+        for name in bound_names(node):
+            binders.setdefault(name, []).append(node)
+    needed, todo, seen = set(), list(roots), set()
+    while todo:
+        name = todo.pop()
+        if name in needed:
+            continue
+        needed.add(name)
+        for node in binders.get(name, []):
+            if id(node) not in seen:
+                seen.add(id(node))
+                todo.extend(used_globals(node) - needed)
+    return needed
+
+
+def graded_roots() -> set[str]:
+    """The names the engine looks up in a submission: every exercise function and class."""
+    from grader.authoring.assignments import NAMES
+    return set(NAMES)
+
+
+def _keep(node: ast.stmt, needed: set[str]) -> bool:
+    if _is_definition(node):
+        return True
+    if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+        return True
+    return bool(bound_names(node) & needed)
+
+
+def add_cell(program: Program, cell: Cell, needed: set[str] | None = None) -> None:
+    """Appends the cell's kept statements, each with its lines (decorators included)."""
     statements = kept_statements(cell.source)
     if not statements:
         return
-    lines = cell.source.splitlines()
-    for node in statements:
+    kept = [node for node in statements if needed is None and _is_definition(node) or
+            needed is not None and _keep(node, needed)]
+    if not kept:
+        return
+    lines = (python_source(cell.source) or "").splitlines()
+    for node in kept:
         first = min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", []))])
         program.add(lines[first - 1:node.end_lineno], cell.label, first)
     program.add([""])
 
 
-def program_from_cells(cells: list[Cell], preamble: list[str] = (), aliases: dict[str, str] | None = None) -> Program:
-    """The program of ``cells`` in order, after ``preamble`` lines, then ``name = alias`` lines."""
+def program_from_cells(cells: list[Cell], preamble: list[str] = (), aliases: dict[str, str] | None = None,
+                       roots: set[str] | None = None) -> Program:
+    """The program of ``cells`` in order, after ``preamble`` lines, then ``name = alias`` lines.
+
+    ``roots`` (default: every graded name, and the targets of ``aliases``) decide which
+    computed assignments are kept: those whose names the roots use, transitively."""
+    roots = set(graded_roots() if roots is None else roots) | set((aliases or {}).values())
+    statements = [node for cell in cells for node in kept_statements(cell.source) or []]
+    needed = needed_names(statements, roots)
     program = Program()
     if preamble:
         program.add([*preamble, ""])
     for cell in cells:
-        add_cell(program, cell)
+        add_cell(program, cell, needed)
     for name, target in (aliases or {}).items():
         program.add([f"{name} = {target}"])
     return program

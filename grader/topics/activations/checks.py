@@ -6,7 +6,7 @@ import numpy as np
 
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import all_of, as_array, compare, describe_inputs, error_verdict, same, with_warnings
-from grader.judging.misconceptions import Evidence, Misconception, diagnose, equals
+from grader.judging.misconceptions import Evidence, Misconception, any_of, diagnose, equals, raised
 from grader.topics.families.calls import add_call_check, call_spec, unmodified
 from reference import functions as ref
 
@@ -31,6 +31,10 @@ MISCONCEPTIONS = (
                   equals(lambda x: ref.sigmoid(x) * (1 + ref.sigmoid(x))), "equals s·(1 + s)"),
     Misconception("activations.relu_minimum", "relu", "hint.relu_minimum",
                   equals(lambda x: np.minimum(0, x)), "equals np.minimum(0, x)"),
+    Misconception("activations.relu_np_max", "relu.error", "hint.relu_np_max",
+                  any_of(raised("exception", "TypeError", ["only integer scalar arrays", "cannot be interpreted"]),
+                         raised("exception", "ValueError", ["truth value of an array"])),
+                  "np.max(0, x) takes x as an axis (TypeError); max(0, x) compares a whole array (ValueError)"),
     Misconception("activations.d_relu_at_zero", "d_relu", "hint.d_relu_at_zero",
                   equals(lambda x: np.where(x >= 0, 1.0, 0.0)), "right except 1 at exactly x = 0 (x >= 0)"),
     Misconception("activations.d_relu_is_relu", "d_relu", "hint.d_relu_is_relu",

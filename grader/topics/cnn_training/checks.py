@@ -37,10 +37,17 @@ def _blamed(cls: str):
     return lambda e: e.inputs["broken"][:1] == [cls]
 
 
+def _how(e) -> dict:
+    """How the blamed class breaks training, in words true of this run (ja, en): on the first
+    mini-batch (which value differs), or only later (the error it raised there)."""
+    en, ja = e.inputs.get("how") or ("", "")
+    return {"how": en, "how_ja": ja}
+
+
 MISCONCEPTIONS = tuple(
     Misconception(f"cnn_training.{name}", "run", f"hint.cnn_training_{name}", _blamed(cls),
                   f"training falls short, and on the first mini-batch {cls} is the first class that differs "
-                  "from the reference given the same inputs (or the one training stopped in)")
+                  "from the reference given the same inputs (or the one training stopped in)", fields=_how)
     for name, cls in (("convolution", "Convolution"), ("relu", "Relu"), ("pooling", "Pooling"),
                       ("affine", "Affine"), ("softmax_with_loss", "SoftmaxWithLoss")))
 
@@ -104,7 +111,9 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
         cls = next((c for c in ORDER if stage.startswith(c)), "")
         stopped = (("fail.cnn_training_stopped", {"stage": stage, "topic": TOPIC_OF[cls]}),) if cls else ()
         blank = outcome["error"].get("kind") == "blank"  # its own message says all
-        hint = () if blank else diagnose(MISCONCEPTIONS, "run", Evidence(None, {"broken": broken or [cls]}))
+        parts = broken_parts(spec, outcome.get("first"))
+        how = _first_batch_how(parts, broken) if broken else _later_how(stage, outcome["error"])
+        hint = () if blank else diagnose(MISCONCEPTIONS, "run", Evidence(None, {"broken": broken or [cls], "how": how}))
         return Verdict.fail(*failed.messages, *stopped, *hint)
     final = held_out_accuracy(outcome.get("weights"))
     if final is not None and final >= THRESHOLD:
@@ -115,8 +124,32 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
         failure = ("fail.cnn_training_accuracy", {"accuracy": f"{final:.1%}", "threshold": f"{THRESHOLD:.0%}",
                                                   "epochs": EPOCHS, "images": TEST_SIZE})
     broken = broken_classes(spec, outcome.get("first"))
-    hint = diagnose(MISCONCEPTIONS, "run", Evidence(None, {"broken": broken}))
+    how = _first_batch_how(broken_parts(spec, outcome.get("first")), broken)
+    hint = diagnose(MISCONCEPTIONS, "run", Evidence(None, {"broken": broken, "how": how}))
     return with_warnings(Verdict.fail(failure, *hint), outcome)
+
+
+PART_WORDS = {  # which of the layer's values differs on the first mini-batch: (en, ja)
+    "forward": ("returns another forward output", "forward の出力"),
+    "dx": ("passes another gradient dx back", "backward が返す勾配 dx"),
+    "dW": ("stores other gradients dW or db", "backward が保存する勾配 dW・db"),
+    "error": ("raises an error", "エラー"),
+}
+
+
+def _first_batch_how(parts: dict[str, str], broken: list[str]) -> tuple[str, str]:
+    en, ja = PART_WORDS[parts.get(broken[0], "forward") if broken else "forward"]
+    if parts.get(broken[0] if broken else "") == "error":
+        return f"on the very first mini-batch {en}", "最初のミニバッチですでにエラーになります"
+    return (f"on the very first mini-batch {en} than the reference does on the same inputs",
+            f"最初のミニバッチで、同じ入力に対する参照実装と{ja}が異なります")
+
+
+def _later_how(stage: str, error: dict) -> tuple[str, str]:
+    """The class computed the first mini-batch right (or could not be compared) and raised later."""
+    kind = error.get("type", "an error")
+    return (f"computes the first mini-batch like the reference but raised {kind} later, in {stage}",
+            f"最初のミニバッチは参照実装と同じでしたが、その後 {stage} で {kind} が起きました")
 
 
 # ---------------------------------------------------------------- the first mini-batch, class by class
@@ -129,27 +162,43 @@ def broken_classes(spec: dict, first: Any) -> list[str]:
     made = [lambda: cnn.Convolution(w["W1"], w["b1"], 1, 1), layers.Relu, lambda: cnn.Pooling(2, 2, 2),
             lambda: layers.Affine(w["W2"], w["b2"]), layers.Relu, lambda: layers.Affine(w["W3"], w["b3"]),
             layers.SoftmaxWithLoss]
-    found = []
+    return sorted(set(broken_parts(spec, first)), key=lambda c: ORDER.index(c) if c in ORDER else len(ORDER))
+
+
+def broken_parts(spec: dict, first: Any) -> dict[str, str]:
+    """Each class that differs on the first mini-batch -> which of its values differs first
+    ("forward", "dx", "dW", "error")."""
+    if not isinstance(first, list):
+        return {}
+    w = spec["weights"]
+    made = [lambda: cnn.Convolution(w["W1"], w["b1"], 1, 1), layers.Relu, lambda: cnn.Pooling(2, 2, 2),
+            lambda: layers.Affine(w["W2"], w["b2"]), layers.Relu, lambda: layers.Affine(w["W3"], w["b3"]),
+            layers.SoftmaxWithLoss]
+    found: dict[str, str] = {}
     for make, record in zip(made, first):
-        if isinstance(record, dict) and _differs(make(), record):
-            found.append(record.get("class"))
-    return sorted(set(found), key=lambda c: ORDER.index(c) if c in ORDER else len(ORDER))
+        if isinstance(record, dict):
+            part = _differs(make(), record)
+            if part:
+                found.setdefault(record.get("class"), part)
+    return found
 
 
-def _differs(layer: Any, record: dict) -> bool:
+def _differs(layer: Any, record: dict) -> str:
+    """Which of the layer's values on this record differs from the reference's ("" for none)."""
     try:
         with np.errstate(all="ignore"):
             x = np.asarray(record["x"], dtype=float)
             if "d" in record:
                 if not same(record.get("out"), layer.forward(x, record["d"])):
-                    return True
-                return "dx" in record and not same(record["dx"], layer.backward())
+                    return "forward"
+                return "dx" if "dx" in record and not same(record["dx"], layer.backward()) else ""
             if not same(record.get("out"), layer.forward(x)):
-                return True
+                return "forward"
             if "dout" not in record:
-                return False
+                return ""
             if not same(record["dx"], layer.backward(np.asarray(record["dout"], dtype=float))):
-                return True
-            return "dW" in record and not (same(record["dW"], layer.dW) and same(record["db"], layer.db))
+                return "dx"
+            return "dW" if "dW" in record and not (same(record["dW"], layer.dW) and same(record["db"], layer.db)) \
+                else ""
     except (TypeError, ValueError, IndexError, KeyError, AttributeError):
-        return True
+        return "error"

@@ -63,6 +63,15 @@ class _DbOverFilters(ref.Convolution):
         return dx
 
 
+class _DWAccumulated(ref.Convolution):
+    """backward adds each new gradient to self.dW (+=) instead of storing it."""
+    def backward(self, dout):
+        before = 0 if self.dW is None else self.dW
+        dx = super().backward(dout)
+        self.dW = self.dW + before
+        return dx
+
+
 def _mistake(name: str, key: str, mistaken: type, evidence: str) -> Misconception:
     return Misconception(f"convolution.{name}", "Convolution", key, behaves_like(mistaken), evidence)
 
@@ -88,6 +97,8 @@ MISCONCEPTIONS = (
              "dW = (colᵀ·dout) reshaped to (FN, C, FH, FW) without the transpose"),
     _mistake("db_over_filters_too", "hint.conv_db_per_filter", _DbOverFilters,
              "every db[f] = Σ of all of dout: summed over the filters too"),
+    _mistake("dw_accumulated", "hint.conv_dw_accumulated", _DWAccumulated,
+             "the second backward's dW is the sum of both gradients: self.dW += instead of ="),
     Misconception("convolution.col2im_without_stride_and_pad", "Convolution.error", "hint.conv_col2im_settings",
                   raised("exception", "ValueError", ["reshape"], when=_strided),
                   "stride or padding ≠ default: col2im called without them cannot reshape dcol"),
@@ -101,6 +112,8 @@ CASES = {  # name: (points, x shape, W shape (FN, C, FH, FW), stride, pad, scrip
     "backward_stride_2_pad_1": (2, (2, 3, 7, 6), (2, 3, 3, 2), 2, 1, "backward"),
     "two_forwards_then_backward": (1, (3, 2, 4, 5), (3, 2, 2, 3), 1, 1, "two_forwards"),
     "sees_changed_weights": (1, (2, 3, 5, 4), (2, 3, 2, 2), 1, 0, "changed"),
+    # each backward stores its own gradients: the second dW is not the sum of both
+    "two_backwards": (1, (2, 2, 4, 5), (3, 2, 2, 2), 1, 0, "two_backwards"),
 }
 
 
@@ -112,8 +125,11 @@ def _spec(rng: np.random.Generator, x_shape: tuple, w_shape: tuple, stride: int,
     steps = [call("forward", x)]
     if kind == "two_forwards":
         steps.append(call("forward", rng.normal(size=x_shape)))
-    if kind in ("backward", "two_forwards"):
+    if kind in ("backward", "two_forwards", "two_backwards"):
         steps += [call("backward", rng.normal(size=out)), read("dW"), read("db")]
+    if kind == "two_backwards":
+        steps += [call("forward", rng.normal(size=x_shape)), call("backward", rng.normal(size=out)),
+                  read("dW"), read("db")]
     if kind == "changed":
         steps += [change(0, rng.normal(size=w_shape)), change(1, rng.normal(size=w_shape[0])), call("forward", x)]
     return script_spec(M, "Convolution", args=[W, b], kwargs={"stride": stride, "pad": pad}, steps=steps,

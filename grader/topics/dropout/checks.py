@@ -59,7 +59,16 @@ def _no_test_scaling(e: Evidence) -> bool:
 
 
 def _test_scaled_by_ratio(e: Evidence) -> bool:
-    return _close(_outputs(e).get("test"), e.inputs["x"] * e.inputs["ratio"])
+    """Only where the ratio tells the two apart: at 0.5, x·ratio is the right x·(1 − ratio)."""
+    x, r = e.inputs["x"], e.inputs["ratio"]
+    return not _close(x * r, x * (1 - r)) and _close(_outputs(e).get("test"), x * r)
+
+
+def _mask_reused(e: Evidence) -> bool:
+    """Two training forwards dropped exactly the same elements: the mask was drawn once."""
+    trains = e.inputs.get("trains", [])
+    return len(trains) >= 2 and all(as_array(t) is not None for t in trains) and \
+        np.array_equal(as_array(trains[0]) != 0, as_array(trains[1]) != 0)
 
 
 def _drops_at_test_time(e: Evidence) -> bool:
@@ -78,6 +87,8 @@ def _close(a: Any, b: np.ndarray) -> bool:
 
 
 MISCONCEPTIONS = (
+    Misconception("dropout.mask_reused", "dropout", "hint.dropout_mask_reused", _mask_reused,
+                  "two training forwards drop the very same elements: the mask drawn once and kept"),
     Misconception("dropout.inverted", "dropout", "hint.dropout_inverted", _inverted,
                   "training outputs are 0 or x/(1 − ratio), test mode returns x: inverted dropout"),
     Misconception("dropout.new_mask_in_backward", "dropout", "hint.dropout_new_mask", _new_mask_in_backward,
@@ -131,15 +142,19 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
     dout = next(s["args"][0] for s in spec["steps"] if s["do"] == "call" and s["method"] == "backward") \
         if "backward" in spec["order"] else None
     named = _named(spec, outputs)
-    evidence = Evidence(None, {"x": x, "ratio": ratio, "outputs": named})
-    failure = _first_failure(spec, named, x, dout, ratio)
+    trains = [outputs[i + 1] for i, what in enumerate(spec["order"]) if what == "train"]
+    evidence = Evidence(None, {"x": x, "ratio": ratio, "outputs": named, "trains": trains})
+    failure = _first_failure(spec, named, x, dout, ratio, trains)
     if failure is None:
         return with_warnings(Verdict.ok(), outcome)
     return with_warnings(Verdict.fail(failure, *diagnose(MISCONCEPTIONS, "dropout", evidence)), outcome)
 
 
-def _first_failure(spec: dict, named: dict, x: np.ndarray, dout: np.ndarray | None, ratio: float):
+def _first_failure(spec: dict, named: dict, x: np.ndarray, dout: np.ndarray | None, ratio: float,
+                   trains: list = ()):
     where = describe_step(spec, len(spec["steps"]) - 1)
+    if len(trains) >= 2 and _mask_reused(Evidence(None, {"trains": trains})):
+        return ("fail.dropout_same_mask", {"inputs": where})
     train = named.get("train")
     if train is not None:
         if not _values_are(train, x, 1.0):
@@ -167,6 +182,8 @@ def declare() -> Topic:
         "test_mode": (1, ("train", "test"), RATIO),
         "train_then_test_then_backward": (1, ("train", "test", "backward"), RATIO),
         "default_ratio": (1, ("train", "test", "backward"), None),
+        # every training forward draws a new mask: 3 000 elements kept alike twice by chance: never
+        "new_mask_each_forward": (1, ("train", "train", "backward"), RATIO),
     }
     for name, (points, order, ratio) in cases.items():
         topic.add(name, points, lambda rng, order=order, ratio=ratio: _spec(rng, order, ratio), _judge)

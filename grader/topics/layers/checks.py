@@ -87,6 +87,25 @@ class _LossLabelsColumn(ref.SoftmaxWithLoss):
         return dx / self.y.shape[0]
 
 
+class _ReluMaskCached(ref.Relu):
+    """The mask made on the first forward and kept: later batches are cut where the first was ≤ 0."""
+    def forward(self, x):
+        if self.mask is None:
+            self.mask = x <= 0
+        out = x.copy()
+        out[self.mask] = 0
+        return out
+
+
+class _LossBookOrder(ref.SoftmaxWithLoss):
+    """The book's argument order (y, t) given to the course's cross_entropy_error(d, y)."""
+    def forward(self, x, d):
+        from reference import functions
+        super().forward(x, d)
+        self.loss = functions.cross_entropy_error(self.y, self.d)
+        return self.loss
+
+
 def _mistake(name: str, cls: str, key: str, mistaken: type, evidence: str) -> Misconception:
     return Misconception(f"layers.{name}", cls, key, behaves_like(mistaken), evidence)
 
@@ -94,6 +113,8 @@ def _mistake(name: str, cls: str, key: str, mistaken: type, evidence: str) -> Mi
 MISCONCEPTIONS = (
     _mistake("relu_mask_at_zero", "Relu", "hint.relu_mask_at_zero", _ReluMaskAtZero,
              "backward lets dout through where x is exactly 0: the mask is x < 0, not x ≤ 0"),
+    _mistake("relu_mask_cached", "Relu", "hint.relu_mask_cached", _ReluMaskCached,
+             "a second forward is cut where the first input was ≤ 0: the mask made once and kept"),
     _mistake("sigmoid_backward_from_input", "Sigmoid", "hint.sigmoid_backward_from_input", _SigmoidFromInput,
              "backward = dout·x·(1 − x) with the input x in place of the output y"),
     _mistake("sigmoid_backward_without_dout", "Sigmoid", "hint.sigmoid_backward_without_dout", _SigmoidWithoutDout,
@@ -108,6 +129,8 @@ MISCONCEPTIONS = (
              "db = the mean of dout over the batch, batch_size times too small"),
     _mistake("affine_dx_not_reshaped", "Affine", "hint.affine_dx_not_reshaped", _AffineDxFlat,
              "for a 4-D x, dx comes back flat (N, C·H·W) instead of x's shape"),
+    _mistake("softmax_loss_book_order", "SoftmaxWithLoss", "hint.softmax_loss_book_order", _LossBookOrder,
+             "forward's loss is cross_entropy_error(y, d): the book's (y, t) order, where the course's is (d, y)"),
     _mistake("softmax_loss_not_divided", "SoftmaxWithLoss", "hint.softmax_loss_not_divided", _LossNotDivided,
              "backward = y − d: batch_size times the reference"),
     _mistake("softmax_loss_divided_by_classes", "SoftmaxWithLoss", "hint.softmax_loss_divided_by_classes",

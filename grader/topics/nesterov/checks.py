@@ -37,6 +37,11 @@ def _velocity_order(s, w, g, hp, t):
     return w + hp["momentum"] ** 2 * s["v"] - (1 + hp["momentum"]) * hp["learning_rate"] * g
 
 
+def _nesterov(s, w, g, hp, t):
+    """The course's rule, per key: the family of state mistakes is simulated from it."""
+    return w + hp["momentum"] ** 2 * _velocity(s, g, hp) - (1 + hp["momentum"]) * hp["learning_rate"] * g
+
+
 MISCONCEPTIONS = family_entries('nesterov', CLS, DEFAULTS, [
     ("plain_momentum", "hint.nesterov_plain_momentum", follows(_plain_momentum),
      "w += v: the trajectory of plain Momentum"),
@@ -48,7 +53,7 @@ MISCONCEPTIONS = family_entries('nesterov', CLS, DEFAULTS, [
      "w += μ²·v − lr·g: the gradient term without (1 + μ)"),
     ("velocity_order", "hint.nesterov_velocity_order", follows(_velocity_order),
      "v = μ·(v − lr·g): the gradient subtracted before the decay"),
-])
+], rule=_nesterov)
 
 
 def declare() -> Topic:

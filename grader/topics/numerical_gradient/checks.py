@@ -17,6 +17,13 @@ def _zeros_for_lambda(e: Evidence) -> bool:
     return e.inputs["by_reference"] and same(e.actual, np.zeros_like(e.inputs["x"]), rtol=0, atol=1e-12)
 
 
+def _rounded_off(e: Evidence) -> bool:
+    """Exactly 0 everywhere for a loss called with x itself, whose gradient is not 0: the step
+    is so small that x + h rounds back to x (the book's h = 1e-50)."""
+    return (not e.inputs["by_reference"] and same(e.actual, np.zeros_like(e.inputs["x"]), rtol=0, atol=0)
+            and bool(np.any(e.inputs["expected"] != 0)))
+
+
 def _left_shifted(e: Evidence) -> bool:
     """x came back moved by about ±h: entries were perturbed and not put back."""
     after, x = as_array(e.actual), e.inputs["x"]
@@ -81,6 +88,8 @@ def _multiple(factor: float, of: str) -> Callable[..., np.ndarray]:
 
 
 MISCONCEPTIONS = (
+    Misconception("numerical_gradient.step_rounded_off", "numerical_gradient", "hint.numgrad_step_rounded_off",
+                  _rounded_off, "exactly 0 for a loss that gets x itself: x + h == x, the step below rounding"),
     Misconception("numerical_gradient.step", "numerical_gradient", "hint.numgrad_step", _other_step,
                   "a central difference with another step: the cubic loss's error CUBIC·h² names it",
                   fields=lambda e: {"h": f"{step_used(e):.2g}"}),

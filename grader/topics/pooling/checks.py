@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.judging.checks import Topic
-from grader.judging.misconceptions import Misconception
+from grader.judging.misconceptions import Misconception, any_of
 from grader.topics.families.scripts import behaves_like, call, script_spec, script_topic
 from grader.topics.families import course
 from reference import cnn as ref
@@ -81,11 +81,39 @@ class _LastMaximum(_Windows):
         return out
 
 
+class _AcrossChannels(ref.Pooling):
+    """Each window's maximum over every channel at once: one map instead of one per channel."""
+    def forward(self, x):
+        return super().forward(x).max(axis=1, keepdims=True)
+
+
+class _WithoutStride(ref.Pooling):
+    """The stride never reaches im2col: windows one pixel apart."""
+    def __init__(self, pool_h, pool_w, stride=1, pad=0):
+        super().__init__(pool_h, pool_w, 1, pad)
+
+
+def _one_value_per_window(e) -> bool:
+    """forward's maxima could not be laid out per channel: one value per window, not C."""
+    import re
+    error = e.error or {}
+    match = re.search(r"cannot reshape array of size (\d+) into shape \(([\d,\s]+)\)", error.get("message", ""))
+    if error.get("type") != "ValueError" or not match:
+        return False
+    shape = [int(v) for v in match.group(2).split(",") if v.strip()]
+    return len(shape) == 4 and shape[3] > 1 and int(match.group(1)) * shape[3] == int(np.prod(shape))
+
+
 def _mistake(name: str, key: str, mistaken: type, evidence: str) -> Misconception:
     return Misconception(f"pooling.{name}", "Pooling", key, behaves_like(mistaken), evidence)
 
 
 MISCONCEPTIONS = (
+    Misconception("pooling.across_channels", ("Pooling", "Pooling.error"), "hint.pool_across_channels",
+                  any_of(behaves_like(_AcrossChannels), _one_value_per_window),
+                  "one maximum per window over all channels: (N, 1, out_h, out_w), or a reshape error"),
+    _mistake("without_stride", "hint.pool_without_stride", _WithoutStride,
+             "windows one pixel apart whatever the stride: the stride not passed to im2col"),
     _mistake("average_forward", "hint.pool_average_forward", _AverageForward,
              "forward returns each window's mean: average pooling"),
     _mistake("channel_order", "hint.pool_channel_order", _ChannelOrder,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.judging.checks import Topic
-from grader.judging.misconceptions import Misconception, equals, not_finite
+from grader.judging.misconceptions import Misconception, any_of, equals, not_finite
 from grader.topics.families.calls import add_call_check
 from reference import regularization as ref
 
@@ -39,8 +39,10 @@ MISCONCEPTIONS = (
     Misconception("regularization.l1_gradient_nan_at_zero", "l1_gradient", "hint.l1_gradient_nan_at_zero",
                   not_finite, "nan where W = 0: λ·W/|W| instead of λ·sign(W)"),
     Misconception("regularization.l1_gradient_without_sign", "l1_gradient", "hint.l1_gradient_without_sign",
-                  equals(lambda W, weight_decay_lambda: weight_decay_lambda * np.ones_like(W)),
-                  "λ everywhere: the sign of W left out"),
+                  any_of(equals(lambda W, weight_decay_lambda: weight_decay_lambda * np.ones_like(W)),
+                         lambda e: np.size(e.actual) == 1 and np.size(e.inputs["W"]) > 1
+                         and equals(lambda W, weight_decay_lambda: weight_decay_lambda)(e)),
+                  "λ everywhere (or λ alone, one number): the sign of W left out"),
     Misconception("regularization.l1_gradient_is_l2", "l1_gradient", "hint.l1_gradient_is_l2",
                   equals(lambda W, weight_decay_lambda: weight_decay_lambda * W), "λ·W: the L2 gradient"),
 )

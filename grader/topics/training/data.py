@@ -1,9 +1,8 @@
 """The `training` topic's run: the digits data, the network's start, and what a run scores.
 
-The data is scikit-learn's bundled handwritten digits (1797 images of 8×8 pixels, the
-set `sklearn.datasets.load_digits` returns), read straight from the file scikit-learn
-ships: importing scikit-learn takes seconds, reading its file milliseconds, and
-`grader check` must stay quick. A test proves the two give the same arrays.
+The data is the 8×8 handwritten digits (1797 images, the set `sklearn.datasets.load_digits`
+returns) that the grader ships (grader/topics/families/data/: source and licence there), read
+in milliseconds and without scikit-learn. A test proves the arrays equal scikit-learn's.
 
 Everything is fixed — the split, the initial weights, the order of the mini-batches —
 so a correct submission meets the threshold on every run and on every machine.

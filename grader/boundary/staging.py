@@ -1,17 +1,30 @@
-"""The files of one submission, read the one safe way, with every limit said out loud.
+"""The one staging of a submission: every entry point grades the same files, with the same limits.
 
-The grader reads a student's folder as root while the student may still be changing it.
+`grader check` (in every sandbox mode), `grader batch`, `grader watch`, `grader autograde`
+and the Gradescope bundle never let a child read the student's folder itself: the files
+are copied into a staging folder first, by :func:`stage`, and the child imports from there.
+So a helper package (``common/``), a data file the code reads or a module in a subfolder
+is graded alike everywhere, and the limits below hold everywhere:
+
+* regular files and folders only: a symbolic link is never followed (left out, reported);
+  a FIFO, socket or device is left out without being opened;
+* at most ``MAX_FILES`` files, ``MAX_FILE`` bytes per file, ``MAX_TOTAL`` bytes in all and
+  ``MAX_DEPTH`` folder levels; a file's size is judged from ``fstat`` before a byte is
+  read, so a sparse 3 GiB file is refused, not copied;
+* ``__pycache__``, ``.ipynb_checkpoints``, hidden names and ``.pyc`` files are never staged.
+
+The grader may read a student's folder as root while the student is still changing it.
 So nothing here checks a path and then uses it again: every folder is entered and every
 file opened relative to the descriptor of its parent, with ``O_NOFOLLOW``, and a file is
 checked (``fstat``: a regular file, its size) and read through the very descriptor that was
-checked. A link is never followed, anywhere: it is left out and said so.
+checked.
 
 Limits never change a score silently. The modules come first (the top-level ``.py``
 files, the course's own before any other), so a folder of data cannot push them out;
 a notebook is stripped of its outputs before its size is judged; and whatever a limit
 leaves out is a note in the student's result. A module that cannot be staged (a link, too
-large) is replaced by one that fails to import with the reason, so the topics that need it
-fail saying why, instead of "functions.py is not in the submission".
+large, not a regular file) is replaced by one that fails to import with the reason, so the
+topics that need it fail saying why, instead of "functions.py is not in the submission".
 """
 from __future__ import annotations
 
@@ -20,6 +33,9 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
+
+from grader.boundary.cleanup import empty_folder
 
 MAX_FILE = 10 * 1024 * 1024  # bytes of one file (of a notebook: after its outputs are stripped)
 MAX_NOTEBOOK = 32 * 1024 * 1024  # bytes of a notebook file as submitted, outputs and all
@@ -58,9 +74,12 @@ def collect(folder: Path, notebooks: bool = False) -> Collected:
             _note(result, "batch.links_refused", links)
         if others:
             _note(result, "batch.not_regular", others)
-        for parts in links + others:
+        for parts in links:
             if _is_module(parts, notebooks):
                 result.refused[parts[0]] = ("batch.module_link", {"file": printable(parts[0])})
+        for parts in others:  # a FIFO, socket or device: never opened
+            if _is_module(parts, notebooks):
+                result.refused[parts[0]] = ("batch.module_not_regular", {"file": printable(parts[0])})
         _read_all(root, sorted(found, key=lambda p: _order(p, notebooks)), result, notebooks)
     finally:
         os.close(root)
@@ -216,3 +235,52 @@ def _note(result: Collected, key: str, paths: list[tuple[str, ...]], **fields: o
 
 def _mib(size: int) -> str:
     return f"{size / (1024 * 1024):g} MiB"
+
+
+# -- writing the staging folder -------------------------------------------------------------
+
+def stage(folder: Path, staging: Path, reason: Callable[[Note], str] | None = None) -> Collected:
+    """Copy the submission in ``folder`` into ``staging`` (emptied first) within the limits,
+    readable by the children and writable by none; what was left out is in the notes, and a
+    module that could not be staged fails to import with ``reason(note)`` (English by
+    default). OSError: ``folder`` cannot be read at all."""
+    empty_folder(staging)
+    collected = collect(folder)
+    for name, data in collected.files:
+        write_file(staging / name, data)
+    for name, note in collected.refused.items():
+        write_file(staging / name, failing_module((reason or english)(note)))
+    read_only_for_children(staging)
+    return collected
+
+
+def english(note: Note) -> str:
+    """A note as text without the message catalogue (the catalogue's own English)."""
+    try:
+        from grader.i18n import t
+        return t(note[0], "en", **note[1])
+    except Exception:  # noqa: BLE001 - a reason is still better than none
+        return f"{note[0]}: {note[1]}"
+
+
+def write_file(target: Path, data: bytes) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+def failing_module(reason: str) -> bytes:
+    return f"raise ImportError({reason!r})\n".encode("utf-8")
+
+
+def read_only_for_children(folder: Path) -> None:
+    for directory, _subdirs, files in os.walk(folder):
+        os.chmod(directory, 0o755)
+        for name in files:
+            os.chmod(os.path.join(directory, name), 0o644)
+
+
+def note_lines(collected: Collected, text: Callable[..., str]) -> list[str]:
+    """The notes of a staging as sentences, ``text(key, **fields)`` making each."""
+    return [text(key, **fields) for key, fields in collected.notes]
