@@ -82,8 +82,9 @@ def _read_keys(question: Question, answer: Any) -> tuple[list[str], Verdict | No
     if not reading.keys and not reading.unknown:  # only separators, e.g. "、"
         return [], _unreadable(question, "quiz.verdict.not_a_choice", value=_typed(str(answer)).strip(),
                                keys=_key_list(question))
-    if reading.unknown:
-        return [], _unreadable(question, "quiz.verdict.not_a_choice", value=", ".join(reading.unknown),
+    if reading.unknown:  # each piece as typed, joined as each language writes a list
+        return [], _unreadable(question, "quiz.verdict.not_a_choice",
+                               value={"ja": "、".join(reading.unknown), "en": ", ".join(reading.unknown)},
                                keys=_key_list(question))
     return reading.keys, None
 
