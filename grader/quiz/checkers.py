@@ -176,6 +176,8 @@ def check_expression(question: Question, answer: Any) -> Verdict:
                            detail=outcome["detail"])
     if outcome["verdict"] == "right":
         return _right(question)
+    if outcome.get("read_as"):  # the formula as the grader read it: a misread shows itself
+        return _wrong(question, "quiz.verdict.wrong_expression_read_as", form=outcome["read_as"])
     return _wrong(question, "quiz.verdict.wrong_expression")
 
 
@@ -189,7 +191,11 @@ def judge_expression(model_text: str, typed: str, data: dict) -> dict:
         forms = read_expression(typed, rules)
     except ExpressionError as exc:
         return {"verdict": "unreadable", "detail": _bilingual_detail(exc)}
-    return {"verdict": "right" if all(equivalent(form, model) for form in forms) else "wrong"}
+    if all(equivalent(form, model) for form in forms):
+        return {"verdict": "right"}
+    wrong = next(form for form in forms if not equivalent(form, model))
+    shown = str(wrong).replace("**", "^")
+    return {"verdict": "wrong", "read_as": shown if len(shown) <= 120 else ""}
 
 
 # --- code ----------------------------------------------------------------------------
