@@ -373,7 +373,7 @@ def _changed_id(name: str, known: set[str], lang: str) -> str:
     """``name``, or the section now holding its content; says so when an id changed."""
     from grader.quiz.section_ids import FOLDED_INTO, renamed_content
     moved_to = renamed_content(name)
-    if moved_to:
+    if moved_to and progress.has_old_progress():  # only a student who used the old ids needs it
         print(t("quiz.section.renamed", lang, old=name, new=moved_to), file=sys.stderr)
     elif name not in known and name in FOLDED_INTO:
         print(t("quiz.section.folded", lang, old=name, new=FOLDED_INTO[name]), file=sys.stderr)
@@ -389,12 +389,13 @@ def _progress_or_warn(lang: str) -> dict[str, progress.SectionProgress]:
 
 
 def _record(results: list, sections: list[Section], lang: str) -> None:
-    """A section's best is recorded only from a file that answers all of its questions (a
-    blank counts as answered): a partial file is a practice run, not an attempt."""
+    """A section's best is recorded only from a file that holds all of its auto-graded
+    questions (a blank counts as answered; self-assessed ones count in no score): a
+    partial file is a practice run, not an attempt."""
     from grader.quiz.grading import section_scores
     _progress_or_warn(lang)  # an old or damaged file is dealt with, and said so, before writing
     answered = {r.question.id for r in results}
-    whole = {s.id for s in sections if all(q.id in answered for q in s.questions)}
+    whole = {s.id for s in sections if all(q.id in answered for q in s.questions if q.auto_graded)}
     for section_id in sorted({r.question.section_id for r in results} - whole):
         print(t("quiz.check.partial_not_recorded", lang, section=section_id), file=sys.stderr)
     for section_id, (score, max_score) in section_scores(results, sections).items():

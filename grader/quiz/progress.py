@@ -122,6 +122,19 @@ def read() -> Loaded:
     return Loaded(sections, notices)
 
 
+def has_old_progress() -> bool:
+    """Whether this student's progress was saved under the old section ids: a version-1
+    file still in place, or the copy an upgrade kept of one. Never raises."""
+    path = progress_path()
+    if any(path.parent.glob("quiz-progress.v1*.json")):
+        return True
+    try:
+        raw = strict_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(raw, dict) and raw.get("version", 1) == 1 and bool(raw.get("sections"))
+
+
 def load() -> dict[str, SectionProgress]:
     """Progress per section id; empty when there is none yet (see :func:`read`)."""
     return read().sections
