@@ -136,3 +136,24 @@ def test_a_broken_upload_gets_a_results_file_with_score_0(image: dict, tmp_path:
 
     results = _run(image, tmp_path, broken)
     assert results["score"] == 0 and results["output"]
+
+
+def test_setup_on_an_image_whose_python3_is_new_enough_installs_only_its_venv(tmp_path: Path) -> None:
+    """Ubuntu 24.04 as setup.sh sees it: python3 is 3.12 (here: a Python >= 3.11); apt is
+    asked for the distribution's venv package, never for another Python."""
+    bundle = tmp_path / "autograder.zip"
+    assert run_grader("gradescope", "build", str(bundle), "--topics", "softmax").returncode == 0
+    source = tmp_path / "autograder" / "source"
+    _unzip(bundle, source)
+    calls = tmp_path / "apt-calls.txt"
+    _fake_image(tmp_path / "bin", calls)
+    (tmp_path / "bin" / "python3").unlink()
+    (tmp_path / "bin" / "python3").symlink_to(PYTHON311)
+    env = {**os.environ, "PATH": f"{tmp_path / 'bin'}:/usr/bin:/bin", "PYTHONPATH": ""}
+    env.pop("VIRTUAL_ENV", None)
+    setup = subprocess.run(["bash", str(source / "setup.sh")], env=env, capture_output=True, text=True,
+                           timeout=900, cwd=tmp_path)
+    assert setup.returncode == 0, setup.stdout[-3000:] + setup.stderr[-3000:]
+    installs = " ".join(line for line in calls.read_text().splitlines() if line.startswith("install"))
+    assert "python3-venv" in installs and "python3.11" not in installs
+    assert (source / ".venv" / "bin" / "python").exists() and "ready" in setup.stdout
