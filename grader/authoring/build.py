@@ -252,6 +252,10 @@ def build_parser() -> argparse.ArgumentParser:
             "--out", type=Path, default=REPO_ROOT / name, metavar="DIR",
             help=f"folder to generate into, or to compare with --check (default: {name}/)",
         )
+    readme = commands.add_parser("readme", help="rewrite README.md's generated regions from the registry")
+    readme.add_argument("--check", action="store_true", help="write nothing; exit 1 when a region differs")
+    readme.add_argument("--readme", type=Path, default=REPO_ROOT / "README.md", metavar="FILE",
+                        help="the README to rewrite (default: README.md)")
     return parser
 
 
@@ -261,6 +265,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_exercises(args.solutions, args.out, args.check)
     if args.command == "notebooks":
         return run_notebooks(args.solutions, args.out, args.check)
+    if args.command == "readme":
+        from grader.authoring.readme import run as run_readme  # imports every topic's checks
+        return run_readme(args.readme, args.check)
     return 2  # unreachable: argparse rejects unknown commands
 
 
