@@ -179,7 +179,7 @@ def test_solutions_agree_with_reference(comparison: dict[str, str], name: str) -
 
 # --- the unfilled exercises ------------------------------------------------------------------
 
-# Contract §4: every method with a blank, called on the unfilled exercises.
+# The Day 2 layer API: every method with a blank, called on the unfilled exercises.
 CALL_EVERY_METHOD = r"""
 import json, sys
 import numpy as np
