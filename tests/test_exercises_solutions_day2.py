@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from grader.authoring.blanks import parse_file
-from solutions_support import ROOT, SOLUTIONS, compare
+from solutions_support import ROOT, SOLUTIONS, compare, declared_checks
 
 EXERCISES = ROOT / "exercises"
 
@@ -157,10 +157,7 @@ def Nesterov():
     assert {k: p.default for k, p in ours.items()} == {k: p.default for k, p in theirs.items()}
 """
 
-CHECK_NAMES = [
-    "relu_layer", "sigmoid_layer", "affine_layer", "softmax_with_loss", "dropout", "regularization_",
-    "im2col_col2im", "convolution", "pooling", "Nesterov",
-]
+CHECK_NAMES = declared_checks(COMPARE)
 
 
 @pytest.fixture(scope="module")
