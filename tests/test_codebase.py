@@ -138,3 +138,8 @@ def test_imports_of_every_kind_are_seen(tmp_path: Path) -> None:
     found = referenced_names("grader.check.cli", path)
     assert {"grader.i18n", "grader.check.report", "grader.learn.watch", "grader.authoring.build"} <= found
     assert "grader.check.plots" not in found
+
+
+def test_the_fast_tier_names_only_files_that_exist() -> None:
+    from conftest import FAST_FILES
+    assert FAST_FILES <= {path.name for path in TESTS.glob("test_*.py")}
