@@ -238,7 +238,8 @@ def _fork_child(submission: Path, workdir: str) -> tuple[int, int, int]:
             limits.apply_limits(limits.Limits(memory_headroom=MEMORY_HEADROOM))
             limits.no_new_privileges()
             limits.adopt_orphans()  # what student code starts stays in our tree, to be killed
-            from grader.boundary.child import leave_root_if_root, serve
+            from grader.boundary.child import serve
+            from grader.boundary.unprivileged import leave_root_if_root
             leave_root_if_root(workdir)
             serve(to_child_r, from_child_w, str(submission), workdir)
         except BaseException:  # noqa: BLE001

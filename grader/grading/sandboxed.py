@@ -103,10 +103,10 @@ class Sandbox:
                 raise SlotFailed(self.problem)
             self.slot.wait_ready()
         except SlotFailed as problem:
-            self.slot = None
+            staged, self.slot = self.slot.staging, None
             if self.mode == "bwrap":
                 raise SandboxUnavailable(str(problem)) from None
-            return submission, None  # bubblewrap does not run here: limits only (the engine's children)
+            return staged, None  # bubblewrap does not run here: limits only (the engine's children), on the staged copy
         slot, topics = self.slot, len(requests)
         return slot.submission_path, lambda _path: ZygoteChild(slot, planned=False, topics=topics)
 
