@@ -120,10 +120,16 @@ def discovered_by_the_registry() -> set[str]:
     return {f"{registry.PACKAGE}.{name}{suffix}" for name in registry.names() for suffix in ("", ".checks")}
 
 
+def documented_commands() -> set[str]:
+    """Modules the documentation tells a person to run: ``python -m grader.x.y``."""
+    return {match for doc in (ROOT / "README.md", ROOT / "ARCHITECTURE.md", TESTS / "README.md") if doc.exists()
+            for match in re.findall(r"python -m (grader(?:\.\w+)+)", doc.read_text(encoding="utf-8"))}
+
+
 def test_every_grader_module_is_used() -> None:
     modules = grader_modules()
-    used = set().union(*(referenced_names(name, path) for name, path in modules.items()))
-    used |= discovered_by_the_registry() | ENTRY_POINTS
+    used = set().union(*(referenced_names(name, path) - {name} for name, path in modules.items()))
+    used |= discovered_by_the_registry() | ENTRY_POINTS | documented_commands()
     unused = sorted(name for name in modules
                     if name not in used and not any(other.startswith(name + ".") for other in used))
     assert unused == []
