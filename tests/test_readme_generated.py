@@ -25,8 +25,22 @@ def test_committed_readme_passes_the_build_check() -> None:
     assert "up to date" in result.stdout
 
 
-def test_readme_marks_every_generated_region() -> None:
-    assert set(readme.regions(README.read_text(encoding="utf-8"))) == set(readme.GENERATORS)
+@pytest.mark.parametrize("document", sorted(readme.DOCUMENTS))
+def test_each_document_marks_its_generated_regions(document: str) -> None:
+    assert set(readme.regions((ROOT / document).read_text(encoding="utf-8"))) == readme.DOCUMENTS[document]
+
+
+def test_every_generator_serves_a_document() -> None:
+    assert set().union(*readme.DOCUMENTS.values()) == set(readme.GENERATORS)
+
+
+def test_tests_readme_lists_every_test_file_with_its_tier() -> None:
+    from conftest import FAST_FILES
+    text = (ROOT / "tests" / "README.md").read_text(encoding="utf-8")
+    for path in sorted((ROOT / "tests").glob("test_*.py")):
+        [row] = [line for line in text.splitlines() if line.startswith(f"| `{path.name}` |")]
+        tier = row.rsplit("|", 2)[1].strip()
+        assert tier.split(",")[0] == ("fast" if path.name in FAST_FILES else "full"), row
 
 
 def test_the_regions_say_what_the_registry_says() -> None:

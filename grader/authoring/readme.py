@@ -8,6 +8,7 @@ and exits 1 when README.md differs (tests/test_readme_generated.py runs it).
 """
 from __future__ import annotations
 
+import ast
 import re
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -56,11 +57,48 @@ def count_of(what: Callable[[], int]) -> Callable[[], str]:
     return lambda: str(what())
 
 
+REPO_ROOT = Path(__file__).resolve().parents[2]
+TESTS = REPO_ROOT / "tests"
+
+
+def fast_files() -> frozenset[str]:
+    """tests/conftest.py's FAST_FILES, read from its text (the grader does not import its tests)."""
+    tree = ast.parse((TESTS / "conftest.py").read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "FAST_FILES" for t in node.targets):
+            return frozenset(ast.literal_eval(node.value.args[0]))
+    return frozenset()
+
+
+def tier(path: Path, fast: frozenset[str]) -> str:
+    text = path.read_text(encoding="utf-8")
+    marks = [mark for mark in ("slow", "browser") if f"mark.{mark}" in text]
+    return ", ".join((["fast"] if path.name in fast else ["full"]) + [f"some {m}" for m in marks])
+
+
+def test_files() -> str:
+    """One row per tests/test_*.py: what it proves (its docstring's first sentence) and its tier."""
+    fast = fast_files()
+    rows = ["", "| file | proves | tier |", "|---|---|---|"]
+    for path in sorted(TESTS.glob("test_*.py")):
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        first = " ".join(doc.split("\n\n")[0].split()).replace("|", "\\|")
+        rows.append(f"| `{path.name}` | {first} | {tier(path, fast)} |")
+    return "\n".join(rows + [""])
+
+
 GENERATORS: Mapping[str, Callable[[], str]] = {
     "topics": topic_list,
     "points": points_table,
     "topic-count": count_of(lambda: len(registry.names())),
     "misconception-count": count_of(lambda: len(registry.misconceptions())),
+    "test-files": test_files,
+}
+
+# Which regions each generated document holds (tests/test_readme_generated.py checks it).
+DOCUMENTS: Mapping[str, frozenset[str]] = {
+    "README.md": frozenset({"topics", "points", "topic-count", "misconception-count"}),
+    "tests/README.md": frozenset({"test-files"}),
 }
 
 
