@@ -49,7 +49,9 @@ def test_solutions_get_full_marks_on_every_topic():
 
 def test_json_has_exactly_the_contract_shape():
     _, report = check_json(SOLUTIONS, "softmax")
-    assert set(report) == {"score", "max_score", "results"}
+    assert set(report) == {"score", "max_score", "results", "isolation"}
+    assert set(report["isolation"]) == {"sandbox", "child", "limits", "ends_tree_by"}
+    assert report["isolation"]["sandbox"] in ("bwrap", "none") and "time" in report["isolation"]["limits"]
     assert isinstance(report["score"], float) and isinstance(report["max_score"], float)
     for r in report["results"]:
         assert set(r) == {"topic", "check", "passed", "points", "max_points", "message"}
