@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SKIP = shutil.ignore_patterns(".git", ".venv", "__pycache__", ".pytest_cache", ".hypothesis", "*.egg-info",
+SKIP = shutil.ignore_patterns(".git", ".venv*", "__pycache__", ".pytest_cache", ".hypothesis", "*.egg-info",
                               ".benchmarks")
 
 
@@ -91,7 +91,7 @@ def test_each_broken_copy_of_the_new_topic_shows_exactly_its_hint(scaffolded) ->
 ], ids=["taken", "no module", "bad name", "function taken"])
 def test_a_bad_request_writes_nothing(tmp_path: Path, args: list[str], reason: str) -> None:
     copy = tmp_path / "repo"
-    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*[".git", ".venv", "__pycache__", "notebooks",
+    shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(*[".git", ".venv*", "__pycache__", "notebooks",
                                                                 ".pytest_cache", ".hypothesis", "*.egg-info"]))
     before = {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()}
     done = run(copy, "-m", "grader.authoring.new_topic", *args)
