@@ -125,9 +125,14 @@ def test_a_syntax_error_and_a_hang_are_feedback_and_the_watch_goes_on(tmp_path):
     broken = screen.wait_for(r"(?i)syntax error in\s+functions\.py")
     assert "functions.py" in broken.split("Saved")[-1]
     save(work / "functions.py", solved("functions") + HANG)
+    # activations passes now: its moment, and the watch stays on it until the learner moves on
+    screen.wait_for(r"activations passes: 5/5 points")
+    screen.key("n")
     screen.wait_for(r"did not finish within 2 s")
     save(work / "functions.py", solved("functions"))
     screen.wait_for(rf"{FUNCTIONS_DONE}/{TOTAL} points")
+    screen.key("n")  # from softmax, which passes now, on to the next unfinished topic
+    screen.wait_for(r"▶ forward")
     screen.key("s")
     screen.wait_for(r"model code of forward is shown once the topic passes")
     screen.key("q")
