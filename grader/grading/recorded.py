@@ -125,8 +125,11 @@ def judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Ver
     """The verdict on ``outcome`` from what was recorded for ``check`` (see the module's doc)."""
     try:
         return _judge(check, outcome, hint_keys)
-    except Exception as exc:  # noqa: BLE001 - values too strange to compare are the student's failure
-        return Verdict.fail(("fail.unreadable", {"what": check.name, "type": type(exc).__name__}))
+    except Exception as exc:  # noqa: BLE001 - the values were decoded here: the grader's own error (issue 22)
+        import logging
+        logging.getLogger("grader.judging").error("judging %s/%s raised", check.topic, check.name, exc_info=True)
+        return Verdict.fail(("error.grader_judging", {"what": f"{check.topic} › {check.name}",
+                                                      "type": type(exc).__name__, "message": str(exc)[:200]}))
 
 
 def _judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Verdict:
