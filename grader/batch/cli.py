@@ -273,7 +273,7 @@ def _server_settings(isolation: bwrap.Isolation, limits: process_limits.Limits, 
     elif isolation.sandboxed:
         processes = limits.processes  # counted inside the sandbox's own user namespace
     else:  # counted for the whole user: what it runs already, plus the child's share
-        processes = process_limits.count_processes(os.getuid()) + limits.processes + 2 * opts.jobs
+        processes = process_limits.processes_allowed(os.getuid(), limits.processes + 2 * opts.jobs)
     return Settings(limits=limits, topics=len(judge.requests), workroot="/tmp", drop_to=drop_to,
                     processes=processes, leave_network=not isolation.sandboxed,
                     own_pid_namespace=isolation.sandboxed)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import resource
 
 from grader.boundary import limits
 
@@ -68,6 +67,8 @@ def _leave_root(workdir: str) -> None:
     """A root grader's child becomes a user of its own (as a batch's children do): root reads
     every process's /proc/PID/environ (the grader's tokens and keys), every file, everything.
     Its working folder becomes that user's; a fresh id, so RLIMIT_NPROC counts this child only."""
+    import resource  # here: only a root POSIX grader gets this far (Windows has no resource module)
+
     uid, gid = limits.slot_ids(0, os.getpid())
     os.chown(workdir, uid, gid)
     processes = limits.Limits().processes + 2  # counted for this fresh user alone

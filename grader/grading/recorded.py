@@ -126,8 +126,12 @@ def judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Ver
     """The verdict on ``outcome`` from what was recorded for ``check`` (see the module's doc)."""
     try:
         return _judge(check, outcome, hint_keys)
-    except Exception as exc:  # noqa: BLE001 - values too strange to compare are the student's failure
-        return Verdict.fail(("fail.unreadable", {"what": check.name, "type": type(exc).__name__}))
+    except Exception as exc:  # noqa: BLE001 - the grader's bug, as engine.judge_safely reports it
+        import logging
+        logging.getLogger("grader.judging").error("judging %s/%s from the bundle raised", check.topic, check.name,
+                                                  exc_info=True)
+        return Verdict.fail(("error.grader_judging", {"what": f"{check.topic} › {check.name}",
+                                                      "type": type(exc).__name__, "message": str(exc)[:200]}))
 
 
 def _judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Verdict:
@@ -152,12 +156,13 @@ def _judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Ve
     for record in wrong:
         if close(outcome, record.outcome, as_mistake):
             return _with_notes(Verdict.fail(*_without_notes(record.messages)), notes)
+    loose = loose_tolerance(check.rtol)
     for record in right:
-        if close(outcome, record.outcome, check.rtol):
+        if close(outcome, record.outcome, loose):
             return _with_notes(Verdict(True, _without_notes(record.messages)), notes)
     if check.drawn:
         return Verdict.ok(UNJUDGED)  # not a failure: a draw of another right way is just as right
-    return _with_notes(_differs(check, outcome, check.reference), notes)
+    return _with_notes(_differs(check, outcome, check.reference, loose), notes)
 
 
 def _error(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Verdict:
@@ -184,12 +189,13 @@ def _same_words(a: str, b: str) -> bool:
     return words(a) == words(b)
 
 
-def _differs(check: RecordedCheck, outcome: dict, reference: Recorded | None) -> Verdict:
+def _differs(check: RecordedCheck, outcome: dict, reference: Recorded | None, rtol: Tolerance) -> Verdict:
     """Neither right nor a recorded mistake: the first value that differs from the expected one."""
     unrecorded = ("bundle.unrecorded", {})
-    if reference is None:
+    found = first_difference(outcome, reference.outcome, rtol=rtol) if reference is not None else None
+    if found is None:  # right, but only next to another right outcome than the reference's
         return Verdict.fail(unrecorded)
-    path, actual, expected = first_difference(outcome, reference.outcome)
+    path, actual, expected = found
     what = check.function if path in ("", "result") else f"{check.function}: {path}"
     rtol = max(RTOL, tolerance_at(check.rtol, path))
     inputs = describe_inputs(**dict(zip(check.spec["names"], check.spec["args"]))) \
@@ -222,6 +228,13 @@ def _without_notes(messages: Iterable[Message]) -> tuple[Message, ...]:
 # IGNORED where the check's judge does not look (probed when the bundle was built).
 Tolerance = float | dict[str, float]
 IGNORED = float("inf")
+
+
+def loose_tolerance(rtol: dict[str, float]) -> dict[str, float]:
+    """How close to a right outcome a right value may be: the probed tolerance with a floor of
+    the call checks' own (a judge that relates two values — held and returned arrays, a row's
+    sum — rejects any lone change of one of them when probed)."""
+    return {key: value if value == IGNORED else max(RTOL, value) for key, value in rtol.items()}
 
 
 def close(a: Any, b: Any, rtol: Tolerance = RTOL) -> bool:

@@ -1,4 +1,4 @@
-"""``grader quiz list|take|template|check|validate|reset`` (contract §3).
+"""``grader quiz list|take|template|check|validate|reset`` (the quiz commands README's "Confirmation tests" documents).
 
 Exit status: 0 success / every auto-graded answer right; 1 a wrong answer or an invalid
 file under ``validate``; 2 the command could not run (bad arguments, unknown section,
