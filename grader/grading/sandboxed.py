@@ -20,8 +20,6 @@ from grader.boundary.cleanup import remove_tree
 if TYPE_CHECKING:
     from grader.boundary.runner import ChildBase, TopicRequest
 
-MODES = ("auto", "bwrap", "none")
-
 
 class SandboxUnavailable(Exception):
     """``--sandbox bwrap`` asked for, and bubblewrap does not work here (the reason)."""
