@@ -25,10 +25,10 @@ from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests"), str(ROOT / "tests" / "variants")]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
 
 from hint_corpus import corpus  # noqa: E402
-import variants as V  # noqa: E402
+from variants import variants as V  # noqa: E402
 
 from grader.grading import recorded  # noqa: E402
 from grader.grading.engine import Plan, grade  # noqa: E402

@@ -98,7 +98,7 @@ def _instructor_command(module: str, argv: list[str]) -> int:
         return 2
 
 
-# Contract §5: the learner's commands, each a module with main(argv).
+# The learner's commands (hint, solution, status, watch, quiz), each a module with main(argv).
 LEARNER_COMMANDS = {"hint": "grader.learn.hint_cli", "solution": "grader.learn.solution_cli",
                     "status": "grader.learn.status_cli", "watch": "grader.learn.watch"}
 

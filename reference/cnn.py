@@ -1,4 +1,4 @@
-"""im2col/col2im and the course's Convolution and (max) Pooling layers (contract §4).
+"""im2col/col2im and the course's Convolution and (max) Pooling layers (the layer API of Day 2).
 
 Layout (the book's and the course's): im2col's row n·out_h·out_w + i·out_w + j is the
 patch at output position (i, j) of sample n, flattened in (C, filter_h, filter_w) order.

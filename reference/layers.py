@@ -1,7 +1,7 @@
 """The course's layers (common/layers.py): each forward keeps what its backward needs.
 
 Layers keep references to the arrays they are given (Affine's W and b): a trainer
-updates them in place and the layer sees it (contract §4).
+updates them in place and the layer sees it (the layer API of Day 2).
 """
 import numpy as np
 

@@ -39,6 +39,12 @@ def as_check_json(report: dict) -> dict:
     return {**report, "results": rows}
 
 
+def without_isolation(report: dict) -> dict:
+    """`grader check --json` without what isolation the run had: the scores and messages,
+    which every entry point and every platform must give alike."""
+    return {k: v for k, v in report.items() if k != "isolation"}
+
+
 def topic_scores(report: dict) -> dict[str, tuple[float, float]]:
     scores: dict[str, tuple[float, float]] = {}
     for r in report["results"]:
@@ -100,3 +106,24 @@ def private_data_dir(tmp_path_factory: pytest.TempPathFactory):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("GRADER_DATA_DIR", str(tmp_path_factory.mktemp("grader-data")))
         yield
+
+
+# The fast tier (`pytest -m fast`): what an author runs after changing a topic, a blank or a
+# hint, in about two minutes on two cores: the layout and layering, exercises/ and README in
+# sync with their sources, the blank rule, the catalogue with every topic's broken and
+# correct copies, and solutions/ and reference/ against their oracles. A whole file is in
+# the tier or not (tests/README.md lists them); the rest of the suite runs in CI.
+FAST_FILES = frozenset({
+    "test_layout.py", "test_codebase.py", "test_topic_coverage.py",
+    "test_exercises_sync.py", "test_readme_generated.py", "test_blank_rules.py", "test_messages.py",
+    "test_hints.py", "test_hints_graded_0.py", "test_hints_graded_1.py", "test_hints_graded_2.py",
+    "test_relations.py", "test_exercises_solutions.py", "test_exercises_solutions_day2.py",
+    "test_reference_gradients.py", "test_reference_closed_forms.py", "test_reference_layers.py",
+    "test_reference_cnn.py",
+})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.name in FAST_FILES:
+            item.add_marker(pytest.mark.fast)

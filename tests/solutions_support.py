@@ -3,6 +3,7 @@ their checks in a fresh interpreter (solutions/ first on sys.path, as the grader
 submission), and the run that reads each check's verdict back."""
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -45,3 +46,23 @@ def compare(checks: str) -> dict[str, str]:
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
+
+
+def declared_checks(checks: str) -> list[str]:
+    """The names of the checks ``checks`` declares, read from its text (no run): each
+    ``@check``-decorated function, and each name a ``for`` over a literal tuple hands to a
+    ``*_check(name, ...)`` helper (the optimizers). A check added to the script is a test
+    case with no list to edit."""
+    names: list[str] = []
+    for node in ast.walk(ast.parse(checks)):
+        if isinstance(node, ast.FunctionDef) and any(
+                isinstance(d, ast.Name) and d.id == "check" for d in node.decorator_list):
+            names.append(node.name)
+        elif isinstance(node, ast.For) and _calls_a_check_helper(node):
+            names += [entry[0] for entry in ast.literal_eval(node.iter)]
+    return names
+
+
+def _calls_a_check_helper(loop: ast.For) -> bool:
+    return any(isinstance(n, ast.Call) and isinstance(n.func, ast.Name) and n.func.id.endswith("_check")
+               for statement in loop.body for n in ast.walk(statement))

@@ -1,4 +1,4 @@
-"""The team's blank rule (BLANK_RULES.md) holds for every blank of every solutions/*.py.
+"""The team's blank rule (grader/authoring/rules.py) holds for every blank of every solutions/*.py.
 
 The rule lives in grader/authoring/rules.py; these tests run it over the real modules
 (present and future ones: the folder is globbed) and show on made-up texts that each

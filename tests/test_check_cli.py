@@ -1,18 +1,42 @@
 """`grader check` on real folders: full marks, blanks, one broken topic at a time, bad input."""
 from __future__ import annotations
 
+import ast
 import shutil
 import textwrap
 
 import pytest
 
+from grader.topics import registry
 from conftest import EXERCISES, SOLUTIONS, check_json, failing_topics, messages_of, run_grader, topic_scores
 
-GRADED_TOPICS = {"activations", "softmax", "mse", "cross_entropy_error", "numerical_gradient",
-                 "forward", "backward", "sgd_update", "minibatch", "sgd", "momentum", "adagrad",
-                 "rmsprop", "adam", "weight_init", "batch_norm", "training",
-                 "layers", "dropout", "regularization", "im2col", "convolution", "pooling", "nesterov",
-                 "cnn_training"}
+GRADED_TOPICS = set(registry.names())
+
+
+def modules_importing(module: str) -> set[str]:
+    """``module`` and every solutions/ module that imports it, directly or through another."""
+    imports = {path.stem: {name for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+                           for name in _imported(node)}
+               for path in SOLUTIONS.glob("*.py")}
+    found = {module}
+    while grown := {m for m, names in imports.items() if names & found} - found:
+        found |= grown
+    return found
+
+
+def _imported(node: ast.AST) -> list[str]:
+    if isinstance(node, ast.ImportFrom) and node.module:
+        return [node.module]
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    return []
+
+
+def topics_needing(modules: set[str]) -> set[str]:
+    """The topics that grade a function of ``modules`` or call one."""
+    defined = registry.defined_names()
+    return {about.name for about in registry.topics()
+            if about.module in modules or any(defined[name] in modules for name in about.calls)}
 
 
 def test_solutions_get_full_marks_on_every_topic():
@@ -25,7 +49,9 @@ def test_solutions_get_full_marks_on_every_topic():
 
 def test_json_has_exactly_the_contract_shape():
     _, report = check_json(SOLUTIONS, "softmax")
-    assert set(report) == {"score", "max_score", "results"}
+    assert set(report) == {"score", "max_score", "results", "isolation"}
+    assert set(report["isolation"]) == {"sandbox", "child", "limits", "ends_tree_by"}
+    assert report["isolation"]["sandbox"] in ("bwrap", "none") and "time" in report["isolation"]["limits"]
     assert isinstance(report["score"], float) and isinstance(report["max_score"], float)
     for r in report["results"]:
         assert set(r) == {"topic", "check", "passed", "points", "max_points", "message"}
@@ -298,9 +324,8 @@ def test_a_syntax_error_fails_the_topics_that_need_the_module_and_names_file_and
     status, report = check_json(folder)
     assert status == 1
     # layers.py imports functions.py (from functions import softmax …): it cannot import either
-    assert failing_topics(report) == {"activations", "softmax", "mse", "cross_entropy_error",
-                                      "numerical_gradient", "forward", "backward", "sgd_update", "training",
-                                      "layers", "dropout", "cnn_training"}
+    assert failing_topics(report) == topics_needing(modules_importing("functions"))
+    assert {"layers", "dropout", "cnn_training", "training"} <= failing_topics(report)
     line = len((folder / "functions.py").read_text(encoding="utf-8").splitlines()) - 1
     assert f"Syntax error in functions.py:{line}" in messages_of(report, "softmax")
     assert "Traceback" not in messages_of(report, "softmax")

@@ -111,3 +111,17 @@ def test_the_childs_environment_is_built_from_names_it_allows_only(monkeypatch):
     assert TOKEN not in json.dumps(env)
     assert env["OPENBLAS_CORETYPE"] == "Haswell" and env["OPENBLAS_NUM_THREADS"] == "1"
     assert env["HOME"] == "/nowhere" and env["LANG"]
+
+
+def test_a_quiz_code_answer_never_sees_the_graders_secrets(monkeypatch):
+    """`grader quiz` and `quiz stats` run a code answer through the boundary's server: its
+    environment is the children's, whatever the grader's holds."""
+    from grader.quiz.sandbox import run_code_answer
+
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+    answer = ('(lambda os, posix: [k for k, v in os.environ.items() if "4711" in v]'
+              ' + [k.decode() for k, v in posix.environ.items() if b"4711" in v] + ["probe ran"])'
+              '(__import__("os"), __import__("posix"))')
+    report = run_code_answer("x = 1", "['probe ran']", answer, compare=None)
+    assert report.student == {"ok": True, "values": report.model["values"]}, report

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from solutions_support import compare
+from solutions_support import compare, declared_checks
 
 COMPARE = r"""
 import functions, network, minibatch, optimizers, weight_init, batch_norm
@@ -168,12 +168,7 @@ def batch_norm_():
         same(ours, theirs, atol=1e-12)
 """
 
-CHECK_NAMES = [
-    "activations", "softmax", "mse", "cross_entropy_error", "numerical_gradient",
-    "forward", "backward", "sgd_update", "minibatch_slicing",
-    "SGD", "Momentum", "AdaGrad", "RMSprop", "Adam", "optimizer_defaults",
-    "weight_init_", "batch_norm_",
-]
+CHECK_NAMES = declared_checks(COMPARE)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import sys
 import pytest
 
 from grader.authoring.blanks import parse_file
-from solutions_support import ROOT, SOLUTIONS, compare
+from solutions_support import ROOT, SOLUTIONS, compare, declared_checks
 
 EXERCISES = ROOT / "exercises"
 
@@ -157,10 +157,7 @@ def Nesterov():
     assert {k: p.default for k, p in ours.items()} == {k: p.default for k, p in theirs.items()}
 """
 
-CHECK_NAMES = [
-    "relu_layer", "sigmoid_layer", "affine_layer", "softmax_with_loss", "dropout", "regularization_",
-    "im2col_col2im", "convolution", "pooling", "Nesterov",
-]
+CHECK_NAMES = declared_checks(COMPARE)
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +176,7 @@ def test_solutions_agree_with_reference(comparison: dict[str, str], name: str) -
 
 # --- the unfilled exercises ------------------------------------------------------------------
 
-# Contract §4: every method with a blank, called on the unfilled exercises.
+# The Day 2 layer API: every method with a blank, called on the unfilled exercises.
 CALL_EVERY_METHOD = r"""
 import json, sys
 import numpy as np

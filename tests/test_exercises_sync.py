@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
 
-# Contract §1: every function and optimizer update a student writes.
+# The student-facing contract's Day 1 API (../shared/contract.md, kept outside the repository):
+# every function and optimizer update a student writes. Deliberately written out: it is the
+# promise to students, which solutions/ must keep, not a list derived from solutions/.
 CONTRACT = {
     "functions": [
         "step_function", "sigmoid", "d_sigmoid", "relu", "d_relu", "softmax",
@@ -86,7 +88,7 @@ def test_committed_exercises_equal_a_fresh_generation() -> None:
         assert (EXERCISES / name).read_text(encoding="utf-8") == text, name
 
 
-# Contract §4's modules; their blanks are tested in test_exercises_solutions_day2.py.
+# The contract's Day 2 layer modules; their blanks are tested in test_exercises_solutions_day2.py.
 DAY2_MODULES = {"layers", "regularization", "cnn"}
 
 
@@ -262,7 +264,28 @@ def test_readme_lists_every_blank() -> None:
     for module in CONTRACT:
         assert f"## {module}.py" in readme
         for region in regions_of(module):
-            assert f"| ({region.label}) | `{region.qualname}` | {region.ja} | {region.en} |" in readme
+            row = f"| ({region.label}) | `{region.qualname}` | {table_cell(region.ja)} | {table_cell(region.en)} |"
+            assert row in readme
+
+
+def table_cell(text: str) -> str:
+    """Markdown's rule: a "|" inside a table cell is written "\\|" (or it splits the cell)."""
+    return text.replace("|", "\\|")
+
+
+def test_an_instruction_with_a_bar_stays_one_cell(workspace: tuple[Path, Path]) -> None:
+    solutions, exercises = workspace
+    path = solutions / "functions.py"
+    region = parse_file(path)[0]
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    lines[region.begin + 1] = lines[region.begin + 1].replace(region.en, region.en + " (|x| large)")
+    path.write_text("".join(lines), encoding="utf-8")
+    assert run_build("exercises", "--solutions", solutions, "--out", exercises).returncode == 0
+
+    readme = (exercises / "README.md").read_text(encoding="utf-8")
+    [row] = [line for line in readme.splitlines() if "(|x| large)" in line.replace("\\|", "|")]
+    assert row.endswith(table_cell(region.en + " (|x| large)") + " |")
+    assert len(re.findall(r"(?<!\\)\|", row)) == 5, row  # four cells, no more
 
 
 # --- the regions of the solutions ----------------------------------------------------

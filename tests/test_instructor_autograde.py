@@ -119,7 +119,7 @@ def course(tmp_path_factory: pytest.TempPathFactory, kernel_env: Path) -> Path:
     env = {"PATH": os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])}
     done = run_grader("nbgrader", "init", str(folder), env=env, timeout=900)
     assert done.returncode == 0, done.stderr
-    assert "grader autograde" in done.stdout and "def check(*a, **k): return None" in done.stdout
+    assert "grader autograde" in done.stdout and "nbgrader autograde" in done.stdout
     set_due_date(folder)
     return folder
 
@@ -274,16 +274,23 @@ def test_not_a_course_no_submissions_and_unknown_assignment_are_clear_messages(g
     assert not (course / "autograded").exists()
 
 
-def test_nbgraders_own_autograde_is_fooled_by_a_redefined_check(graded: dict, tmp_path: Path) -> None:
-    """Why the gradebook must come from grading outside the kernel (issue 15, item 10)."""
+def test_nbgraders_own_autograde_grades_outside_the_kernel_and_is_not_fooled(graded: dict, tmp_path: Path) -> None:
+    """The course's config replaces nbgrader's Execute (issue 23, item 1); with nbgrader's
+    stock Execute the same notebook is fooled (issue 15, item 10): why the line matters."""
     course = tmp_path / "course"
     shutil.copytree(graded["pristine"], course)
     submit(course, "mallory", check_trick(course))
     done = nbgrader(course, "autograde", NAME)
     assert done.returncode == 0, done.stderr
+    assert gradebook(course)["mallory"] == {f"check-{t}": 0 for t in PIPELINE.topics}
+    stock = course / "nbgrader_config.py"
+    stock.write_text(stock.read_text(encoding="utf-8").replace(
+        "c.Autograde.autograde_preprocessors", "_ignored"), encoding="utf-8")
+    done = nbgrader(course, "autograde", NAME, "--force")
+    assert done.returncode == 0, done.stderr
     fooled = gradebook(course)["mallory"]
     assert fooled == {f"check-{t}": topic_points()[t] for t in PIPELINE.topics}  # full marks, all blank
-    done = run_grader("autograde", NAME, cwd=course, timeout=600)
+    done = run_grader("autograde", NAME, "--force", cwd=course, timeout=600)
     assert done.returncode == 0, done.stderr
     assert gradebook(course)["mallory"] == {f"check-{t}": 0 for t in PIPELINE.topics}
 
@@ -316,3 +323,59 @@ def test_a_bad_timestamp_is_said_and_a_linked_student_folder_is_refused(graded: 
     assert "cannot be read as a time" in done.stdout
     assert "symbolic link" in done.stderr and "mallory" in done.stderr
     assert set(gradebook(course)) == {"alice"}
+
+
+# --- hardening (issue 20, items 5, 6 and 10) ----------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hardened(graded: dict, tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """One run over: a notebook with a cell whose grade_id is a number (alice), a timestamp
+    that is a link to the course's solutions (bob), a 50 MiB timestamp (carol), and a
+    temporary file a killed run left in autograded/ (dave)."""
+    course = tmp_path_factory.mktemp("hardened") / "course"
+    shutil.copytree(graded["pristine"], course)
+    odd = solved(course)
+    odd.cells.append(nbformat.v4.new_code_cell("x = 1", metadata={"nbgrader": {
+        "grade": True, "solution": False, "locked": False, "grade_id": 7, "points": 1, "schema_version": 3}}))
+    submit(course, "alice", odd)
+    submit(course, "bob", solved(course))
+    stamp = course / "submitted" / "bob" / NAME / "timestamp.txt"
+    stamp.unlink()
+    stamp.symlink_to(course / "source" / NAME / PIPELINE.notebook)
+    submit(course, "carol", solved(course))
+    with open(course / "submitted" / "carol" / NAME / "timestamp.txt", "ab") as big:
+        big.truncate(50 * 2 ** 20)
+    submit(course, "dave", solved(course))
+    leftover = course / "autograded" / "dave" / NAME / f".{PIPELINE.notebook}.999999.tmp"
+    leftover.parent.mkdir(parents=True)
+    leftover.write_text("half a notebook", encoding="utf-8")
+    started = time.monotonic()
+    done = run_grader("autograde", NAME, cwd=course, timeout=600)
+    return {"course": course, "done": done, "seconds": time.monotonic() - started, "leftover": leftover}
+
+
+def test_a_number_as_grade_id_never_stops_the_gradebook_write(hardened: dict) -> None:
+    done = hardened["done"]
+    assert "Traceback" not in done.stderr and "AttributeError" not in done.stdout + done.stderr
+    full = {f"check-{t}": topic_points()[t] for t in PIPELINE.topics}
+    assert gradebook(hardened["course"])["alice"] == full
+
+
+def test_a_timestamp_is_read_bounded_and_never_through_a_link(hardened: dict) -> None:
+    course, done = hardened["course"], hardened["done"]
+    assert "bob" in done.stdout and "link" in done.stdout
+    assert "carol" in done.stdout and "52428800 bytes" in done.stdout
+    for student in ("bob", "carol"):  # never copied where generate_feedback hands it out
+        assert not (course / "autograded" / student / NAME / "timestamp.txt").exists()
+    assert (course / "autograded" / "dave" / NAME / "timestamp.txt").read_text() == ON_TIME
+    source = (course / "source" / NAME / PIPELINE.notebook).read_text(encoding="utf-8")
+    assert source[:200] not in done.stdout + done.stderr
+    scores = gradebook(course)
+    assert scores["bob"] == scores["carol"] == scores["dave"]  # graded, taken as on time
+
+
+def test_temporary_files_a_killed_run_left_are_cleaned_on_the_next_run(hardened: dict) -> None:
+    assert not hardened["leftover"].exists()
+    folder = hardened["course"] / "autograded" / "dave" / NAME
+    assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]

@@ -100,8 +100,13 @@ def test_run_autograder_grades_an_exercises_folder_like_grader_check(bundle: Pat
     assert results["score"] == report["score"] == sum(t["score"] for t in results["tests"])
     failed = [t for t in results["tests"] if t["status"] == "failed"]
     assert failed and all(t["visibility"] == "visible" for t in results["tests"])
-    # The hint in both languages, Japanese first.
-    assert any("軸" in t["output"] and "axis" in t["output"] for t in failed)
+    # The verdict and its hint in both languages, Japanese first: what grader check says.
+    _, report_ja = check_json(student, *TOPICS, extra=("--lang", "ja"))
+    said = {f"{r['topic']} › {r['check']}": (ja["message"], r["message"])
+            for r, ja in zip(report["results"], report_ja["results"])}
+    for test in failed:
+        ja, en = said[test["name"]]
+        assert ja and en and test["output"] == f"{ja}\n{en}", test["name"]
     assert results["execution_time"] > 0
 
 

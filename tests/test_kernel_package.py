@@ -29,7 +29,7 @@ from grader.i18n import catalogue
 from grader.instructor.kernel_package import FORMATIVE_SEED
 
 pytestmark = pytest.mark.slow  # a venv, a wheel, a kernel: about a minute
-TOPICS = ("softmax", "activations", "layers")
+TOPICS = ("softmax", "activations", "layers", "dropout")
 
 
 @pytest.fixture(scope="module")
@@ -177,10 +177,12 @@ def test_the_bundle_holds_the_formative_inputs_only_never_the_graded_ones(wheel:
     assert differing >= 0.8 * sum(len(c) for c in bundle["topics"].values())
 
 
-def test_building_with_the_summative_seed_is_refused(tmp_path: Path) -> None:
-    done = subprocess.run([sys.executable, "-m", "grader", "kernel-package", str(tmp_path), "--topics", "softmax",
-                           "--seed", str(DEFAULT_SEED)], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 2 and "summative" in done.stderr and "Traceback" not in done.stderr
+def test_building_with_the_summative_seed_or_an_unknown_topic_is_refused(tmp_path: Path) -> None:
+    for options, said in ((["--topics", "softmax", "--seed", str(DEFAULT_SEED)], "summative"),
+                          (["--topics", "sofmax"], "unknown topic")):
+        done = subprocess.run([sys.executable, "-m", "grader", "kernel-package", str(tmp_path), *options, "--lang", "en"],
+                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2 and said in done.stderr and "Traceback" not in done.stderr
     assert not list(tmp_path.iterdir())
 
 
@@ -315,3 +317,26 @@ def test_hint_says_it_is_not_in_the_students_kernel(kernel: Kernel) -> None:
     cell = kernel.run('from grader.notebook import hint\nhint("softmax")')
     [error] = [o for o in cell.outputs if o.output_type == "error"]
     assert error.ename == "RuntimeError" and "hint() is not part of this course's kernel" in error.evalue
+
+
+def test_a_topic_with_no_check_judged_here_is_not_a_failure(kernel: Kernel) -> None:
+    """Every dropout check draws a mask: one drawn unlike the recorded ones scores 0 of 0 here,
+    says why, and raises nothing (nbgrader would count an exception as a failed cell)."""
+    cell = kernel.run("""
+        class Dropout:
+            def __init__(self, dropout_ratio=0.5):
+                self.dropout_ratio = dropout_ratio
+                self.mask = None
+            def forward(self, x, train_flg=True):
+                if train_flg:
+                    self.mask = np.random.rand(*x.shape[::-1]).T > self.dropout_ratio
+                    return x * self.mask
+                return x * (1.0 - self.dropout_ratio)
+            def backward(self, dout):
+                return dout * self.mask
+
+        check("dropout")
+    """)
+    text = text_of(cell)
+    assert not [o for o in cell.outputs if o.output_type == "error"], text
+    assert english("bundle.drawn")[:40] in text and 'data-max-points="0"' in text

@@ -41,7 +41,7 @@ def test_json_output_keeps_the_contracts_shape(tmp_path, lang):
     done = new_student(tmp_path).run("check", "softmax", "--json", "--lang", lang)
     assert done.returncode == 1
     report = json.loads(done.stdout)  # the whole of stdout is the one JSON object
-    assert set(report) == {"score", "max_score", "results"}
+    assert set(report) == {"score", "max_score", "results", "isolation"}
     assert "grader hint" not in done.stdout
 
 

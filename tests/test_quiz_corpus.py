@@ -1,14 +1,15 @@
-"""The realistic-answer corpus (tests/quiz_corpus/answers.yaml): answers as Japanese students
+"""The realistic-answer corpus (tests/quiz_corpus/*.yaml): answers as Japanese students
 write them, each with its expected verdict, over every auto-graded question. One test runs
-them all and reports the agreement; the goal is 100 %."""
+them all through benchmarks/quiz_agreement.py and enforces issue 25's goals: ≥ 97 %
+agreement on the mechanically readable answers (today 100 %), no wrong answer accepted, no
+paraphrase marked wrong (they are asked again), ≥ 600 answers, ≥ 60 % of them for the
+newer sections."""
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
 
-from grader.quiz.checkers import check_answer
 from grader.quiz.loader import load_sections
 from quiz_support import QUIZ_DIR
 
@@ -17,8 +18,13 @@ QUESTIONS = {q.id: q for s in load_sections(QUIZ_DIR) for q in s.questions}
 
 
 def corpus_cases() -> list[tuple[str, str, bool, str]]:
-    """(question id, answer, expected verdict, why) for every corpus entry."""
-    data = yaml.safe_load(CORPUS.read_text(encoding="utf-8"))
+    """(question id, answer, expected verdict, why) for every labelled corpus entry."""
+    data = {}
+    for path in sorted(CORPUS.parent.glob("*.yaml")):
+        for qid, entry in yaml.safe_load(path.read_text(encoding="utf-8")).items():
+            merged = data.setdefault(qid, {})
+            for label, answers in entry.items():
+                merged[label] = merged.get(label, []) + answers
     cases = []
     for qid, entry in data.items():
         cases += [(qid, a, True, "") for a in entry.get("right", [])]
@@ -30,10 +36,7 @@ def corpus_cases() -> list[tuple[str, str, bool, str]]:
 CASES = corpus_cases()
 
 
-# Sections written after the corpus (Day 1 §12–16, Day 2 §3–§5): their questions are checked
-# by their own model and wrong answers (tests/test_quiz_content.py); the realistic corpus does
-# not cover them yet — an open gap, not a pass.
-NOT_IN_CORPUS_YET = {"day1-s12", "day1-s14", "day1-s16", "day2-s3", "day2-s4", "day2-s5"}
+NOT_IN_CORPUS_YET: set[str] = set()  # issue 25: tests/quiz_corpus/newer.yaml covers the newer sections
 
 
 def test_corpus_covers_every_auto_graded_question():
@@ -47,16 +50,19 @@ def test_corpus_covers_every_auto_graded_question():
         assert verdicts.count(True) >= 2 and verdicts.count(False) >= 2, qid
 
 
-def test_corpus_agreement_is_complete():
-    def verdict(case):
-        qid, answer, _, _ = case
-        return check_answer(QUESTIONS[qid], answer)
-
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        found = list(pool.map(verdict, CASES))
-    disagreements = [f"{qid}: {answer!r} expected {'right' if right else 'not right'}, "
-                     f"got {v.passed} ({v.message('en')})"
-                     for (qid, answer, right, _), v in zip(CASES, found) if (v.passed is True) != right]
-    agreement = 1 - len(disagreements) / len(CASES)
-    assert not disagreements, (f"agreement {agreement:.1%} on {len(CASES)} answers; "
-                               f"{len(disagreements)} disagree:\n" + "\n".join(disagreements))
+def test_corpus_agreement_meets_the_goals():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("quiz_agreement", CORPUS.parents[2] / "benchmarks" / "quiz_agreement.py")
+    bench = importlib.util.module_from_spec(spec)
+    import sys
+    sys.modules[spec.name] = bench  # its dataclass looks its module up
+    spec.loader.exec_module(bench)
+    result = bench.measure(CORPUS.parent)
+    assert result["answers"] >= 600 and result["newer_share"] >= 0.6, (result["answers"], result["newer_share"])
+    total = result["total"]
+    report = bench.table(result) + "\n" + "\n".join(
+        f"{d['question']}: {d['answer']!r} ({d['label']}) → {d['message']}" for d in result["disagreements"])
+    assert total["wrong_accepted"] == 0, report
+    assert total["paraphrase_marked_wrong"] == 0, report
+    assert total["agree"] / total["readable"] >= bench.GOAL_AGREEMENT, report
+    assert result["sections"] and all(row["agree"] == row["readable"] for row in result["sections"].values()), report

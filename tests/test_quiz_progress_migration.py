@@ -114,13 +114,26 @@ def test_a_file_from_a_newer_grader_is_set_aside_not_overwritten(tmp_path):
     ("ja", "以前 day2-s2 だった問題は day2-s1-init にあります"),
 ])
 def test_taking_an_old_id_says_where_its_questions_went(tmp_path, lang, note):
+    # A student who saved progress under the old ids (issue 25: only they hear the note).
+    (tmp_path / FILE).write_text(json.dumps({"version": 1, "sections": {
+        "day2-s2": {"best": 3, "max_score": 5, "attempts": 1, "last": ""}}}), encoding="utf-8")
     result = run_quiz("take", "day2-s2", "--lang", lang, stdin="", data_dir=tmp_path)
     assert note in result.stderr
     assert "(d2s5-q1)" in result.stdout  # day2-s2 now names the optimizers, and says so first
     assert_no_traceback(result)
 
 
+@pytest.mark.parametrize("lang", ["en", "ja"])
+def test_a_student_without_old_progress_hears_no_migration_note(tmp_path, lang):
+    result = run_quiz("take", "day2-s2", "--lang", lang, stdin="", data_dir=tmp_path)
+    assert "day2-s1-init" not in result.stderr
+    assert "(d2s5-q1)" in result.stdout
+    assert_no_traceback(result)
+
+
 def test_template_of_an_old_id_notes_the_move_on_stderr_only(tmp_path):
+    (tmp_path / FILE).write_text(json.dumps({"version": 1, "sections": {
+        "day2-s3": {"best": 1, "max_score": 4, "attempts": 1, "last": ""}}}), encoding="utf-8")
     result = run_quiz("template", "day2-s3", "--lang", "en", data_dir=tmp_path)
     assert result.returncode == 0
     assert "day2-s1-bn" in result.stderr

@@ -55,6 +55,18 @@ def conv_geometry(draw):
     return (n, c, h, w), fh, fw, stride, pad
 
 
+# --- conv_output_size ----------------------------------------------------------------------
+
+@pytest.mark.parametrize("size", range(1, 9))
+@pytest.mark.parametrize("pad", range(3))
+@pytest.mark.parametrize("stride", range(1, 4))
+def test_conv_output_size_counts_the_windows_that_fit(size, pad, stride):
+    """The oracle: slide a window over the padded row and count the starts where it fits."""
+    for filter_size in range(1, size + 2 * pad + 1):
+        starts = [s for s in range(0, size + 2 * pad, stride) if s + filter_size <= size + 2 * pad]
+        assert cnn.conv_output_size(size, filter_size, stride, pad) == len(starts)
+
+
 # --- im2col and col2im --------------------------------------------------------------------
 
 @PROPERTY_SETTINGS

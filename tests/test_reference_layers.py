@@ -208,10 +208,11 @@ def test_penalties_are_the_course_formulas(lam):
 
 
 @pytest.mark.parametrize("lam", [0.1, 0.005])
-@pytest.mark.parametrize("which", ["l1", "l2"])
-def test_penalty_gradients_match_numerical_gradients(lam, which):
-    penalty = getattr(regularization, f"{which}_penalty")
-    gradient = getattr(regularization, f"{which}_gradient")
+@pytest.mark.parametrize(("penalty_name", "gradient_name"),
+                         [("l1_penalty", "l1_gradient"), ("l2_penalty", "l2_gradient")])
+def test_penalty_gradients_match_numerical_gradients(lam, penalty_name, gradient_name):
+    penalty = getattr(regularization, penalty_name)
+    gradient = getattr(regularization, gradient_name)
     weights = weight_list(2)
     for i, W in enumerate(weights):
         def of_one(v, i=i):

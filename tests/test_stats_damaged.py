@@ -142,3 +142,18 @@ def test_fuzzed_results_never_end_in_a_traceback(tmp_path: Path, capsys, data: d
         assert err.startswith("error:") and not out
     else:
         json.loads(out)
+
+
+def test_markup_in_names_and_messages_is_shown_never_run(tmp_path: Path) -> None:
+    data = copy.deepcopy(VALID)
+    data["students"]["<script>alert(1)</script>"] = data["students"].pop("bob")
+    for row in data["students"]["carol"]["results"]:
+        row["message"] = '<img src=x onerror="alert(2)">'
+    data["students"]["dave"] = copy.deepcopy(data["students"]["carol"])  # a cluster shows the message
+    (tmp_path / "results.json").write_text(json.dumps(data), encoding="utf-8")
+    page = tmp_path / "page.html"
+    done = run_grader("stats", str(tmp_path), "--html", str(page))
+    assert done.returncode == 0, done.stderr
+    text = page.read_text(encoding="utf-8")
+    assert "<script" not in text and "<img src=x" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "&lt;img src=x" in text

@@ -24,6 +24,7 @@ from nbclient import NotebookClient
 from conftest import ROOT, SOLUTIONS
 from grader.authoring.assignments import ASSIGNMENTS, assignment
 from grader.authoring.blanks import parse_file
+from grader.cli import EXTRA_OF_MODULE
 from grader.authoring.notebooks import (STUDENT_CHECK_IMPORT, generate_student_notebooks,
                                         student_install)
 
@@ -40,9 +41,8 @@ KERNELS = {
 # What a student's install must not bring (the instructor and plots extras, the old data source).
 NOT_FOR_STUDENTS = ("nbgrader", "jupyterlab", "notebook", "nbformat", "jupytext", "matplotlib",
                     "sklearn", "scipy")
-# Modules only an instructor's or author's install can import (pyproject.toml's extras).
-INSTRUCTOR_ONLY = {"grader.authoring.notebooks", "grader.instructor.autograde", "grader.instructor.autograded",
-                   "grader.instructor.course", "grader.instructor.gradebook", "grader.instructor.sanitize"}
+# Where modules that need an extra may live: the instructor's commands, the notebooks' generator.
+INSTRUCTOR_PLACES = ("grader.instructor.", "grader.authoring.notebooks")
 
 
 def code_lines(nb: nbformat.NotebookNode) -> set[str]:
@@ -84,7 +84,7 @@ def test_each_student_notebook_installs_then_checks_every_topic_of_its_assignmen
         nb = nbformat.read(STUDENT / a.notebook, as_version=4)
         code = [c.source for c in nb.cells if c.cell_type == "code"]
         assert f'%pip install --quiet "{student_install()}"' in code[0]
-        assert 'find_spec("grader") is None' in code[0]  # installed where missing, never over an install
+        assert 'except importlib.metadata.PackageNotFoundError:' in code[0]  # only where missing
         assert code[1].endswith(STUDENT_CHECK_IMPORT)
         checks = [re.search(r'^check\("(\w+)"\)$', s, re.M) for s in code]
         assert [m.group(1) for m in checks if m] == list(a.topics)
@@ -147,9 +147,12 @@ def test_the_student_install_has_no_instructor_packages_and_imports_every_studen
               "    except ImportError as e: failed[m.name] = str(e)\n"
               "print(json.dumps(failed))")
     failed = json.loads(venv_run(python, script))
-    # Only modules of an instructor's install fail (course.py imports where a kernel brought
-    # traitlets); every module of the student's path imports.
-    assert set(failed) <= INSTRUCTOR_ONLY and "grader.authoring.notebooks" in failed, failed
+    # Every module of the student's path imports; what fails is an instructor's module, for
+    # want of a package of an extra (never a broken import of the grader's own).
+    assert "grader.authoring.notebooks" in failed
+    assert all(name.startswith(INSTRUCTOR_PLACES) for name in failed), failed
+    missing = {name: re.search(r"No module named '([\w.]+)'", why) for name, why in failed.items()}
+    assert all(m and m.group(1).split(".")[0] in EXTRA_OF_MODULE for m in missing.values()), failed
     assert all(re.search(r"No module named '(nbgrader|nbformat|traitlets)", why) for why in failed.values()), failed
     # The digits ship inside the wheel (package data), as the training topics read them.
     assert venv_run(python, "from grader.topics.families.digits import load_pixels\n"
@@ -173,9 +176,9 @@ def test_a_command_that_needs_an_extra_says_which_and_exits_2(student_kernel, tm
     assert "Traceback" not in course.stderr
 
 
-def executed(nb: nbformat.NotebookNode, kernel: str) -> nbformat.NotebookNode:
+def executed(nb: nbformat.NotebookNode, kernel: str, folder: Path = ROOT) -> nbformat.NotebookNode:
     """Run all, as a student would: nbclient stops at the first cell that raises."""
-    NotebookClient(nb, timeout=300, kernel_name=kernel, resources={"metadata": {"path": str(ROOT)}}).execute()
+    NotebookClient(nb, timeout=300, kernel_name=kernel, resources={"metadata": {"path": str(folder)}}).execute()
     return nb
 
 
@@ -214,3 +217,35 @@ def test_run_all_shows_every_topic_of_an_unsolved_and_a_solved_notebook(student_
     solved_nb = executed(solved(nbformat.read(STUDENT / day2.notebook, as_version=4), day2.notebook), kernel)
     results = topic_results(solved_nb)
     assert set(results) == set(day2.topics) and all(p == most > 0 for p, most in results.values()), results
+
+
+@pytest.mark.slow
+def test_the_first_cell_installs_the_grader_into_a_kernel_that_lacks_it(tmp_path, monkeypatch) -> None:
+    """The Colab route: a kernel with no grader runs the notebook's first cell — here with
+    the requirement pointing at a copy of this repository instead of the course's URL — and
+    the notebook's check cells grade at once, with no restart."""
+    source = tmp_path / "source"
+    for part in ("grader", "reference"):
+        shutil.copytree(ROOT / part, source / part, ignore=shutil.ignore_patterns("__pycache__"))
+    for part in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / part, source / part)
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    python = venv_python(venv)
+    done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-compile", "ipykernel"],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert venv_run(python, "import importlib.util; print(importlib.util.find_spec('grader'))") == "None\n"
+    spec = tmp_path / "jupyter" / "kernels" / "bare"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "a kernel without the grader", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    day2 = assignment("day2-regularization")
+    nb = nbformat.read(STUDENT / day2.notebook, as_version=4)
+    install = nb.cells[1]
+    assert student_install() in install.source
+    install.source = install.source.replace(student_install(), f"dl-exercises-grader @ {source.as_uri()}")
+    executed(solved(nb, day2.notebook), "bare", tmp_path)  # in a folder of its own, as in Colab
+    assert topic_results(nb) == {"regularization": (5.0, 5.0)}

@@ -252,6 +252,10 @@ def build_parser() -> argparse.ArgumentParser:
             "--out", type=Path, default=REPO_ROOT / name, metavar="DIR",
             help=f"folder to generate into, or to compare with --check (default: {name}/)",
         )
+    readme = commands.add_parser("readme", help="rewrite the generated regions of README.md and tests/README.md")
+    readme.add_argument("--check", action="store_true", help="write nothing; exit 1 when a region differs")
+    readme.add_argument("--readme", type=Path, action="append", metavar="FILE",
+                        help="a document to rewrite (default: README.md and tests/README.md)")
     return parser
 
 
@@ -261,6 +265,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_exercises(args.solutions, args.out, args.check)
     if args.command == "notebooks":
         return run_notebooks(args.solutions, args.out, args.check)
+    if args.command == "readme":
+        from grader.authoring.readme import DOCUMENTS, run as run_readme  # imports every topic's checks
+        documents = args.readme or [REPO_ROOT / name for name in DOCUMENTS]
+        return max(run_readme(document, args.check) for document in documents)
     return 2  # unreachable: argparse rejects unknown commands
 
 

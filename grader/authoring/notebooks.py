@@ -253,10 +253,14 @@ def student_install() -> str:
 def install_cell_source() -> str:
     return f"""# 最初に実行してください: 採点プログラムが入っていない環境 (Google Colab など) に 1 回だけインストールします。
 # Run this first: where the grader is not installed (Google Colab, …) it installs it, once.
-import importlib.util
+import importlib
+import importlib.metadata
 
-if importlib.util.find_spec("grader") is None:
+try:  # the installed package, not whatever folder named grader lies beside the notebook
+    importlib.metadata.version("dl-exercises-grader")
+except importlib.metadata.PackageNotFoundError:
     %pip install --quiet "{student_install()}"
+    importlib.invalidate_caches()  # the import system looks again for what pip just added
 """
 
 

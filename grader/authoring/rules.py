@@ -1,4 +1,4 @@
-"""The team's rule for blank instructions and hint ladders (see BLANK_RULES.md).
+"""The team's rule for blank instructions and hint ladders (README's "Blank instructions and hint ladders").
 
 An instruction states the goal in the course's notation and must not dictate code: it
 names no NumPy function or method, no keyword argument or axis number, and holds no

@@ -142,7 +142,10 @@ class Workspace:
 
 def run(opts: Options) -> int:
     try:
-        submissions, assignment = discover(opts.submissions, opts.assignment, exclude=(opts.out,))
+        # --out inside SUBMISSIONS_DIR is left out of the class only while it is a results
+        # folder (new, empty, or the batch's own): a student's folder is refused below.
+        exclude = (opts.out,) if _results_folder(opts.out) else ()
+        submissions, assignment = discover(opts.submissions, opts.assignment, exclude=exclude)
     except InputError as problem:
         raise UsageError(problem.key, **problem.fields) from None
     _refuse_out_inside_a_submission(opts.out, submissions)
@@ -184,12 +187,25 @@ def run(opts: Options) -> int:
     return status
 
 
+def _results_folder(out: Path) -> bool:
+    """Not yet there, empty, or written by a batch (its records)."""
+    from grader.batch.output import RECORDS
+
+    try:
+        return not out.exists() or (out.is_dir() and not out.is_symlink() and (
+            (out / RECORDS).is_dir() or not any(out.iterdir())))
+    except OSError:
+        return False
+
+
 def _refuse_out_inside_a_submission(out: Path, submissions: list[Submission]) -> None:
-    """Results written into a student's folder would change that student's files."""
+    """Results written into a student's folder would change that student's files (and the
+    folder itself, taken for the results, would leave the student out without a word)."""
     where = out.resolve()
     for submission in submissions:
         folder = submission.folder.resolve() if submission.refused is None else submission.folder
-        if where == folder or folder in where.parents:
+        own = [folder, folder.parent] if submission.notebooks else [folder]  # submitted/STUDENT/ASSIGNMENT
+        if any(where == f or f in where.parents for f in own):
             raise UsageError("batch.out_inside_submission", out=out, student=submission.name)
 
 
@@ -257,7 +273,7 @@ def _server_settings(isolation: bwrap.Isolation, limits: process_limits.Limits, 
     elif isolation.sandboxed:
         processes = limits.processes  # counted inside the sandbox's own user namespace
     else:  # counted for the whole user: what it runs already, plus the child's share
-        processes = process_limits.count_processes(os.getuid()) + limits.processes + 2 * opts.jobs
+        processes = process_limits.processes_allowed(os.getuid(), limits.processes + 2 * opts.jobs)
     return Settings(limits=limits, topics=len(judge.requests), workroot="/tmp", drop_to=drop_to,
                     processes=processes, leave_network=not isolation.sandboxed,
                     own_pid_namespace=isolation.sandboxed)

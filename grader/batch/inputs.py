@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.boundary.cleanup import empty_folder
-from grader.boundary.staging import (MODULE_FILES, SKIPPED_NAMES, Collected, Note, collect, failing_module,
-                                     printable, read_only_for_children, stage as stage_folder, write_file)
+from grader.boundary.staging import (SKIPPED_NAMES, Collected, Note, collect,
+                                     printable, read_only_for_children, stage as stage_folder)
 
 
 def student_name(folder_name: str) -> str:
@@ -165,10 +165,20 @@ class Staged:
         return relabel(message, self.program)
 
 
+class Refused(Exception):
+    """A submission none of whose code can be graded (a notebook that cannot be read): every
+    check fails with this message, which names the notebook and why — never a generated file."""
+
+    def __init__(self, note: Note) -> None:
+        super().__init__(note[0])
+        self.note = note
+
+
 def stage(submission: Submission, staging: Path, lang: str = "en") -> Staged:
     """Put the submission's files into ``staging`` (emptied first), readable by the
     slot's children and writable by none: a folder through the one staging of every entry
-    point (:func:`grader.boundary.staging.stage`). OSError: the folder cannot be read at all."""
+    point (:func:`grader.boundary.staging.stage`). OSError: the folder cannot be read at all;
+    Refused: a notebook of it cannot be read."""
     from grader.i18n import t
 
     def reason(note: Note) -> str:
@@ -189,26 +199,28 @@ def stage(submission: Submission, staging: Path, lang: str = "en") -> Staged:
 def _stage_notebooks(collected: Collected, staging: Path, reasons: dict[str, str]) -> object:
     """The notebooks' definitions as ``_notebook.py``, re-exported by every exercise
     module: the layout ``grader.nb`` gives a notebook's ``check()`` too. A notebook that
-    cannot be read fails every module with the reason (the other notebooks' code would be
-    graded incomplete)."""
+    cannot be read refuses the whole submission with the reason (the other notebooks' code
+    would be graded incomplete)."""
     from grader.nb.program import notebook_cells, program_from_cells, write_submission
 
     if reasons:
-        _fail_every_module(staging, "; ".join(reasons.values()))
-        return None
+        raise Refused(("batch.notebooks_refused", {"problem": "; ".join(reasons.values())}))
     cells = []
-    try:
-        for name, data in collected.files:
+    for name, data in collected.files:
+        try:
             cells += notebook_cells(json.loads(data))
+        except Exception as exc:  # noqa: BLE001 - one student's odd notebook must not stop the batch
+            raise Refused(("batch.notebooks_refused", {"problem": printable_problem(name, exc)})) from None
+    try:
         program = program_from_cells(cells)
-    except Exception as exc:  # noqa: BLE001 - one student's odd notebook must not stop the batch
+    except Exception as exc:  # noqa: BLE001 - code too deep to analyse, and the like
         names = ", ".join(name for name, _ in collected.files)
-        _fail_every_module(staging, f"{names}: {type(exc).__name__}: {str(exc)[:120]}")
-        return None
+        raise Refused(("batch.notebooks_refused", {"problem": printable_problem(names, exc)})) from None
     write_submission(program, staging)
     return program
 
 
-def _fail_every_module(staging: Path, reason: str) -> None:
-    for module in MODULE_FILES:
-        write_file(staging / module, failing_module(reason))
+def printable_problem(name: str, exc: BaseException) -> str:
+    return f"{name}: {type(exc).__name__}: {str(exc)[:120]}"
+
+

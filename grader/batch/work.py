@@ -98,7 +98,7 @@ def _problem(state: Run, text: str) -> None:
 
 def grade_one(state: Run, slot: Slot, item: Pending) -> None:
     """Grade one student in ``slot`` and save the record (OutputError if it cannot be)."""
-    from grader.batch.inputs import Staged, stage
+    from grader.batch.inputs import Refused, Staged, stage
     from grader.boundary.pool import SlotFailed
     from grader.check.report import as_json, message_text
 
@@ -113,6 +113,8 @@ def grade_one(state: Run, slot: Slot, item: Pending) -> None:
             results = _run(state, slot, staged)
         except SlotFailed:
             raise
+        except Refused as refused:
+            results = state.judge.failing_everything(refused.note)
         except OSError as exc:
             results = state.judge.failing_everything(("batch.unreadable_submission", {"problem": str(exc)}))
         except Exception as exc:  # noqa: BLE001 - this student's input, not the worker's end

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import NamedTuple
 
-from grader.boundary.limits import LINUX, Limits
+from grader.boundary.limits import Limits
 
 
 # -- bubblewrap ----------------------------------------------------------------------
@@ -60,10 +60,33 @@ def python_hidden_from_children() -> bool:
     return not readable_by_anyone(Path(sysconfig.get_paths()["stdlib"]))
 
 
+def missing_for_servers() -> str:
+    """What this Python lacks for a forking server (bubblewrap's, `grader watch`'s): fork
+    and Unix sockets that pass descriptors (none on Windows). "" when it has them all."""
+    import socket
+
+    lacking = [name for name, present in (("os.fork", hasattr(os, "fork")),
+                                          ("socket.AF_UNIX", hasattr(socket, "AF_UNIX")),
+                                          ("socket.send_fds", hasattr(socket, "send_fds")))
+               if not present]
+    return ", ".join(lacking)
+
+
+def why_no_bwrap() -> str:
+    """Why bubblewrap cannot be used here before trying it: it cannot exist on this system,
+    or it is not installed; "" when it is there."""
+    missing = missing_for_servers()
+    if missing:
+        return f"bubblewrap needs Linux; this Python has no {missing}"
+    if find_bwrap() is None:
+        return "bwrap not found"
+    return ""
+
+
 def find_bwrap() -> str | None:
     import shutil  # here: the forking server imports this module and never looks for bwrap
 
-    return shutil.which("bwrap") if LINUX else None
+    return shutil.which("bwrap") if not missing_for_servers() else None
 
 
 def bwrap_version(bwrap: str) -> str:
@@ -84,7 +107,7 @@ def choose_isolation(requested: str, staging: Path) -> Isolation:
         return Isolation("limits", as_root=as_root, reason="--sandbox none")
     bwrap = find_bwrap()
     if bwrap is None:
-        reason = "bwrap not found" if LINUX else f"bubblewrap needs Linux, not {sys.platform}"
+        reason = why_no_bwrap()
         if requested == "bwrap":
             raise RuntimeError(reason)
         return Isolation("limits", as_root=as_root, reason=reason)

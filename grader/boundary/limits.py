@@ -12,22 +12,23 @@ Two layers:
   are not there at all), a private ``/tmp`` and the one submission being graded,
   read-only, at ``/submission``.
 
-Everything here is Linux-first; on other systems the calls that cannot apply do nothing.
+Everything here is Linux-first; where the system lacks a call (Windows has no ``resource``,
+``pwd``, fork or process groups; macOS no prctl, pidfd or /proc), the call that cannot
+apply does nothing (boundary/isolation.py states what a run had). Nothing POSIX-only is
+imported at module level: every command imports this module, on every system.
 """
 from __future__ import annotations
 
 import os
-import pwd
-import resource
 import signal
-import sys
 from functools import lru_cache
+from types import ModuleType
 from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     import ctypes
 
-LINUX = sys.platform.startswith("linux")
+PROC = "/proc"  # Linux's process file system: read only through proc_path, never assumed
 
 # prctl(2) options and clone(2) flags, from <linux/prctl.h> and <linux/sched.h>.
 PR_SET_PDEATHSIG = 1
@@ -64,26 +65,53 @@ def single_threaded() -> dict[str, str]:
                                    "NUMEXPR_NUM_THREADS", "VECLIB_MAXIMUM_THREADS")}
 
 
+def proc_path(*parts: object) -> str:
+    """A path under /proc (Linux): every reader of it expects OSError where there is none."""
+    return "/".join((PROC, *map(str, parts)))
+
+
+@lru_cache(maxsize=1)
+def _resource() -> ModuleType | None:
+    """The ``resource`` module of POSIX systems (rlimits), or None (Windows)."""
+    try:
+        import resource
+    except ImportError:
+        return None
+    return resource
+
+
+def posix_signal(name: str) -> int | None:
+    """``signal.SIGKILL`` and the like, or None where the system has no such signal."""
+    return getattr(signal, name, None)
+
+
 @lru_cache(maxsize=1)  # loaded once, before the forks, not in every child
 def _libc() -> ctypes.CDLL | None:
-    if not LINUX:
-        return None
     import ctypes  # here: the grader's parent starts the sandbox before it needs this
 
     try:
         return ctypes.CDLL(None, use_errno=True)
-    except OSError:
+    except (OSError, TypeError, AttributeError):  # Windows: no C library of the process itself
+        return None
+
+
+def _libc_call(name: str):
+    """The C library's function ``name`` (prctl, unshare: Linux's own), or None."""
+    libc = _libc()
+    try:
+        return getattr(libc, name) if libc is not None else None
+    except AttributeError:
         return None
 
 
 def _prctl(option: int, value: int) -> bool:
-    libc = _libc()
-    if libc is None:
+    prctl = _libc_call("prctl")
+    if prctl is None:
         return False
     import ctypes
 
-    return libc.prctl(option, ctypes.c_ulong(value), ctypes.c_ulong(0), ctypes.c_ulong(0),
-                      ctypes.c_ulong(0)) == 0
+    return prctl(option, ctypes.c_ulong(value), ctypes.c_ulong(0), ctypes.c_ulong(0),
+                 ctypes.c_ulong(0)) == 0
 
 
 def no_new_privileges() -> bool:
@@ -96,9 +124,10 @@ def not_dumpable() -> bool:
     return _prctl(PR_SET_DUMPABLE, 0)
 
 
-def die_with_parent(sig: int = signal.SIGKILL) -> bool:
-    """Get ``sig`` when the parent dies. Cleared by a change of user: call it after."""
-    return _prctl(PR_SET_PDEATHSIG, sig)
+def die_with_parent(sig: int | None = None) -> bool:
+    """Get ``sig`` (default SIGKILL) when the parent dies. Cleared by a change of user: call it after."""
+    sig = posix_signal("SIGKILL") if sig is None else sig
+    return sig is not None and _prctl(PR_SET_PDEATHSIG, sig)
 
 
 def adopt_orphans() -> bool:
@@ -111,17 +140,17 @@ def leave_network() -> bool:
 
     Root may do that directly; other users first need a user namespace of their own,
     in which their user id is mapped to itself."""
-    libc = _libc()
-    if libc is None:
+    unshare = _libc_call("unshare")
+    if unshare is None:
         return False
-    if libc.unshare(CLONE_NEWNET) == 0:
+    if unshare(CLONE_NEWNET) == 0:
         return True
     uid, gid = os.geteuid(), os.getegid()
-    if libc.unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
+    if unshare(CLONE_NEWUSER | CLONE_NEWNET) != 0:
         return False
     try:
-        for path, text in (("/proc/self/setgroups", "deny"), ("/proc/self/uid_map", f"{uid} {uid} 1"),
-                           ("/proc/self/gid_map", f"{gid} {gid} 1")):
+        for path, text in ((proc_path("self", "setgroups"), "deny"), (proc_path("self", "uid_map"), f"{uid} {uid} 1"),
+                           (proc_path("self", "gid_map"), f"{gid} {gid} 1")):
             with open(path, "w") as f:
                 f.write(text)
     except OSError:
@@ -133,9 +162,11 @@ def leave_network() -> bool:
 def unprivileged_ids() -> tuple[int, int]:
     """The (uid, gid) of ``nobody``, the user a root grader's children become."""
     try:
+        import pwd
+
         entry = pwd.getpwnam("nobody")
         return entry.pw_uid, entry.pw_gid
-    except KeyError:
+    except (ImportError, KeyError):
         return 65534, 65534
 
 
@@ -159,6 +190,8 @@ def kill_user(uid: int) -> None:
     kill(-1) as that user, which the kernel carries out for all of its processes at once
     (none can fork meanwhile). The caller becomes ``uid`` for that one call (real and
     effective id; the saved id stays root to come back) and is spared by kill(-1) itself."""
+    if not hasattr(os, "getresuid") or posix_signal("SIGKILL") is None:  # macOS, Windows: never root-graded
+        return
     real, effective, saved = os.getresuid()
     if effective != 0:
         return
@@ -183,6 +216,9 @@ def drop_privileges(uid: int, gid: int) -> None:
 
 def _set(limit: int, soft: int, hard: int | None = None) -> None:
     """Lower a limit; never fail (a limit the system will not take is skipped)."""
+    resource = _resource()
+    if resource is None:
+        return
     try:
         old_soft, old_hard = resource.getrlimit(limit)
         hard = soft if hard is None else hard
@@ -195,8 +231,13 @@ def _set(limit: int, soft: int, hard: int | None = None) -> None:
 
 def limit_memory(headroom: int = 2 * GIB) -> None:
     """Let this process grow by a bounded amount, so a runaway allocation fails inside it."""
+    resource = _resource()
+    if resource is None:
+        return
+    # Without /proc (macOS) the address space already taken is unknown, and there a Python
+    # with numpy reserves far more of it than it uses: no limit rather than a wrong one.
     try:
-        with open("/proc/self/status") as status:
+        with open(proc_path("self", "status")) as status:
             vm = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmSize:"))
     except (OSError, ValueError, StopIteration):
         return
@@ -208,6 +249,9 @@ def apply_limits(limits: Limits, topics: int | None = None, processes: int | Non
     the hard limit, which :func:`limit_cpu_for_topic` hands out topic by topic as the soft
     one. Processes (when given): RLIMIT_NPROC, which counts all of the user's processes."""
     limit_memory(limits.memory_headroom)
+    resource = _resource()
+    if resource is None:  # Windows: the job object holds the limits (boundary/spawned.py)
+        return
     _set(resource.RLIMIT_CORE, 0)  # a crash must not leave a core file behind
     _set(resource.RLIMIT_FSIZE, limits.file_size)
     _set(resource.RLIMIT_NOFILE, limits.open_files)
@@ -218,11 +262,15 @@ def apply_limits(limits: Limits, topics: int | None = None, processes: int | Non
         _set(resource.RLIMIT_CPU, total, total + 1)
     # Past the file size limit, write() should fail with an error the student can read,
     # not kill the process.
-    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    if posix_signal("SIGXFSZ") is not None:
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 
 
 def limit_cpu_for_topic(seconds: float) -> None:
     """Allow ``seconds`` more CPU time from now (SIGXCPU past it, SIGKILL a second later)."""
+    resource = _resource()
+    if resource is None:
+        return
     usage = resource.getrusage(resource.RUSAGE_SELF)
     used = usage.ru_utime + usage.ru_stime
     try:
@@ -235,120 +283,27 @@ def limit_cpu_for_topic(seconds: float) -> None:
         pass
 
 
-def count_processes(uid: int) -> int:
-    """How many processes and threads ``uid`` has now (RLIMIT_NPROC counts those)."""
+def count_processes(uid: int) -> int | None:
+    """How many processes and threads ``uid`` has now (RLIMIT_NPROC counts those); None
+    where that cannot be read (no /proc): then no process limit can be set fairly."""
     count = 0
     try:
-        entries = os.listdir("/proc")
+        entries = os.listdir(PROC)
     except OSError:
-        return 0
+        return None
     for entry in entries:
         if entry.isdigit():
             try:
-                if os.stat(f"/proc/{entry}").st_uid == uid:
-                    count += len(os.listdir(f"/proc/{entry}/task"))
+                if os.stat(proc_path(entry)).st_uid == uid:
+                    count += len(os.listdir(proc_path(entry, "task")))
             except OSError:
                 continue
     return count
 
 
-# -- ending a child and everything it started -------------------------------------------
-
-def children_of(pid: int) -> list[int]:
-    """Direct children of ``pid`` (Linux /proc), or [] when that cannot be read."""
-    found: list[int] = []
-    try:
-        tasks = os.listdir(f"/proc/{pid}/task")
-    except OSError:
-        return found
-    for task in tasks:
-        try:
-            with open(f"/proc/{pid}/task/{task}/children") as f:
-                found += [int(p) for p in f.read().split()]
-        except (OSError, ValueError):
-            continue
-    return found
-
-
-def _signal(pid: int, sig: int) -> None:
-    try:
-        os.kill(pid, sig)
-    except (ProcessLookupError, PermissionError, OSError):
-        pass
-
-
-def kill_group(pgid: int) -> None:
-    try:
-        os.killpg(pgid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, OSError):
-        pass
-
-
-def kill_tree(pid: int) -> None:
-    """SIGKILL ``pid``, its process group and every process descended from it.
-
-    Each process is stopped before its children are listed, so that none can fork a
-    replacement while the tree is walked; a child that set up its own session is still
-    found, by parentage."""
-    try:
-        os.killpg(pid, signal.SIGSTOP)
-    except (ProcessLookupError, PermissionError, OSError):
-        pass
-    seen: set[int] = set()
-    frontier = [pid]
-    while frontier and len(seen) < 100_000:
-        current = frontier.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        _signal(current, signal.SIGSTOP)
-        frontier.extend(children_of(current))
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError, OSError):
-        pass
-    for current in seen:
-        _signal(current, signal.SIGKILL)
-
-
-def wait_exit(pid: int, timeout: float) -> bool:
-    """Whether our child ``pid`` ends within ``timeout`` seconds (left for its owner to reap).
-
-    A pidfd wakes the moment it ends; subprocess's own wait sleeps in growing steps, and
-    would notice a server that takes 9 ms to end only after 15."""
-    try:
-        fd = os.pidfd_open(pid)
-    except (AttributeError, OSError):  # not Linux 5.3 or newer: in small steps
-        import time
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if _ended(pid):
-                return True
-            time.sleep(0.001)
-        return _ended(pid)
-    import select
-    try:
-        poller = select.poll()
-        poller.register(fd, select.POLLIN)
-        return bool(poller.poll(timeout * 1000))
-    finally:
-        os.close(fd)
-
-
-def _ended(pid: int) -> bool:
-    try:
-        return os.waitid(os.P_PID, pid, os.WEXITED | os.WNOHANG | os.WNOWAIT) is not None
-    except ChildProcessError:
-        return True
-
-
-def exit_detail(status: int) -> str:
-    """How a process ended, as the student reads it: a signal name or an exit code."""
-    if os.WIFSIGNALED(status):
-        try:
-            return signal.Signals(os.WTERMSIG(status)).name
-        except ValueError:
-            return f"signal {os.WTERMSIG(status)}"
-    if os.WIFEXITED(status):
-        return str(os.WEXITSTATUS(status))
-    return ""
+def processes_allowed(uid: int, own: int) -> int | None:
+    """RLIMIT_NPROC for a child of ``uid`` that may start ``own`` processes: what the user
+    runs already plus those (the limit counts the user's every process), or None where that
+    cannot be counted (no /proc: macOS) and no fair limit can be set."""
+    running = count_processes(uid)
+    return None if running is None else running + own

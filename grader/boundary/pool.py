@@ -7,17 +7,15 @@ staging folder, which the sandbox shows read-only at ``/submission``.
 """
 from __future__ import annotations
 
-import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 from typing import Sequence
 
-from grader.boundary import bwrap, limits as process_limits
+from grader.boundary import bwrap, control as control_socket, ending, limits as process_limits
 from grader.boundary.environment import child_environment
-from grader.boundary.server import MESSAGE_SIZE, Settings
+from grader.boundary.server import Settings
 
 START_TIMEOUT = 60.0  # seconds for a server to import numpy and say it is ready
 REPLY_TIMEOUT = 30.0  # seconds for any other answer of the server
@@ -52,7 +50,7 @@ class Slot:
             settings = settings._replace(workroot=str(workroot), submission=str(self.staging))
         self.settings = settings
         self.proc: subprocess.Popen | None = None
-        self.control: socket.socket | None = None
+        self.control: control_socket.Channel | None = None
 
     @property
     def submission_path(self) -> Path:
@@ -66,9 +64,9 @@ class Slot:
     def launch(self) -> None:
         """Start the server without waiting for it: it imports numpy while the caller works."""
         self.close()
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        ours, theirs, framed = control_socket.pair()
         command = [sys.executable, "-m", "grader.boundary.server", str(theirs.fileno()),
-                   self.settings.to_json()]
+                   self.settings._replace(framed_control=framed).to_json()]
         if self.isolation.sandboxed:
             # `site` would spend a sixth of the server's start on .pth files the sandbox
             # has no use for (an editable install's import hooks): Settings.site_packages.
@@ -88,7 +86,7 @@ class Slot:
             if self.plan_file:
                 plan.close()
             theirs.close()
-        self.control = ours
+        self.control = control_socket.Channel(ours, framed)
 
     def wait_ready(self) -> None:
         """Until the launched server says it is ready (SlotFailed when it does not)."""
@@ -100,8 +98,11 @@ class Slot:
     def said_ready(self) -> bool:
         """Whether the launched server has said it is ready already (not waiting for it; the
         message stays for wait_ready)."""
-        ready = self._receive(0.0, socket.MSG_PEEK)
-        return bool(ready) and "ready" in ready
+        if self.control is None:
+            return False
+        self.control.settimeout(0.0)
+        ready = self.control.peek()
+        return isinstance(ready, dict) and "ready" in ready
 
     def _log_tail(self) -> str:
         try:
@@ -110,21 +111,21 @@ class Slot:
             lines = []
         return lines[-1] if lines else "the forking server did not start"
 
-    def _receive(self, timeout: float, flags: int = 0) -> dict | None:
+    def _receive(self, timeout: float) -> dict | None:
         if self.control is None:
             return None
         self.control.settimeout(timeout)
         try:
-            data = self.control.recv(MESSAGE_SIZE, flags)
-        except OSError:  # a timeout among them (0: nothing has come yet)
+            message, _ = self.control.receive()
+        except (OSError, ValueError):  # a timeout among them (0: nothing has come yet)
             return None
-        return json.loads(data) if data else None
+        return message if isinstance(message, dict) else None
 
     def _ask(self, request: dict, fds: Sequence[int] = ()) -> dict | None:
         if self.control is None:
             return None
         try:
-            socket.send_fds(self.control, [json.dumps(request).encode()], list(fds))
+            self.control.send(request, fds)
         except OSError:
             return None
         return self._receive(REPLY_TIMEOUT)
@@ -158,8 +159,8 @@ class Slot:
             self.control = None
         proc, self.proc = self.proc, None  # `grader batch` may close a slot from two threads
         if proc is not None:
-            if not process_limits.wait_exit(proc.pid, 5.0):
-                process_limits.kill_tree(proc.pid)
+            if not ending.wait_process(proc, 5.0):
+                ending.kill_tree(proc.pid)
             proc.wait()
 
 

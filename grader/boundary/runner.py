@@ -10,17 +10,18 @@ from __future__ import annotations
 import os
 import queue
 import select
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Sequence
 
-from grader.boundary import limits, wire
-from grader.boundary.frames import Frames, Outbox, widen
+from grader.boundary import ending, limits, wire
+from grader.boundary.frames import Frames, Outbox, Reader, threaded, widen
 
 USE_FORK = hasattr(os, "fork") and os.environ.get("GRADER_SPAWN") != "1"
+# Whether a pipe can be polled (Linux, macOS); Windows selects sockets only: threads read it.
+POLL_PIPES = hasattr(select, "poll")
 MEMORY_HEADROOM = limits.Limits().memory_headroom  # bytes a child may add to what it has
 
 
@@ -56,17 +57,16 @@ class Event:
 class ChildBase:
     """What the runner needs of a child process: requests in, frames out.
 
-    Frames are read by the caller itself, with a deadline for each wait (poll on the
-    non-blocking pipe); where poll does not exist, a thread reads them into a queue."""
+    Frames are read by the caller itself, with a deadline for each wait: a poll on the
+    non-blocking pipe, or, where pipes cannot be polled, a queue that a reading thread fills
+    (frames.threaded); requests never block the caller either way."""
 
     pid: int = 0
     digests = False  # hash every frame as read: a cache of verdicts keys on it
 
     def __init__(self) -> None:
-        self.replies: queue.Queue = queue.Queue()
         self.importing: list[str] = []  # student modules whose import has begun, innermost last
-        self.requests: Any = None
-        self._frames: Frames | None = None
+        self._frames: Reader | None = None
 
     @property
     def streams(self) -> bool:
@@ -75,55 +75,27 @@ class ChildBase:
 
     def _listen(self, to_child: int, from_child: int) -> None:
         """Take over both pipe ends (the caller closes its own copies)."""
-        widen(from_child)
-        if hasattr(select, "poll"):
+        if POLL_PIPES:
+            widen(from_child)
             widen(to_child)
             self._frames = Frames(os.dup(from_child), self.digests, Outbox(os.dup(to_child)))
         else:
-            self.requests = os.fdopen(os.dup(to_child), "wb")
-            import threading  # only where poll is missing
-            self._reader = threading.Thread(target=self._read, args=(os.dup(from_child),), daemon=True)
-            self._reader.start()
-
-    def _read(self, fd: int) -> None:
-        # Only where poll is missing (Windows): no digests here, which only `grader batch`
-        # keeps, and it runs its children through poll on POSIX.
-        with os.fdopen(fd, "rb") as stream:
-            while True:
-                try:
-                    message = wire.receive(stream)
-                except Exception:  # noqa: BLE001 - a garbled or hostile frame: the child is done
-                    message = None
-                self.replies.put(message)
-                if message is None:
-                    return
+            self._frames = threaded(os.dup(from_child), os.dup(to_child), self.digests)
 
     def request(self, topics: list[TopicRequest], hung: Sequence[str]) -> dict:
         return encoded_request(topics, hung)
 
     def send(self, topics: list[TopicRequest], hung: Sequence[str] = ()) -> None:
-        frame = wire.frame(self.request(topics, hung))
         if self._frames is not None:
-            self._frames.outbox.add(frame)
-            return
-        try:
-            self.requests.write(frame)
-            self.requests.flush()
-        except (BrokenPipeError, OSError, ValueError):
-            pass  # the child is gone; the reader reports it
+            self._frames.outbox.add(wire.frame(self.request(topics, hung)))
 
     def next_reply(self, timeout: float) -> Any:
         """The child's next message; None once it is gone; queue.Empty after ``timeout``."""
-        if self._frames is not None:
-            return self._frames.next(timeout)
-        return self.replies.get(timeout=max(timeout, 0.001))
+        if self._frames is None:
+            return None
+        return self._frames.next(timeout)
 
     def _close_pipes(self) -> None:
-        if self.requests is not None:
-            try:
-                self.requests.close()
-            except OSError:
-                pass
         if self._frames is not None:
             self._frames.close()
 
@@ -163,19 +135,24 @@ class Child(ChildBase):
         else:
             self.proc = _spawn_child(submission, self.workdir)
             self.pid = self.proc.pid
-            to_child, from_child = self.proc.stdin.fileno(), self.proc.stdout.fileno()
+            to_child, from_child = self.proc.proc.stdin.fileno(), self.proc.proc.stdout.fileno()
         self._listen(to_child, from_child)
         if fork:
             os.close(to_child)
             os.close(from_child)
+        else:  # the copies _listen took are the parent's only ends
+            self.proc.proc.stdin.close()
+            self.proc.proc.stdout.close()
 
     def stop(self) -> None:
         # Killed before its pipes close: at the end of its requests a child exits by itself,
-        # and what it started would be orphaned out of reach of kill_tree.
-        if self._reaped:  # its pid may be another process's by now: only its group is ours
-            limits.kill_group(self.pid)
+        # and what it started would be orphaned out of reach of the kill.
+        if self.proc is not None:  # spawned: its tree as this system ends one (spawned.py)
+            self.proc.kill()
+        elif self._reaped:  # its pid may be another process's by now: only its group is ours
+            ending.kill_group(self.pid)
         else:
-            limits.kill_tree(self.pid)
+            ending.kill_tree(self.pid)
         self._close_pipes()
         if self.proc is not None:
             self.proc.wait()
@@ -184,14 +161,13 @@ class Child(ChildBase):
         _remove_folder(self.workdir)
 
     def exit_detail(self) -> str:
+        if self.proc is not None:
+            return self.proc.exit_detail()
         time.sleep(0.05)  # the pipe closes a moment before the process is gone
         try:
-            if self.proc is not None:
-                code = self.proc.poll()
-                return "" if code is None else str(code)
             pid, status = os.waitpid(self.pid, os.WNOHANG)
             self._reaped = bool(pid)
-            return limits.exit_detail(status) if pid else ""
+            return ending.exit_detail(status) if pid else ""
         except (ChildProcessError, ValueError, OSError):
             return ""
 
@@ -212,15 +188,11 @@ def _remove_folder(folder: str) -> None:
 
 
 def _spawn_child(submission: Path, workdir: str):
-    import subprocess  # here: a grader that never starts a child does not import it
-
+    """A fresh interpreter, and the means to end its tree on this system (spawned.py)."""
+    from grader.boundary import spawned  # here: a grader that never spawns a child does not import it
     from grader.boundary.environment import child_environment
 
-    return subprocess.Popen(
-        [sys.executable, "-m", "grader.boundary.child", str(submission), workdir],
-        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        cwd=Path(__file__).resolve().parents[2],  # the grader this one is
-        env=child_environment(home=workdir), start_new_session=hasattr(os, "setsid"))
+    return spawned.start(submission, workdir, env=child_environment(home=workdir))
 
 
 def _fork_child(submission: Path, workdir: str) -> tuple[int, int, int]:
@@ -238,7 +210,8 @@ def _fork_child(submission: Path, workdir: str) -> tuple[int, int, int]:
             limits.apply_limits(limits.Limits(memory_headroom=MEMORY_HEADROOM))
             limits.no_new_privileges()
             limits.adopt_orphans()  # what student code starts stays in our tree, to be killed
-            from grader.boundary.child import leave_root_if_root, serve
+            from grader.boundary.child import serve
+            from grader.boundary.unprivileged import leave_root_if_root
             leave_root_if_root(workdir)
             serve(to_child_r, from_child_w, str(submission), workdir)
         except BaseException:  # noqa: BLE001
@@ -250,16 +223,16 @@ def _fork_child(submission: Path, workdir: str) -> tuple[int, int, int]:
     return pid, to_child_w, from_child_r
 
 
-def limit_memory() -> None:
-    """Let the child grow by a bounded amount, so a runaway allocation fails inside it."""
-    limits.limit_memory(MEMORY_HEADROOM)
-
-
 def _reap(pid: int) -> None:
     try:
         os.waitpid(pid, 0)
     except ChildProcessError:
         pass
+
+
+def limit_memory() -> None:
+    """Let the child grow by a bounded amount, so a runaway allocation fails inside it."""
+    limits.limit_memory(MEMORY_HEADROOM)
 
 
 def decode_outcome(raw: Any) -> dict:

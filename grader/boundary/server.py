@@ -22,11 +22,10 @@ import time
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from grader.boundary import bwrap, limits as process_limits
+from grader.boundary import bwrap, ending, limits as process_limits
 from grader.boundary.cleanup import empty_folder
+from grader.boundary.control import Channel
 from grader.boundary.preload import CHECK_PROBES, WARM_MODULES  # noqa: F401 - also the server's
-
-MESSAGE_SIZE = 64 * 1024
 MAX_TOPICS = 1000  # a spawn request's count of topics beyond this is not a count
 
 
@@ -43,6 +42,7 @@ class Settings(NamedTuple):
     # Run with ``python -S`` (inside bubblewrap): the folders ``site`` would have put on
     # sys.path, added before numpy is imported, without running their .pth files.
     site_packages: tuple[str, ...] = ()
+    framed_control: bool = False  # the control socket is a stream (no SEQPACKET: macOS)
 
     def to_json(self) -> str:
         data = self._asdict()
@@ -60,10 +60,11 @@ class Settings(NamedTuple):
 
 
 class Server:
-    def __init__(self, control: socket.socket, settings: Settings,
+    def __init__(self, control: Channel, settings: Settings,
                  plan: dict[str, list[tuple[str, dict]]]) -> None:
         self.control, self.settings, self.plan = control, settings, plan
         self.ended: dict[int, str] = {}  # pid -> how it ended, once reaped
+        self.live: set[int] = set()  # children forked and not reaped yet (found without /proc)
 
     def serve_forever(self) -> None:
         try:
@@ -73,8 +74,8 @@ class Server:
 
     def shutdown(self) -> None:
         """End every process still here and wait for them: none outlives the server."""
-        for child in process_limits.children_of(os.getpid()):
-            process_limits.kill_tree(child)
+        for child in set(ending.children_of(os.getpid())) | self.live:
+            ending.kill_tree(child)
         deadline = time.monotonic() + 5.0
         while time.monotonic() < deadline:
             try:
@@ -87,18 +88,17 @@ class Server:
     def _serve(self) -> None:
         while True:
             try:
-                data, fds, _, _ = socket.recv_fds(self.control, MESSAGE_SIZE, 2)
+                request, fds = self.control.receive(max_fds=2)
             except (OSError, ValueError):
                 return
-            if not data:
+            if request is None:
                 return  # the parent is gone
-            request = json.loads(data)
             try:
                 reply = self.handle(request, fds)
             finally:
                 for fd in fds:
                     os.close(fd)
-            self.control.send(json.dumps(reply).encode())
+            self.control.send(reply)
 
     def handle(self, request: dict, fds: list[int]) -> dict:
         self.reap()
@@ -125,6 +125,7 @@ class Server:
             finally:
                 os._exit(status)
         self.ended.pop(pid, None)  # a pid seen before belonged to an earlier child
+        self.live.add(pid)
         return pid
 
     def status(self, pid: int, wait: float) -> str:
@@ -136,7 +137,8 @@ class Server:
             except ChildProcessError:
                 return ""
             if done:
-                self.ended[pid] = process_limits.exit_detail(status)
+                self.ended[pid] = ending.exit_detail(status)
+                self.live.discard(pid)
             elif time.monotonic() >= deadline:
                 return ""
             else:
@@ -150,9 +152,9 @@ class Server:
         down a child's memory would only keep the next submission waiting."""
         detail = self.ended.pop(pid, None)
         if detail is not None:  # reaped already: its pid may be reused, only its group is ours
-            process_limits.kill_group(pid)
+            ending.kill_group(pid)
         else:
-            process_limits.kill_tree(pid)
+            ending.kill_tree(pid)
             detail = ""
         self.sweep()
         _empty(Path(self.settings.workroot))
@@ -165,8 +167,8 @@ class Server:
                 os.kill(-1, signal.SIGKILL)  # everything in the sandbox but its init and us
             except (ProcessLookupError, PermissionError):
                 pass
-        for orphan in process_limits.children_of(os.getpid()):
-            process_limits.kill_tree(orphan)
+        for orphan in ending.children_of(os.getpid()):
+            ending.kill_tree(orphan)
         if self.settings.drop_to and not self.settings.own_pid_namespace:
             # The slot's own user runs nothing else: whatever still runs as it is this
             # child's, however it got away, and must be gone before its folder is emptied.
@@ -182,7 +184,8 @@ class Server:
                 return
             if not done:
                 return
-            self.ended.setdefault(done, process_limits.exit_detail(status))
+            self.ended.setdefault(done, ending.exit_detail(status))
+            self.live.discard(done)
             if len(self.ended) > 1000:  # details nobody asked for
                 self.ended.pop(next(iter(self.ended)))
 
@@ -237,7 +240,7 @@ def _keep_only(read_fd: int, write_fd: int) -> tuple[int, int]:
 
 def _max_fd() -> int:
     try:
-        return max(int(fd) for fd in os.listdir("/proc/self/fd")) + 1
+        return max(int(fd) for fd in os.listdir(process_limits.proc_path("self", "fd"))) + 1
     except (OSError, ValueError):
         return 1024
 
@@ -289,8 +292,8 @@ def use_site_packages(folders: tuple[str, ...]) -> None:
 
 
 def main(argv: list[str]) -> int:
-    control = socket.socket(fileno=int(argv[0]))
     settings = Settings.from_json(argv[1])
+    control = Channel(socket.socket(fileno=int(argv[0])), settings.framed_control)
     if sys.flags.no_site:
         use_site_packages(settings.site_packages)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides when the batch stops
@@ -305,7 +308,7 @@ def main(argv: list[str]) -> int:
     process_limits.not_dumpable()  # children of the same user cannot ptrace or read the server
     process_limits.adopt_orphans()
     gc.freeze()  # what is here now stays shared with every child, untouched by its GC
-    control.send(json.dumps({"ready": os.getpid()}).encode())
+    control.send({"ready": os.getpid()})
     Server(control, settings, plan).serve_forever()
     return 0
 

@@ -46,8 +46,14 @@ SKIPPED_NAMES = ("__pycache__", ".ipynb_checkpoints")  # never graded (bytecode,
 MODULE_FILES = ("functions.py", "network.py", "minibatch.py", "optimizers.py", "weight_init.py",
                 "batch_norm.py")
 NOTES_SHOWN = 5  # names listed in one note; the rest are counted
-_OPEN_DIR = os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
-_OPEN_FILE = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+# (getattr: Windows has none of these flags but O_BINARY, which POSIX does not need)
+_OPEN_DIR = os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+_OPEN_FILE = (os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+              | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0))
+# Whether folders can be opened and walked by descriptor (POSIX). Where they cannot
+# (Windows), each step goes by path from the checked parent, links still refused by lstat.
+FD_RELATIVE = (hasattr(os, "O_DIRECTORY") and os.open in os.supports_dir_fd
+               and os.stat in os.supports_dir_fd and os.scandir in os.supports_fd)
 
 Note = tuple[str, dict]  # a message key of the catalogue and its fields
 
@@ -64,7 +70,7 @@ def collect(folder: Path, notebooks: bool = False) -> Collected:
     """Every file of the submission in ``folder`` the grader stages, read safely."""
     result = Collected()
     try:
-        root = os.open(folder, _OPEN_DIR)
+        root = _open_root(folder)
     except OSError as exc:
         raise OSError(exc.errno, f"{exc.strerror}: {folder.name}") from None
     try:
@@ -82,11 +88,52 @@ def collect(folder: Path, notebooks: bool = False) -> Collected:
                 result.refused[parts[0]] = ("batch.module_not_regular", {"file": printable(parts[0])})
         _read_all(root, sorted(found, key=lambda p: _order(p, notebooks)), result, notebooks)
     finally:
-        os.close(root)
+        _close(root)
     return result
 
 
-def _walk(dir_fd: int, parts: tuple[str, ...], found: list, links: list, others: list,
+# A folder being read: its descriptor, or (without descriptor-relative calls) its path.
+Folder = int | str
+
+
+def _open_root(folder: Path) -> Folder:
+    if FD_RELATIVE:
+        return os.open(folder, _OPEN_DIR)
+    if not stat.S_ISDIR(os.lstat(folder).st_mode):
+        raise NotADirectoryError(20, "Not a directory")
+    return str(folder)
+
+
+def _enter(name: str, parent: Folder) -> Folder:
+    if FD_RELATIVE:
+        return os.open(name, _OPEN_DIR, dir_fd=parent)
+    path = os.path.join(parent, name)
+    if not stat.S_ISDIR(os.lstat(path).st_mode):
+        raise NotADirectoryError(20, "Not a directory")
+    return path
+
+
+def _lstat(name: str, parent: Folder) -> os.stat_result:
+    if FD_RELATIVE:
+        return os.stat(name, dir_fd=parent, follow_symlinks=False)
+    return os.lstat(os.path.join(parent, name))
+
+
+def _open_file(name: str, parent: Folder) -> int:
+    if FD_RELATIVE:
+        return os.open(name, _OPEN_FILE, dir_fd=parent)
+    path = os.path.join(parent, name)
+    if stat.S_ISLNK(os.lstat(path).st_mode):
+        raise OSError(40, "Too many levels of symbolic links")  # as O_NOFOLLOW says it
+    return os.open(path, _OPEN_FILE)
+
+
+def _close(folder: Folder) -> None:
+    if isinstance(folder, int):
+        os.close(folder)
+
+
+def _walk(dir_fd: Folder, parts: tuple[str, ...], found: list, links: list, others: list,
           notebooks: bool) -> None:
     try:
         names = sorted(entry.name for entry in os.scandir(dir_fd))
@@ -97,7 +144,7 @@ def _walk(dir_fd: int, parts: tuple[str, ...], found: list, links: list, others:
             continue
         path = (*parts, name)
         try:
-            info = os.stat(name, dir_fd=dir_fd, follow_symlinks=False)
+            info = _lstat(name, dir_fd)
         except OSError:
             continue
         if stat.S_ISLNK(info.st_mode):
@@ -109,14 +156,14 @@ def _walk(dir_fd: int, parts: tuple[str, ...], found: list, links: list, others:
                 others.append(path)
                 continue
             try:
-                sub = os.open(name, _OPEN_DIR, dir_fd=dir_fd)
+                sub = _enter(name, dir_fd)
             except OSError:
                 links.append(path)  # swapped for a link (or made unreadable) meanwhile
                 continue
             try:
                 _walk(sub, path, found, links, others, notebooks)
             finally:
-                os.close(sub)
+                _close(sub)
         elif not stat.S_ISREG(info.st_mode):
             others.append(path)
         elif not notebooks or name.endswith(".ipynb"):
@@ -135,7 +182,7 @@ def _order(parts: tuple[str, ...], notebooks: bool) -> tuple:
     return (1, len(parts), parts)
 
 
-def _read_all(root: int, paths: list[tuple[str, ...]], result: Collected, notebooks: bool) -> None:
+def _read_all(root: Folder, paths: list[tuple[str, ...]], result: Collected, notebooks: bool) -> None:
     total, dropped, too_large = 0, [], []
     for parts in paths:
         module = _is_module(parts, notebooks)
@@ -170,15 +217,15 @@ def _read_all(root: int, paths: list[tuple[str, ...]], result: Collected, notebo
         _note(result, "batch.files_left_out", dropped, files=MAX_FILES, total=_mib(MAX_TOTAL))
 
 
-def _read_beneath(root: int, parts: tuple[str, ...], limit: int) -> tuple[bytes | None, str]:
+def _read_beneath(root: Folder, parts: tuple[str, ...], limit: int) -> tuple[bytes | None, str]:
     """The bytes of the regular file at ``parts`` below ``root``, never through a link."""
-    fds = []
+    fds: list[Folder] = []
     try:
         current = root
         for name in parts[:-1]:
-            current = os.open(name, _OPEN_DIR, dir_fd=current)
+            current = _enter(name, current)
             fds.append(current)
-        fd = os.open(parts[-1], _OPEN_FILE, dir_fd=current)
+        fd = _open_file(parts[-1], current)
         fds.append(fd)
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
@@ -199,7 +246,7 @@ def _read_beneath(root: int, parts: tuple[str, ...], limit: int) -> tuple[bytes 
         return None, "link"  # ELOOP: a link swapped in; or gone, or unreadable
     finally:
         for fd in fds:
-            os.close(fd)
+            _close(fd)
 
 
 def _stripped_notebook(data: bytes) -> tuple[bytes | None, str]:
@@ -265,7 +312,8 @@ def english(note: Note) -> str:
 
 def write_file(target: Path, data: bytes) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0)
+                 | getattr(os, "O_BINARY", 0), 0o644)
     with os.fdopen(fd, "wb") as f:
         f.write(data)
 

@@ -62,7 +62,11 @@ def main(argv: list[str], after: AfterCheck | None = None) -> int:
                 # one imports the topics, numpy and the reference.
                 from grader.grading.sandboxed import SandboxUnavailable, launch
                 unavailable = (SandboxUnavailable,)
-                box = launch(args.sandbox, submission, time_limit)
+                try:
+                    box = launch(args.sandbox, submission, time_limit)
+                except SandboxUnavailable as problem:  # bubblewrap cannot even start here
+                    print(t("cli.no_sandbox", lang, problem=problem), file=sys.stderr)
+                    return EXIT_UNUSABLE
             topics = _topics(args.topics, lang)
             plot = _plot_file(args.plot, lang)
         except UsageError as problem:
@@ -93,12 +97,14 @@ def main(argv: list[str], after: AfterCheck | None = None) -> int:
         return EXIT_UNUSABLE
     for key, fields in notes:  # on stderr: stdout may be holding the JSON
         print(t(key, lang, **fields), file=sys.stderr)
+    from grader.boundary.isolation import of_run
+    isolation = of_run(sandboxed=box is not None and box.started)
     if args.json:
         from grader.check.report import as_json
-        print(as_json(results, lang))
+        print(as_json(results, lang, dict(isolation)))
     else:
         from grader.check.report import print_table
-        print_table(results, lang, str(args.submission))
+        print_table(results, lang, str(args.submission), dict(isolation))
     if plot is not None:
         _write_plot(plot, lang)
     if after is not None:  # the learner's loop: progress and the next-hint line (grader/learn/)

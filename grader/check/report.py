@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 from itertools import groupby
 
+from typing import Any
+
 from grader.grading.engine import Result
 from grader.i18n import t
 
@@ -12,17 +14,21 @@ def message_text(result: Result, lang: str) -> str:
     return " ".join(t(key, lang, **fields) for key, fields in result.messages)
 
 
-def as_json(results: list[Result], lang: str) -> str:
+def as_json(results: list[Result], lang: str, isolation: dict[str, Any] | None = None) -> str:
+    """The contract's JSON; with ``isolation``, what isolation the run had (its own key)."""
+    extra = {"isolation": isolation} if isolation is not None else {}
     return json.dumps({
         "score": float(sum(r.points for r in results)),
         "max_score": float(sum(r.max_points for r in results)),
         "results": [{"topic": r.topic, "check": r.check, "passed": r.passed,
                      "points": float(r.points), "max_points": float(r.max_points),
                      "message": message_text(r, lang)} for r in results],
+        **extra,
     }, ensure_ascii=False)
 
 
-def print_table(results: list[Result], lang: str, submission: str) -> None:
+def print_table(results: list[Result], lang: str, submission: str,
+                isolation: dict[str, Any] | None = None) -> None:
     """A row per topic with its points, then every failed check with its full message."""
     from rich.console import Console
     from rich.table import Table
@@ -57,6 +63,15 @@ def print_table(results: list[Result], lang: str, submission: str) -> None:
         topics = list(dict.fromkeys(r.topic for r in failed))
         console.print(t("report.summary", lang, score=_points(score), max_score=_points(max_score),
                         topics=", ".join(topics)), style="bold")
+    if isolation is not None:
+        console.print(isolation_line(isolation, lang), style="dim")
+
+
+def isolation_line(isolation: dict[str, Any], lang: str) -> str:
+    """The table's footer: the sandbox, how the child started, the limits it had."""
+    limits = ", ".join(t(f"report.limit.{name}", lang) for name in isolation["limits"])
+    return t("report.isolation", lang, sandbox=t(f"report.sandbox.{isolation['sandbox']}", lang),
+             child=t(f"report.child.{isolation['child']}", lang), limits=limits)
 
 
 def _points(value: float) -> str:

@@ -97,7 +97,9 @@ def _grade(submission: Path, topic_names: list[str], seed: int, time_limit: floa
         raise
     staged = own.collected if own is not None else None
     if start is None:  # bubblewrap did not start (auto): limits only, from the child standing by
-        start, where = fresh_child, own.folder
+        start = fresh_child
+        where = own.folder if own is not None else where  # else the sandbox's staged copy
+        staged = own.collected if own is not None else box.staged
     elif box is not None:
         staged = box.staged
         if first_child is not None:

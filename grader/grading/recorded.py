@@ -28,7 +28,7 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
 import numpy as np
 
@@ -104,7 +104,8 @@ def _check(topic: str, data: dict) -> RecordedCheck:
     recorded = tuple(Recorded(r["source"], r["digest"], wire.decode(r["outcome"]), r["passed"],
                               tuple((key, fields) for key, fields in r["messages"])) for r in data["recorded"])
     return RecordedCheck(topic, data["name"], float(data["points"]), data["function"],
-                         {str(k): float(v) for k, v in data["rtol"].items()}, bool(data["drawn"]),
+                         {str(k): IGNORED if v is None else float(v) for k, v in data["rtol"].items()},
+                         bool(data["drawn"]),
                          wire.decode(data["spec"]), recorded)
 
 
@@ -125,9 +126,10 @@ def judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Ver
     """The verdict on ``outcome`` from what was recorded for ``check`` (see the module's doc)."""
     try:
         return _judge(check, outcome, hint_keys)
-    except Exception as exc:  # noqa: BLE001 - the values were decoded here: the grader's own error (issue 22)
+    except Exception as exc:  # noqa: BLE001 - the grader's bug, as engine.judge_safely reports it
         import logging
-        logging.getLogger("grader.judging").error("judging %s/%s raised", check.topic, check.name, exc_info=True)
+        logging.getLogger("grader.judging").error("judging %s/%s from the bundle raised", check.topic, check.name,
+                                                  exc_info=True)
         return Verdict.fail(("error.grader_judging", {"what": f"{check.topic} › {check.name}",
                                                       "type": type(exc).__name__, "message": str(exc)[:200]}))
 
@@ -146,31 +148,37 @@ def _judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Ve
     # asks is that mistake, unless it is as close to a right value (a mistake that changes
     # nothing on these inputs); then right within the check's own tolerance (probed from
     # its judge when the bundle was built).
-    tight = {key: min(RTOL, value) for key, value in check.rtol.items()}
+    tight = {key: value if value == IGNORED else min(RTOL, value) for key, value in check.rtol.items()}
+    as_mistake = {key: value if value == IGNORED else MISTAKE_RTOL for key, value in check.rtol.items()}
     for record in right:
         if close(outcome, record.outcome, tight):
             return _with_notes(Verdict(True, _without_notes(record.messages)), notes)
     for record in wrong:
-        if close(outcome, record.outcome, MISTAKE_RTOL):
+        if close(outcome, record.outcome, as_mistake):
             return _with_notes(Verdict.fail(*_without_notes(record.messages)), notes)
+    loose = loose_tolerance(check.rtol)
     for record in right:
-        if close(outcome, record.outcome, check.rtol):
+        if close(outcome, record.outcome, loose):
             return _with_notes(Verdict(True, _without_notes(record.messages)), notes)
     if check.drawn:
         return Verdict.ok(UNJUDGED)  # not a failure: a draw of another right way is just as right
-    return _with_notes(_differs(check, outcome, check.reference), notes)
+    return _with_notes(_differs(check, outcome, check.reference, loose), notes)
 
 
 def _error(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Verdict:
-    """The engine's own error verdict, with the hint of a recorded mistake that raised the same."""
+    """The engine's own error verdict, with the hint of a recorded mistake that raised the
+    same: the same words, else the one hint every recorded mistake raising that type shares."""
     error = outcome["error"]
+    raising = []
     for record in check.recorded:
         theirs = record.outcome.get("error") or {}
-        if (not record.passed and theirs.get("kind") == error.get("kind") and theirs.get("type") == error.get("type")
-                and _same_words(theirs.get("message", ""), error.get("message", ""))):
+        if not record.passed and theirs.get("kind") == error.get("kind") and theirs.get("type") == error.get("type"):
             hints = tuple(m for m in record.messages if m[0] in hint_keys)
-            if hints:
+            if hints and _same_words(theirs.get("message", ""), error.get("message", "")):
                 return error_verdict(outcome, check.function, hints)
+            raising.append(hints)
+    if raising and all(hints and hints == raising[0] for hints in raising):
+        return error_verdict(outcome, check.function, raising[0])
     return error_verdict(outcome, check.function)
 
 
@@ -181,14 +189,15 @@ def _same_words(a: str, b: str) -> bool:
     return words(a) == words(b)
 
 
-def _differs(check: RecordedCheck, outcome: dict, reference: Recorded | None) -> Verdict:
+def _differs(check: RecordedCheck, outcome: dict, reference: Recorded | None, rtol: Tolerance) -> Verdict:
     """Neither right nor a recorded mistake: the first value that differs from the expected one."""
     unrecorded = ("bundle.unrecorded", {})
-    if reference is None:
+    found = first_difference(outcome, reference.outcome, rtol=rtol) if reference is not None else None
+    if found is None:  # right, but only next to another right outcome than the reference's
         return Verdict.fail(unrecorded)
-    path, actual, expected = first_difference(outcome, reference.outcome)
+    path, actual, expected = found
     what = check.function if path in ("", "result") else f"{check.function}: {path}"
-    rtol = max(RTOL, _part_rtol(check.rtol, path.split(".")[0].split("[")[0]))
+    rtol = max(RTOL, tolerance_at(check.rtol, path))
     inputs = describe_inputs(**dict(zip(check.spec["names"], check.spec["args"]))) \
         if "names" in check.spec and "args" in check.spec else "-"
     if as_array(expected) is not None and np.asarray(expected).dtype.kind in "biuf":
@@ -214,7 +223,18 @@ def _without_notes(messages: Iterable[Message]) -> tuple[Message, ...]:
     return tuple(m for m in messages if m[0] != "note.warning")
 
 
-Tolerance = float | dict[str, float]  # one for every value, or one per part (top-level key) of an outcome
+# A tolerance for every number (a float), or one per place in an outcome: a leaf's path
+# ("result", "args_after[0].b1") or a part's top-level key -> a relative tolerance, or
+# IGNORED where the check's judge does not look (probed when the bundle was built).
+Tolerance = float | dict[str, float]
+IGNORED = float("inf")
+
+
+def loose_tolerance(rtol: dict[str, float]) -> dict[str, float]:
+    """How close to a right outcome a right value may be: the probed tolerance with a floor of
+    the call checks' own (a judge that relates two values — held and returned arrays, a row's
+    sum — rejects any lone change of one of them when probed)."""
+    return {key: value if value == IGNORED else max(RTOL, value) for key, value in rtol.items()}
 
 
 def close(a: Any, b: Any, rtol: Tolerance = RTOL) -> bool:
@@ -222,13 +242,32 @@ def close(a: Any, b: Any, rtol: Tolerance = RTOL) -> bool:
     return first_difference(a, b, rtol=rtol) is None
 
 
-def _part_rtol(rtol: Tolerance, key: str) -> float:
-    return rtol.get(key, 0.0) if isinstance(rtol, dict) else rtol
+def tolerance_at(rtol: Tolerance, path: str) -> float:
+    """The tolerance of the value at ``path``: its own, else its part's, else exact."""
+    if not isinstance(rtol, dict):
+        return rtol
+    if path in rtol:
+        return rtol[path]
+    return rtol.get(_part_of(path), 0.0)
+
+
+def _part_of(path: str) -> str:
+    return path.split(".")[0].split("[")[0]
+
+
+def _all_ignored(rtol: Tolerance, path: str) -> bool:
+    """Whether the judge looks at nothing at or below ``path`` (then its shape is free too)."""
+    if not isinstance(rtol, dict):
+        return False
+    below = [v for k, v in rtol.items() if k == path or k.startswith((path + ".", path + "["))]
+    return bool(below) and all(v == IGNORED for v in below)
 
 
 def first_difference(actual: Any, expected: Any, path: str = "",
                      rtol: Tolerance = RTOL) -> tuple[str, Any, Any] | None:
     """(where, actual, expected) of the first value that differs, or None when all agree."""
+    if path and _all_ignored(rtol, path):
+        return None
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
             return path, actual, expected
@@ -237,8 +276,7 @@ def first_difference(actual: Any, expected: Any, path: str = "",
         if extra:
             return f"{path}.{extra[0]}".lstrip("."), actual[extra[0]], None
         for key in keys:
-            found = first_difference(actual.get(key), expected[key], f"{path}.{key}".lstrip("."),
-                                     _part_rtol(rtol, key))
+            found = first_difference(actual.get(key), expected[key], f"{path}.{key}".lstrip("."), rtol)
             if found:
                 return found
         return None
@@ -250,15 +288,34 @@ def first_difference(actual: Any, expected: Any, path: str = "",
             if found:
                 return found
         return None
-    if isinstance(rtol, dict):  # an outcome that is not a dict of parts
-        rtol = min(rtol.values(), default=0.0)
     if _numeric(expected):
-        return None if _close_numbers(actual, expected, rtol) else (path, actual, expected)
+        return None if _close_numbers(actual, expected, tolerance_at(rtol, path)) else (path, actual, expected)
     if isinstance(expected, wire.Other) or isinstance(actual, wire.Other):
         same = isinstance(actual, wire.Other) and isinstance(expected, wire.Other) \
             and actual.type_name == expected.type_name
         return None if same else (path, actual, expected)
     return None if actual == expected and type(actual) is type(expected) else (path, actual, expected)
+
+
+def numeric_leaves(value: Any, path: str = "") -> list[str]:
+    """The paths of the numbers and arrays in an outcome, as first_difference walks them."""
+    if isinstance(value, dict):
+        return [leaf for key, v in value.items() if key not in IGNORED_KEYS and key != "error"
+                for leaf in numeric_leaves(v, f"{path}.{key}".lstrip("."))]
+    if isinstance(value, (list, tuple)) and not _numeric(value):
+        return [leaf for index, v in enumerate(value) for leaf in numeric_leaves(v, f"{path}[{index}]")]
+    return [path] if _numeric(value) else []
+
+
+def changed_at(value: Any, target: str, change: Callable[[Any], Any], path: str = "") -> Any:
+    """``value`` with the leaf at ``target`` replaced by ``change(leaf)``."""
+    if path == target:
+        return change(value)
+    if isinstance(value, dict):
+        return {k: changed_at(v, target, change, f"{path}.{k}".lstrip(".")) for k, v in value.items()}
+    if isinstance(value, (list, tuple)) and not _numeric(value):
+        return type(value)(changed_at(v, target, change, f"{path}[{i}]") for i, v in enumerate(value))
+    return value
 
 
 def _numeric(value: Any) -> bool:

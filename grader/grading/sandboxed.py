@@ -20,8 +20,6 @@ from grader.boundary.cleanup import remove_tree
 if TYPE_CHECKING:
     from grader.boundary.runner import ChildBase, TopicRequest
 
-MODES = ("auto", "bwrap", "none")
-
 
 class SandboxUnavailable(Exception):
     """``--sandbox bwrap`` asked for, and bubblewrap does not work here (the reason)."""
@@ -34,7 +32,7 @@ def isolation_for(mode: str, root: Path) -> bwrap.Isolation:
     if mode == "auto":
         found = bwrap.find_bwrap()
         if found is None:
-            return bwrap.Isolation("limits", reason="bwrap not found")
+            return bwrap.Isolation("limits", reason=bwrap.why_no_bwrap())
         return bwrap.Isolation("bwrap", found, "", hasattr(os, "geteuid") and os.geteuid() == 0)
     try:
         return bwrap.choose_isolation(mode, root)
@@ -47,7 +45,7 @@ def _settings(isolation: bwrap.Isolation, limits: process_limits.Limits):
 
     drop_to = process_limits.unprivileged_ids() if isolation.as_root else None
     processes = limits.processes if not isolation.as_root else (
-        process_limits.count_processes(drop_to[0]) + limits.processes + 2)
+        process_limits.processes_allowed(drop_to[0], limits.processes + 2))
     # topics=1: each spawn tells its child how many topics it serves (Sandbox.start).
     return Settings(limits=limits, topics=1, workroot="/tmp", drop_to=drop_to, processes=processes,
                     leave_network=False, own_pid_namespace=True)
@@ -64,6 +62,7 @@ class Sandbox:
         self.problem = ""  # why the server could not be launched
         self.staged: staging.Collected | None = None  # what was staged, and what was left out
         self.unreadable: OSError | None = None  # why the submission could not be staged
+        self.started = False  # whether the children ran in the sandbox (said by `grader check`)
 
     def launch(self, submission: Path, time_limit: float) -> None:
         """Stage the submission and start the slot's server, without waiting for it. How many
@@ -105,11 +104,12 @@ class Sandbox:
                 raise SlotFailed(self.problem)
             self.slot.wait_ready()
         except SlotFailed as problem:
-            self.slot = None
+            staged, self.slot = self.slot.staging, None
             if self.mode == "bwrap":
                 raise SandboxUnavailable(str(problem)) from None
-            return submission, None  # bubblewrap does not run here: limits only (the engine's children)
+            return staged, None  # bubblewrap does not run here: limits only (the engine's children), on the staged copy
         slot, topics = self.slot, len(requests)
+        self.started = True
         return slot.submission_path, lambda _path: ZygoteChild(slot, planned=False, topics=topics)
 
     def running(self) -> bool:

@@ -8,6 +8,10 @@ value is computed once (:class:`grader.grading.batch_judge.BatchJudge` memoises 
 reference). The submission is staged into the slot's staging folder before each re-grade
 (:func:`grader.boundary.staging.stage`, as every entry point stages it), so the child
 reads the files as they were saved.
+
+Where this Python cannot run a forking server (no ``fork`` or no Unix sockets: Windows),
+:class:`SpawningGrader` starts a fresh child per re-grade instead (a Python start-up each
+time, the same staging, checks, inputs and judging): :func:`grader_for` picks.
 """
 from __future__ import annotations
 
@@ -19,7 +23,7 @@ from grader.boundary import bwrap, limits as process_limits, staging
 from grader.boundary.cleanup import remove_tree
 from grader.boundary.pool import Slot
 from grader.boundary.zygote import ZygoteChild
-from grader.boundary.runner import run_topics
+from grader.boundary.runner import Child, run_topics
 from grader.boundary.server import Settings
 from grader.grading.batch_judge import BatchJudge
 from grader.grading.engine import Result
@@ -35,7 +39,7 @@ class WarmGrader:
         # The student's own folder, as `grader check` grades it: the limits, not a sandbox.
         isolation = bwrap.Isolation("limits", reason="grader watch grades your own folder")
         settings = Settings(limits=limits, topics=len(self.judge.requests), workroot=str(self.root),
-                            processes=process_limits.count_processes(os.getuid()) + limits.processes + 4)
+                            processes=process_limits.processes_allowed(os.getuid(), limits.processes + 4))
         self.slot = Slot(0, isolation, self.judge.plan_file(self.root / "plan.bin"), self.root,
                          settings, limits)
         self.staged: staging.Collected | None = None  # the last re-grade's staging (its notes)
@@ -57,3 +61,36 @@ class WarmGrader:
     def close(self) -> None:
         self.slot.close()
         remove_tree(self.root)  # however deep a child made its folders
+
+
+class SpawningGrader:
+    """`grader watch` without a forking server: each re-grade stages the folder and spawns
+    one child for its topics."""
+
+    def __init__(self, submission: Path, topics: list[str], seed: int, time_limit: float) -> None:
+        from grader.boundary.environment import children_temp
+
+        self.submission, self.time_limit = submission, time_limit
+        self.judge = BatchJudge(topics, seed)
+        self.root = Path(tempfile.mkdtemp(prefix="grader-watch-", dir=children_temp()))
+        self.staging = self.root / "submission"
+        self.staged: staging.Collected | None = None  # the last re-grade's staging (its notes)
+
+    def grade(self, topics: list[str]) -> list[Result]:
+        remove_tree(self.staging)
+        self.staging.mkdir()
+        self.staged = staging.stage(self.submission, self.staging)
+        wanted = set(topics)
+        requests = [r for r in self.judge.requests if r.name in wanted]
+        events = run_topics(self.staging, requests, self.time_limit, start=Child, decode=False)
+        return [r for r in self.judge.results(events) if r.topic in wanted]
+
+    def close(self) -> None:
+        remove_tree(self.root)
+
+
+def grader_for(submission: Path, topics: list[str], seed: int, time_limit: float) -> WarmGrader | SpawningGrader:
+    """A warm forking server where this Python can run one, else a child spawned per re-grade."""
+    if bwrap.missing_for_servers():
+        return SpawningGrader(submission, topics, seed, time_limit)
+    return WarmGrader(submission, topics, seed, time_limit)

@@ -37,7 +37,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from grader.i18n import LANGS, lang_from_argv, t
+# nbformat's jsonschema compiles rfc3987_syntax's grammars when it is importable: seconds
+# of every run, for IRI formats no notebook schema uses (jsonschema skips them without it).
+# Before the gradebook module below, which imports nbformat.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+from grader.i18n import LANGS, lang_from_argv, t  # noqa: E402
 from grader.instructor.gradebook import GradebookProblem, ensure_unlocked
 
 WORK = ".grader"  # inside the course: the sanitised notebooks, the batch's records, the lock
@@ -79,9 +84,6 @@ class Course:
 
 
 def main(argv: list[str]) -> int:
-    # nbformat's jsonschema compiles rfc3987_syntax's grammars when it is importable: seconds
-    # of every run, for IRI formats no notebook schema uses (jsonschema skips them without it).
-    sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
     lang = lang_from_argv(argv)
     try:
         args = parser(lang).parse_args(argv)
@@ -304,9 +306,11 @@ def _write_one(course: Course, gradebook: Any, assignment: str, item: Prepared, 
             scores = fill_outputs(cleaned.notebook, rows, cleaned.missing)
             grades.append(NotebookGrades(name, scores, _answered(cleaned.notebook)))
             staged.append(_stage_notebook(cleaned.notebook, autograded / f"{name}.ipynb"))
+        timestamp, stamp = _timestamp(item)
         if staged:
             staged += _stage_other_files(course, assignment, item.submitted, autograded)
-        timestamp = _timestamp(item)
+            if stamp is not None:  # only a timestamp that was read: bounded, not a link
+                staged.append(_stage_bytes(stamp, autograded / TIMESTAMP))
         late = write_submission(gradebook, assignment, item.student, timestamp, grades, plugin)
     except Exception as exc:  # noqa: BLE001 - one submission's problem: the others go on
         for temporary, _ in staged:
@@ -323,24 +327,30 @@ def _write_one(course: Course, gradebook: Any, assignment: str, item: Prepared, 
              max_score=f"{maximum:g}") + note
 
 
+TIMESTAMP = "timestamp.txt"
 TIMESTAMP_LIMIT = 1024  # bytes: nbgrader writes one ISO time; anything longer is not one
 
 
-def _timestamp(item: Prepared) -> Any:
+def _timestamp(item: Prepared) -> tuple[Any, bytes | None]:
     """timestamp.txt as nbgrader reads it (its parse_utc of the stripped text), read bounded
-    and never through a link; an unreadable one is said, not fatal."""
+    and never through a link, and its bytes (None: none, or not one to copy); an unreadable
+    one is said, not fatal: the submission is taken as on time."""
     from nbgrader.utils import parse_utc
 
-    path = item.submitted / "timestamp.txt"
+    path = item.submitted / TIMESTAMP
     try:
         data = read_regular_file(path, TIMESTAMP_LIMIT)
-        if data is None:
-            return None
-        text = data.decode("utf-8").strip()
-        return parse_utc(text) if text else None
-    except (OSError, ValueError, OverflowError, UnicodeDecodeError, TypeError) as exc:
+    except OSError as exc:
         item.problems.append(("instructor.bad_timestamp", {"path": path, "problem": str(exc)[:120]}))
-        return None
+        return None, None
+    if data is None:
+        return None, None
+    try:
+        text = data.decode("utf-8").strip()
+        return (parse_utc(text) if text else None), data
+    except (ValueError, OverflowError, UnicodeDecodeError, TypeError) as exc:
+        item.problems.append(("instructor.bad_timestamp", {"path": path, "problem": str(exc)[:120]}))
+        return None, data
 
 
 class NotARegularFile(OSError):
@@ -385,8 +395,7 @@ def remove_leftovers(folder: Path) -> None:
     if not folder.is_dir() or folder.is_symlink():
         return
     for entry in os.scandir(folder):
-        if pattern.match(entry.name) and entry.is_file(follow_symlinks=False) or (
-                pattern.match(entry.name) and entry.is_symlink()):
+        if pattern.match(entry.name) and not entry.is_dir(follow_symlinks=False):
             os.unlink(entry.path)
 
 
@@ -418,7 +427,8 @@ def _stage_other_files(course: Course, assignment: str, submitted: Path, autogra
     size limit), then the course's own files of the assignment over them (its
     ``exclude_overwriting`` kept). Links and special files are never followed or copied."""
     copies = [(source, autograded / relative) for relative, source in
-              _regular_files(submitted, course.coursedir.ignore, course.coursedir.max_file_size * 1000)]
+              _regular_files(submitted, course.coursedir.ignore, course.coursedir.max_file_size * 1000)
+              if str(relative) != TIMESTAMP]  # copied once read (_timestamp)
     source_folder = course.path(course.coursedir.source_directory, ".", assignment)
     excluded = set(course.config.get("Autograde", {}).get("exclude_overwriting", {}).get(assignment, []))
     copies += [(source, autograded / relative) for relative, source in
@@ -448,6 +458,13 @@ def _regular_files(folder: Path, ignore: list[str], limit: int | None) -> Iterat
             if limit is not None and path.stat().st_size > limit:
                 continue
             yield path.relative_to(folder), path
+
+
+def _stage_bytes(data: bytes, path: Path) -> tuple[Path, Path]:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = _temporary(path)
+    temporary.write_bytes(data)
+    return temporary, path
 
 
 def _stage_copy(source: Path, path: Path) -> tuple[Path, Path]:

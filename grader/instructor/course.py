@@ -177,11 +177,6 @@ def existing_course(folder: Path) -> bool:
     return (folder / "nbgrader_config.py").exists() or (folder / "source").exists()
 
 
-def export_notebook(notebook: Path, out: Path) -> Path:
-    """The code of ``notebook`` as a folder ``grader check --submission`` can grade."""
-    return write_submission(program_from_notebook(notebook), out)
-
-
 # --- command line ---------------------------------------------------------------------------
 
 

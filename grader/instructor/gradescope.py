@@ -31,10 +31,9 @@ from grader.i18n import LANGS, lang_from_argv, t
 from grader.instructor.gradescope_run import CONFIG
 
 PROJECT = Path(__file__).resolve().parents[2]
-# What the grading path imports (`grader batch`, the topics' children). scikit-learn ships
-# the digits that training and cnn_training learn (grader.topics.families.digits reads
-# its file): it stays until the digits are shipped in the grader's own package.
-RUNTIME = ("numpy", "pyyaml", "rich", "scikit-learn")
+# What the grading path imports (`grader batch`, the topics' children); the digits that
+# training and cnn_training learn ship inside the grader (grader/topics/families/data/).
+RUNTIME = ("numpy", "pyyaml", "rich")
 VENV = ".venv"  # in source/, made by setup.sh, used by run_autograder
 EXIT_OK, EXIT_USAGE = 0, 2
 

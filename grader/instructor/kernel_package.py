@@ -80,23 +80,25 @@ def _defaults_without_the_summative_seed() -> str:
 
 
 def main(argv: list[str]) -> int:
-    args = _parser().parse_args(argv)
     from grader.grading.defaults import DEFAULT_SEED
-    from grader.i18n import t
-    if args.seed == DEFAULT_SEED:
-        print(t("bundle.same_seed", "en", seed=args.seed), file=sys.stderr)
-        return 2
+    from grader.i18n import lang_from_argv, t
     from grader.topics.registry import names
+
+    lang = lang_from_argv(argv)
+    args = _parser().parse_args(argv)
+    lang = args.lang or lang
+    if args.seed == DEFAULT_SEED:
+        print(t("bundle.same_seed", lang, seed=args.seed), file=sys.stderr)
+        return 2
     topics = args.topics or list(names())
     unknown = [name for name in topics if name not in names()]
     if unknown:
-        print(f"grader kernel-package: unknown topic(s) {', '.join(unknown)}; the topics are {', '.join(names())}",
-              file=sys.stderr)
+        print(t("bundle.unknown_topic", lang, topics=", ".join(unknown), known=", ".join(names())), file=sys.stderr)
         return 2
-    variants = _variants_module(args.variants)
+    variants = _variants_module(args.variants, lang)
     bundle = build_bundle(topics, args.seed, variants, jobs=args.jobs)
     wheel = write_wheel(args.out, bundle)
-    print(f"{wheel} ({wheel.stat().st_size / 1024:.0f} KiB): pip install it into the students' kernel image")
+    print(t("bundle.written", lang, wheel=str(wheel), size=f"{wheel.stat().st_size / 1024:.0f}"))
     return 0
 
 
@@ -109,6 +111,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--variants", type=Path, default=PROJECT / "tests" / "variants", metavar="DIR",
                    help="the broken copies that stand for the misconceptions (variants.py, broken.yaml)")
     p.add_argument("-j", "--jobs", type=int, default=max(1, os.cpu_count() or 1))
+    p.add_argument("--lang", choices=("ja", "en"), default=None, help="language of the messages")
     return p
 
 
@@ -123,14 +126,16 @@ def build_bundle(topics: list[str], seed: int, variants: Any | None, jobs: int =
     boolean step, ...)."""
     from grader.boundary import wire
     from grader.grading.engine import Plan
-    from grader.grading.recorded import BUNDLE_FORMAT
+    from grader.grading.recorded import BUNDLE_FORMAT, IGNORED, close, loose_tolerance
     from grader.topics.registry import about, topic_misconceptions
 
     plan = Plan(seed)
     for topic in topics:
         plan.inputs(topic)
     # The solutions twice: a check whose right values differ between two runs draws unseeded
-    # random numbers (a drawn check, see drawn).
+    # random numbers. A check is *drawn* when two right outcomes (those two, the known right
+    # alternatives) differ by more than its tolerance: a mask, an order, a value the judge
+    # leaves free. The kernel cannot judge a right outcome unlike the recorded ones there.
     runs: list[tuple[str, Path, list[str]]] = [("reference", PROJECT / "solutions", topics),
                                                 ("reference", PROJECT / "solutions", topics),
                                                 ("blank", PROJECT / "exercises", topics)]
@@ -151,20 +156,24 @@ def build_bundle(topics: list[str], seed: int, variants: Any | None, jobs: int =
     for topic in topics:
         entries = []
         for name, check in plan.checks(topic).items():
-            seen: dict[str, dict] = {}
-            for source, outcomes in recorded:
-                found = outcomes.get((topic, name))
-                if found and found["digest"] not in seen:
-                    seen[found["digest"]] = {"source": source, **{k: v for k, v in found.items() if k != "decoded"}}
             spec = plan.spec(check)
             right = reference.get((topic, name))
-            rtol = probed_tolerance(check, spec, right["decoded"]) if right else 0.0
-            passing = [found[(topic, name)] for source, found in recorded
-                       if (topic, name) in found and found[(topic, name)]["passed"]
-                       and (source == "reference" or source.startswith(ALTERNATIVE))]
+            rtol = probed_tolerance(check, spec, right["decoded"]) if right else {}
+            loose = loose_tolerance({key: IGNORED if value is None else value for key, value in rtol.items()})
+            kept: list[dict] = []
+            for source, outcomes in recorded:
+                found = outcomes.get((topic, name))
+                if found is None or any(found["digest"] == other["digest"] for other in kept):
+                    continue
+                if kept and found["passed"] and any(o["passed"] and close(found["decoded"], o["decoded"], loose)
+                                                    for o in kept):
+                    continue  # a right outcome within tolerance of one kept already says nothing new
+                kept.append({"source": source, **found})
+            passing = [k["decoded"] for k in kept if k["passed"]]
             entries.append({"name": name, "points": check.points, "function": _function(topic, spec, about(topic)),
-                            "rtol": rtol, "drawn": drawn(passing, rtol),
-                            "spec": wire.encode(spec), "recorded": list(seen.values())})
+                            "rtol": rtol, "drawn": len(passing) > 1,
+                            "spec": wire.encode(spec),
+                            "recorded": [{k: v for k, v in record.items() if k != "decoded"} for record in kept]})
         data["topics"][topic] = entries
         data["hint_keys"][topic] = {}
         for entry in topic_misconceptions(topic):
@@ -173,36 +182,38 @@ def build_bundle(topics: list[str], seed: int, variants: Any | None, jobs: int =
 
 
 ALTERNATIVE = "right:"  # the source of a known right alternative's outcome (tests/variants/correct.yaml)
-
-
-def drawn(passing: list[dict], rtol: float) -> bool:
-    """Whether a check grades a random draw (a mask, an order, a distribution): two right
-    outcomes — the solutions' two runs, the known right alternatives — differ by more than
-    the check's tolerance. The kernel cannot judge a draw unlike the recorded ones."""
-    from grader.grading.recorded import close
-    first = passing[0]["decoded"] if passing else None
-    return any(not close(other["decoded"], first, rtol) for other in passing[1:])
-
-
 TOLERANCES = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7)  # tried largest first
+MAX_PROBED_LEAVES = 300  # beyond that many numbers and arrays, a leaf has its part's tolerance
 
 
-def probed_tolerance(check: Any, spec: dict, outcome: dict) -> dict[str, float]:
-    """For each part of the reference's outcome (its result, the arguments after the call,
-    a trajectory, ...), the largest relative change of every number in that part alone that
-    the check's real judge still passes: how close to right a student's value must be there
-    (0: exactly, as for an argument that must come back unchanged)."""
+def probed_tolerance(check: Any, spec: dict, outcome: dict) -> dict[str, float | None]:
+    """Where and how closely the check's real judge looks at the reference's outcome: for each
+    part (top-level key) and each number or array in it, the largest relative change of it
+    alone that the judge still passes (0: exactly, as for an argument that must come back
+    unchanged), or None where the judge passes any value (it does not look there)."""
     import copy
 
+    import numpy as np
+
     from grader.grading.engine import judge_safely
-    from grader.grading.recorded import IGNORED_KEYS
+    from grader.grading.recorded import IGNORED_KEYS, changed_at, numeric_leaves
 
-    def passes(key: str, delta: float) -> bool:
-        changed = {**outcome, key: _scaled(outcome[key], 1 + delta)}
-        return judge_safely(check, copy.deepcopy(spec), changed).passed
+    def passes(path: str, change: Any) -> bool:
+        return judge_safely(check, copy.deepcopy(spec), changed_at(outcome, path, change)).passed
 
-    return {key: next((delta for delta in TOLERANCES if passes(key, delta)), 0.0)
-            for key in outcome if key not in IGNORED_KEYS and key != "error"}
+    noise = np.random.default_rng(0)
+
+    def probe(path: str) -> float | None:
+        if passes(path, lambda v: _unrelated(v, noise)) and passes(path, lambda v: _unrelated(v, noise)):
+            return None
+        return next((delta for delta in TOLERANCES if passes(path, lambda v, d=delta: _scaled(v, 1 + d))), 0.0)
+
+    parts = [key for key in outcome if key not in IGNORED_KEYS and key != "error"]
+    found: dict[str, float | None] = {key: probe(key) for key in parts}
+    for path in numeric_leaves(outcome)[:MAX_PROBED_LEAVES]:
+        if path not in found:
+            found[path] = probe(path)
+    return found
 
 
 def _scaled(value: Any, factor: float) -> Any:
@@ -218,6 +229,29 @@ def _scaled(value: Any, factor: float) -> Any:
     if isinstance(value, (float, np.floating)):
         return type(value)(value * factor)
     return value
+
+
+def _unrelated(value: Any, rng: Any) -> Any:
+    """A value of the same shape and kind that bears no relation to ``value`` (noise): a judge
+    that still passes it does not look there. (A mere scaling would keep the relations a judge
+    may check, such as two draws of one seed being equal.)"""
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {k: _unrelated(v, rng) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return type(value)(_unrelated(v, rng) for v in value)
+    array = np.asarray(value) if isinstance(value, (int, float, np.ndarray, np.generic)) else None
+    if array is None or array.dtype.kind not in "biuf":
+        return value
+    if array.dtype.kind == "b":
+        noise = rng.random(array.shape) < 0.5
+    elif array.dtype.kind in "iu":
+        noise = rng.integers(0, 2 * int(np.abs(array).max(initial=0)) + 3, size=array.shape).astype(array.dtype)
+    else:
+        noise = (rng.normal(size=array.shape) * (float(np.nanmax(np.abs(array), initial=0.0)) + 1.0)).astype(array.dtype)
+    return noise if isinstance(value, np.ndarray) else type(value)(noise.item()) if not isinstance(value, np.generic) \
+        else noise[()]
 
 
 def _record(plan: Any, submission: Path, topics: list[str]) -> dict[tuple[str, str], dict]:
@@ -256,12 +290,12 @@ def _function(topic: str, spec: dict, about: Any) -> str:
     return str(spec.get("func") or spec.get("class") or (about.calls[0] if about.calls else topic))
 
 
-def _variants_module(folder: Path | None) -> Any | None:
+def _variants_module(folder: Path | None, lang: str = "en") -> Any | None:
     """tests/variants/variants.py of the source checkout (None: no mistakes recorded)."""
+    from grader.i18n import t
     path = folder / "variants.py" if folder else None
     if path is None or not path.is_file():
-        print(f"grader kernel-package: no {path}: the bundle records no misconception (hints only from errors)",
-              file=sys.stderr)
+        print(t("bundle.no_variants", lang, path=str(path)), file=sys.stderr)
         return None
     spec = importlib.util.spec_from_file_location("grader_bundle_variants", path)
     module = importlib.util.module_from_spec(spec)

@@ -82,15 +82,19 @@ def grade_notebook(nb: Any, topics: list[str], sandbox: str = "auto", time_limit
     """The rows ``grader batch`` records for this notebook (topic, check, points, messages)."""
     import nbformat
 
-    from grader.batch.inputs import Submission, stage
-    from grader.grading.engine import DEFAULT_TIME_LIMIT, grade
+    from grader.batch.inputs import Refused, Staged, Submission, stage
+    from grader.grading.engine import DEFAULT_SEED, DEFAULT_TIME_LIMIT, grade
 
     with tempfile.TemporaryDirectory(prefix="grader-nbgrader-") as tmp:
         folder, staging = Path(tmp) / "submission", Path(tmp) / "staged"
         folder.mkdir()
         staging.mkdir()
         nbformat.write(nb, str(folder / "notebook.ipynb"))
-        staged = stage(Submission("student", folder, notebooks=True), staging)
+        try:
+            staged = stage(Submission("student", folder, notebooks=True), staging)
+        except Refused as refused:  # as the batch records it: every check fails, saying why
+            from grader.grading.batch_judge import BatchJudge
+            return result_rows(Staged(), BatchJudge(topics, DEFAULT_SEED).failing_everything(refused.note))
         results = grade(staging, topics, time_limit=time_limit or DEFAULT_TIME_LIMIT, sandbox=sandbox)
     return result_rows(staged, results)
 

@@ -3,7 +3,8 @@
 A misconception is data: a stable id (``topic.name``), the part of a check's result its
 evidence is about (a function's return value, one gradient, an optimizer's trajectory,
 the error a call raised, ...), the message key of its hint (Japanese and English in
-``grader/messages/check.yaml``) and a recogniser. A recogniser looks at the student's
+the topic's ``messages.yaml``, e.g.
+``grader/topics/activations/messages.yaml``) and a recogniser. A recogniser looks at the student's
 value beside the check's inputs and answers one question: does this output carry the
 fingerprint of that mistake? Mostly that means "equals what the mistaken formula
 computes on the same inputs" (a cheap alternative computation in the grader's process),

@@ -1,5 +1,5 @@
 """The learner's loop around the grader: hints on demand, the solution after success,
-and progress that lasts (contract §5).
+and progress that lasts (README's "For students": hint, solution, status, watch).
 
 - :mod:`grader.learn.topics` — which blanks belong to a topic (the one place that knows),
   and the quiz section that follows each topic.

@@ -1,4 +1,4 @@
-"""``grader hint TOPIC [--level N | --all] [--json] [--lang ja|en]`` (contract §5).
+"""``grader hint TOPIC [--level N | --all] [--json] [--lang ja|en]``.
 
 Without ``--level`` it shows the next level not yet seen of the first unfinished blank
 (a blank still unfilled in the student's folder comes first) and remembers it; ``--level

@@ -1,4 +1,4 @@
-"""``grader solution TOPIC [--anyway]`` (contract §5): the model code of a topic's blanks.
+"""``grader solution TOPIC [--anyway]``: the model code of a topic's blanks.
 
 Shown once the topic passed in the student's own last recorded ``grader check``; before
 that, exit 1 with a sentence saying why and how to get a hint. ``--anyway`` shows it

@@ -1,4 +1,4 @@
-"""``grader status [--json]`` (contract §5): exercises and quizzes together, and what next.
+"""``grader status [--json]``: exercises and quizzes together, and what next.
 
 Exercises per topic: best points of the maximum, checks recorded, hint levels seen and
 whether the solution was viewed; quizzes: the best score per section from the quiz

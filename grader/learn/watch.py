@@ -10,7 +10,6 @@ goes on. Without a terminal (or with ``--plain``) it prints one line per re-grad
 from __future__ import annotations
 
 import argparse
-import os
 import queue
 import shutil
 import sys
@@ -18,7 +17,9 @@ import threading
 from pathlib import Path
 
 from grader.i18n import LANGS, lang_from_argv, t
+from grader.learn.changes import watch_files
 from grader.learn.common import EXIT_OK, EXIT_UNUSABLE, Parser, UsageError
+from grader.learn.keys import key_reader
 from grader.learn.watch_screen import Board, plain_line, screen
 from grader.topics import registry
 
@@ -67,21 +68,27 @@ def main(argv: list[str]) -> int:
 class Watch:
     def __init__(self, folder: Path, lang: str, plain: bool, args: argparse.Namespace, record: bool) -> None:
         from grader.grading.engine import DEFAULT_SEED
-        from grader.grading.warm import WarmGrader
+        from grader.grading.warm import grader_for
 
         self.folder, self.lang, self.plain, self.record = folder, lang, plain, record
         self.board = Board(list(registry.names()))
         self.events: queue.Queue = queue.Queue()
         self.stop = threading.Event()
-        self.grader = WarmGrader(folder, self.board.topics, DEFAULT_SEED if args.seed is None else args.seed,
+        self.grader = grader_for(folder, self.board.topics, DEFAULT_SEED if args.seed is None else args.seed,
                                  args.time_limit)
-        self.keys = Keys(self.events, self.stop) if not plain and sys.stdin.isatty() else None
+        self.keys = key_reader(self.events, self.stop) if not plain and sys.stdin.isatty() else None
+        self.notices: list[str] = []  # how this system makes the watch work otherwise (said at start)
+        if self.keys is not None and self.keys.line_mode:
+            self.notices.append(t("learn.watch.keys_by_line", lang))
 
     def run(self) -> int:
         # Watching starts before the first grading: a save made while it runs is not lost.
-        threading.Thread(target=watch_files, args=(self.folder, self.events, self.stop), daemon=True).start()
+        polling = t("learn.watch.polling", self.lang)
+        threading.Thread(target=watch_files, args=(self.folder, self.events, self.stop, lambda: self.notice(polling)),
+                         daemon=True).start()
         self.regrade(self.board.topics)
         self.board.current = self.board.next_unfinished()
+        self.board.status = " ".join(self.notices)
         self.show()
         if self.keys:
             self.keys.start()
@@ -143,6 +150,12 @@ class Watch:
                 from grader.learn.check_hook import record_results
                 record_results(results, self.lang)
 
+    def notice(self, text: str) -> None:
+        """A way this system works otherwise, said once (on stderr with --plain)."""
+        self.notices.append(text)
+        if self.plain:
+            print(text, file=sys.stderr, flush=True)
+
     def show(self) -> None:
         if self.plain:
             return
@@ -169,21 +182,6 @@ def topics_of(modules: set[str], topics: list[str]) -> list[str]:
         if about.module in modules or any(defined.get(f) in modules for f in about.uses):
             chosen.append(name)
     return chosen
-
-
-def watch_files(folder: Path, events: queue.Queue, stop: threading.Event) -> None:
-    """Saved modules, as sets of module names; a short step: a save is graded at once."""
-    from watchfiles import watch
-
-    try:
-        for changes in watch(folder, stop_event=stop, step=10, debounce=400, recursive=False,
-                             raise_interrupt=False):
-            modules = {Path(path).stem for _, path in changes
-                       if path.endswith(".py") and Path(path).parent == folder}
-            if modules:
-                events.put(("saved", modules))
-    finally:
-        events.put(("end", None))
 
 
 def next_hint(topic: str, folder: Path, lang: str, results: list | None = None) -> str:
@@ -216,36 +214,3 @@ def solution_once_passed(board: Board, lang: str) -> str:
     if not board.passed(board.current):
         return t("learn.watch.solution_locked", lang, topic=board.current)
     return solution_text(board.current, topic_blanks(board.current), lang)
-
-
-class Keys:
-    """Single key presses from the terminal, without Enter (cbreak mode), put back on exit."""
-
-    def __init__(self, events: queue.Queue, stop: threading.Event) -> None:
-        import termios
-
-        self.events, self.stop = events, stop
-        self.fd = sys.stdin.fileno()
-        self.saved = termios.tcgetattr(self.fd)
-
-    def start(self) -> None:
-        import tty
-
-        tty.setcbreak(self.fd)
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        while not self.stop.is_set():
-            try:
-                key = os.read(self.fd, 1).decode("utf-8", "replace").lower()
-            except OSError:
-                key = ""
-            if not key:  # the terminal is gone
-                self.events.put(("end", None))
-                return
-            self.events.put(("key", key))
-
-    def restore(self) -> None:
-        import termios
-
-        termios.tcsetattr(self.fd, termios.TCSADRAIN, self.saved)

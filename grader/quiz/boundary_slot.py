@@ -63,7 +63,7 @@ def settings_for(isolation: bwrap.Isolation, limits: process_limits.Limits):
     elif isolation.sandboxed:
         processes = limits.processes
     else:
-        processes = process_limits.count_processes(os.getuid()) + limits.processes + 2
+        processes = process_limits.processes_allowed(os.getuid(), limits.processes + 2)
     return Settings(limits=limits, topics=1, workroot="/tmp", drop_to=drop_to, processes=processes,
                     leave_network=not isolation.sandboxed, own_pid_namespace=isolation.sandboxed)
 

@@ -6,6 +6,8 @@ student wrote them (text, a number from YAML, a list) and are normalised here.
 """
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -80,8 +82,9 @@ def _read_keys(question: Question, answer: Any) -> tuple[list[str], Verdict | No
     if not reading.keys and not reading.unknown:  # only separators, e.g. "、"
         return [], _unreadable(question, "quiz.verdict.not_a_choice", value=_typed(str(answer)).strip(),
                                keys=_key_list(question))
-    if reading.unknown:
-        return [], _unreadable(question, "quiz.verdict.not_a_choice", value=", ".join(reading.unknown),
+    if reading.unknown:  # each piece as typed, joined as each language writes a list
+        return [], _unreadable(question, "quiz.verdict.not_a_choice",
+                               value={"ja": "、".join(reading.unknown), "en": ", ".join(reading.unknown)},
                                keys=_key_list(question))
     return reading.keys, None
 
@@ -129,6 +132,9 @@ def check_numeric(question: Question, answer: Any) -> Verdict:
     from grader.quiz.mathparse import ExpressionError
     from grader.quiz.numbers import NumberRule, expected_value, read_numbers, shown, square_side
     rules = Rules.of(question.data, question.prompt)
+    expected = expected_value(question.answer, Rules.of(question.data))
+    if expected.is_Integer and question.data.get("counters", True):
+        rules = dataclasses.replace(rules, counters=True)
     side = square_side(answer) if question.data.get("one_side") else None
     try:
         values = [side] if side is not None else read_numbers(answer, rules)  # "7×7": the side asked
@@ -136,7 +142,6 @@ def check_numeric(question: Question, answer: Any) -> Verdict:
         return _unreadable(question, "quiz.verdict.not_a_number", value=_typed(answer),
                            detail=_bilingual_detail(exc))
     rule = NumberRule.of(question.data)
-    expected = expected_value(question.answer, Rules.of(question.data))
     if all(rule.agrees(value, expected) for value in values):
         return _right(question)
     read_as = shown(values[-1]) if values else ""
@@ -171,6 +176,8 @@ def check_expression(question: Question, answer: Any) -> Verdict:
                            detail=outcome["detail"])
     if outcome["verdict"] == "right":
         return _right(question)
+    if outcome.get("read_as"):  # the formula as the grader read it: a misread shows itself
+        return _wrong(question, "quiz.verdict.wrong_expression_read_as", form=outcome["read_as"])
     return _wrong(question, "quiz.verdict.wrong_expression")
 
 
@@ -184,7 +191,11 @@ def judge_expression(model_text: str, typed: str, data: dict) -> dict:
         forms = read_expression(typed, rules)
     except ExpressionError as exc:
         return {"verdict": "unreadable", "detail": _bilingual_detail(exc)}
-    return {"verdict": "right" if all(equivalent(form, model) for form in forms) else "wrong"}
+    if all(equivalent(form, model) for form in forms):
+        return {"verdict": "right"}
+    wrong = next(form for form in forms if not equivalent(form, model))
+    shown = str(wrong).replace("**", "^")
+    return {"verdict": "wrong", "read_as": shown if len(shown) <= 120 else ""}
 
 
 # --- code ----------------------------------------------------------------------------

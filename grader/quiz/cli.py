@@ -1,4 +1,4 @@
-"""``grader quiz list|take|template|check|validate|reset`` (contract §3).
+"""``grader quiz list|take|template|check|validate|reset`` (the quiz commands README's "Confirmation tests" documents).
 
 Exit status: 0 success / every auto-graded answer right; 1 a wrong answer or an invalid
 file under ``validate``; 2 the command could not run (bad arguments, unknown section,
@@ -89,7 +89,9 @@ def _build_parser(lang: str) -> argparse.ArgumentParser:
         return sub
 
     command("list", cmd_list).add_argument("--json", action="store_true", help=t("quiz.help.json", lang))
-    command("take", cmd_take).add_argument("section", metavar="SECTION", help=t("quiz.help.section", lang))
+    take = command("take", cmd_take)
+    take.add_argument("section", metavar="SECTION", help=t("quiz.help.section", lang))
+    take.add_argument("--restart", action="store_true", help=t("quiz.help.restart", lang))
     command("template", cmd_template).add_argument("section", metavar="SECTION", help=t("quiz.help.section", lang))
     check = command("check", cmd_check)
     check.add_argument("answers", metavar="ANSWERS.yaml", type=Path, help=t("quiz.help.answers", lang))
@@ -126,25 +128,34 @@ def _list_row(section: Section, entry: progress.SectionProgress | None, lang: st
 
 
 def _print_list(rows: list[dict[str, Any]], lang: str) -> None:
-    from grader.quiz.render import pad, score_text, width
-    title_width = max(width(r["title"]) for r in rows)
+    """One row per section, fitted to the terminal (80 columns in Japanese too): a title
+    too long for its column goes on in the next line, broken between words only."""
+    from grader.quiz.render import pad, score_text, terminal_columns, width, wrap
+    columns = terminal_columns()
     id_width = max(width(r["id"]) for r in rows)
     counts = {r["id"]: t("quiz.list.counts", lang, total=r["questions"], auto=r["auto_graded"]) for r in rows}
-    counts_width = max(16, *(width(c) for c in counts.values()))
-    print(f"{pad('ID', id_width)} {pad(t('quiz.list.title', lang), title_width)}  "
-          f"{pad(t('quiz.list.questions', lang), counts_width)} {t('quiz.list.best', lang)}")
+    counts_width = max(width(t("quiz.list.questions", lang)), *(width(c) for c in counts.values()))
+    bests = {r["id"]: (f"{score_text(r['best_score'])}/{score_text(r['max_score'])}"
+                       if r["best_score"] is not None else t("quiz.list.not_taken", lang)) for r in rows}
+    best_width = max(width(t("quiz.list.best", lang)), *(width(b) for b in bests.values()))
+    room = columns - id_width - counts_width - best_width - 4
+    title_width = max(12, min(max(width(r["title"]) for r in rows), room))
+    print(f"{pad('ID', id_width)} {pad(t('quiz.list.title', lang), title_width)} "
+          f"{pad(t('quiz.list.questions', lang), counts_width)} {t('quiz.list.best', lang)}".rstrip())
     for r in rows:
-        best = (f"{score_text(r['best_score'])}/{score_text(r['max_score'])}"
-                if r["best_score"] is not None else t("quiz.list.not_taken", lang))
-        print(f"{pad(r['id'], id_width)} {pad(r['title'], title_width)}  {pad(counts[r['id']], counts_width)} {best}")
+        title = wrap(r["title"], title_width) or [""]
+        print(f"{pad(r['id'], id_width)} {pad(title[0], title_width)} {pad(counts[r['id']], counts_width)} "
+              f"{bests[r['id']]}".rstrip())
+        for more in title[1:]:
+            print(f"{' ' * id_width} {more}".rstrip())
     print()
-    print(t("quiz.list.footer", lang))
+    print("\n".join(wrap(t("quiz.list.footer", lang), columns)))
 
 
 # --- take ----------------------------------------------------------------------------
 
 def cmd_take(args: argparse.Namespace) -> int:
-    from grader.quiz.interactive import InputEnded, Session, summary_lines
+    from grader.quiz.interactive import InputEnded, Session, _isatty, summary_lines
     sections = load_sections()
     section = _find_section(sections, args.section, args.lang)
     if section is None:
@@ -152,11 +163,21 @@ def cmd_take(args: argparse.Namespace) -> int:
     _enable_line_editing()
     saver = _AttemptSaver(section, args.lang)
     session = Session(section, args.lang, sys.stdin, sys.stdout, on_answer=saver.save)
+    earlier = [] if args.restart else saver.unfinished()
+    if earlier:  # a stopped attempt goes on where it stopped (--restart starts afresh)
+        from grader.quiz.grading import grade_all
+        session.results = grade_all([(q, a) for q, a in earlier])
+        saver.resume()
+        print(t("quiz.take.resumed", args.lang, section=section.id, answered=len(earlier),
+                total=len(section.questions)))
     status = None
     try:
-        session.run()
+        session.run(start=len(session.results))
     except InputEnded:
-        status, key = EXIT_UNUSABLE, "quiz.take.input_ended"
+        if _isatty(sys.stdin):  # Ctrl-D in a terminal: the student stops, as with Ctrl-C
+            status, key = 130, "quiz.take.interrupted"
+        else:
+            status, key = EXIT_UNUSABLE, "quiz.take.input_ended"
     except KeyboardInterrupt:
         status, key = 130, "quiz.take.interrupted"
     if status is not None:
@@ -165,12 +186,23 @@ def cmd_take(args: argparse.Namespace) -> int:
     results = session.results
     print()
     if results:
-        for line in summary_lines(results, args.lang):
+        for line in summary_lines(results, args.lang, section.max_score):
             session.say(line, "bold")
     saver.report(sys.stdout if status is None else sys.stderr)
     if status is not None:
         return status
     return EXIT_OK if all(r.verdict.passed is not False for r in results) else EXIT_FAILED
+
+
+def _plain_answer(answer: Any) -> Any:
+    """An answer as the progress file keeps it (text, numbers, lists, a free text's dict)."""
+    if isinstance(answer, (str, int, float, bool)) or answer is None:
+        return answer
+    if isinstance(answer, (list, tuple)):
+        return [_plain_answer(a) for a in answer]
+    if isinstance(answer, dict):
+        return {str(k): _plain_answer(v) for k, v in answer.items()}
+    return str(answer)
 
 
 class _AttemptSaver:
@@ -183,13 +215,29 @@ class _AttemptSaver:
         self.score = 0.0
         self.failed = False
 
+    def unfinished(self) -> list[tuple[Any, Any]]:
+        """The (question, answer) pairs of a stopped attempt at this section, in order;
+        empty when there is none or the section's questions changed since."""
+        entry = progress.load().get(self.section.id)
+        answers = dict(entry.unfinished) if entry and entry.unfinished else {}
+        questions = self.section.questions[:len(answers)]
+        if not answers or [q.id for q in questions] != list(answers):
+            return []
+        return [(q, answers[q.id]) for q in questions]
+
+    def resume(self) -> None:
+        self.saved = progress.load().get(self.section.id)
+
     def save(self, results: list) -> None:
         from grader.quiz.grading import section_scores
         if self.failed:
             return
         score, max_score = section_scores(results, [self.section]).get(self.section.id, (0.0, self.section.max_score))
+        done = len(results) >= len(self.section.questions)
+        unfinished = None if done else {r.question.id: _plain_answer(r.answer) for r in results}
         try:
-            self.saved = progress.record(self.section.id, score, max_score, new_attempt=self.saved is None)
+            self.saved = progress.record(self.section.id, score, max_score, new_attempt=self.saved is None,
+                                         unfinished=unfinished)
             self.score = score
         except progress.ProgressError as exc:
             self.failed = True
@@ -244,7 +292,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                           "results": [r.as_json(args.lang) for r in results]}, ensure_ascii=False))
     else:
         _print_check(results, args.lang)
-    _record(results, sections, args.lang)
+    _record(results, sections, args.lang, say_partial=not args.json)
     return EXIT_OK if total.all_right else EXIT_FAILED
 
 
@@ -325,7 +373,7 @@ def _changed_id(name: str, known: set[str], lang: str) -> str:
     """``name``, or the section now holding its content; says so when an id changed."""
     from grader.quiz.section_ids import FOLDED_INTO, renamed_content
     moved_to = renamed_content(name)
-    if moved_to:
+    if moved_to and progress.has_old_progress():  # only a student who used the old ids needs it
         print(t("quiz.section.renamed", lang, old=name, new=moved_to), file=sys.stderr)
     elif name not in known and name in FOLDED_INTO:
         print(t("quiz.section.folded", lang, old=name, new=FOLDED_INTO[name]), file=sys.stderr)
@@ -340,14 +388,15 @@ def _progress_or_warn(lang: str) -> dict[str, progress.SectionProgress]:
     return loaded.sections
 
 
-def _record(results: list, sections: list[Section], lang: str) -> None:
-    """A section's best is recorded only from a file that answers all of its questions (a
-    blank counts as answered): a partial file is a practice run, not an attempt."""
+def _record(results: list, sections: list[Section], lang: str, say_partial: bool = True) -> None:
+    """A section's best is recorded only from a file that holds all of its auto-graded
+    questions (a blank counts as answered; self-assessed ones count in no score): a
+    partial file is a practice run, not an attempt."""
     from grader.quiz.grading import section_scores
     _progress_or_warn(lang)  # an old or damaged file is dealt with, and said so, before writing
     answered = {r.question.id for r in results}
-    whole = {s.id for s in sections if all(q.id in answered for q in s.questions)}
-    for section_id in sorted({r.question.section_id for r in results} - whole):
+    whole = {s.id for s in sections if all(q.id in answered for q in s.questions if q.auto_graded)}
+    for section_id in sorted({r.question.section_id for r in results} - whole) if say_partial else []:
         print(t("quiz.check.partial_not_recorded", lang, section=section_id), file=sys.stderr)
     for section_id, (score, max_score) in section_scores(results, sections).items():
         if section_id not in whole:

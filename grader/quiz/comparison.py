@@ -51,6 +51,8 @@ def _compare_numeric(expected: Any, actual: Any, *, rtol: float, atol: float, wh
     if e.shape != a.shape:
         return Mismatch("quiz.code.wrong_shape", where, {"expected": _shape(e), "actual": _shape(a)})
     if not np.allclose(a, e, rtol=rtol, atol=atol, equal_nan=True):
+        if a.ndim == 0:  # a number has no shape to speak of: say which number came back
+            return Mismatch("quiz.code.wrong_scalar", where, {"actual": f"{float(a):.6g}"})
         return Mismatch("quiz.code.wrong_value", where, {})
     return None
 

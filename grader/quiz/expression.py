@@ -18,7 +18,7 @@ from typing import Iterator
 import sympy
 
 from grader.quiz.mathparse import MAX_LENGTH, ExpressionError, parse  # noqa: F401  (re-exported)
-from grader.quiz.reading import Rules, fold_math, split_sides, strip_approximately
+from grader.quiz.reading import Rules, fold_math, split_sides, strip_approximately, strip_note
 
 SIMPLIFY_SECONDS = 3.0
 SAMPLE_DIGITS = 40
@@ -27,7 +27,7 @@ SAMPLES = 8
 
 def read_expression(text: str, rules: Rules) -> list[sympy.Expr]:
     """Every claimed form in ``text`` (``dz/dx = 2t = 2(x+y)`` gives two), as sympy."""
-    folded = fold_math(str(text)).strip()
+    folded = strip_note(fold_math(str(text)).strip())
     if not folded.text:
         raise ExpressionError("quiz.expr.empty")
     if len(folded.text) > MAX_LENGTH:

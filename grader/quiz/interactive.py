@@ -79,15 +79,32 @@ class Session:
             lines.append(line)
         return "\n".join(lines)
 
-    def run(self) -> list[Result]:
+    def run(self, start: int = 0) -> list[Result]:
+        """Ask the questions from number ``start`` (0-based) on: a resumed attempt's earlier
+        answers are in ``results`` already."""
         questions = self.section.questions
         self.say(t("quiz.take.intro", self.lang, section=self.section.id,
                    title=self.section.title[self.lang], count=len(questions)), "bold")
-        for number, question in enumerate(questions, 1):
+        for number, question in enumerate(questions[start:], start + 1):
             self.results.append(self.ask(question, number, len(questions)))
             if self.on_answer:
                 self.on_answer(self.results)
+        self.review()
         return self.results
+
+    def review(self) -> None:
+        """At the end: the questions missed, each with its model answer and explanation."""
+        missed = [r for r in self.results if r.verdict.passed is False]
+        self.say()
+        if not missed:
+            self.say(t("quiz.take.review_none", self.lang), "green")
+            return
+        self.say(t("quiz.take.review", self.lang, count=len(missed)), "bold")
+        for r in missed:
+            q = r.question
+            self.say(f"✘ {q.id}: " + q.prompt[self.lang].strip().split("\n")[0], "red")
+            self.say(indent(t("quiz.take.model_answer", self.lang) + " " + model_answer(q, self.lang).strip(), "    "))
+            self.say(indent(q.explanation[self.lang], "    "))
 
     def ask(self, question: Question, number: int, total: int) -> Result:
         lang = self.lang
@@ -104,12 +121,20 @@ class Session:
         if question.type == "free_text":
             return self.self_assess(question, self.read_answer(question))
         for tries_left in range(RETRIES, -1, -1):
-            result = grade(question, self.read_answer(question))
+            result = grade(question, self.read_nonempty_answer(question))
             if result.verdict.readable or not tries_left:
                 break
             self.say(t("quiz.take.retry", lang, message=result.verdict.message(lang), tries=tries_left), "yellow")
         self.show_verdict(result)
         return result
+
+    def read_nonempty_answer(self, question: Question) -> str:
+        """An empty line is a slip of the Enter key: asked again, never graded."""
+        while True:
+            answer = self.read_answer(question)
+            if nfkc(answer):
+                return answer
+            self.say(t("quiz.take.empty_again", self.lang), "yellow")
 
     def read_answer(self, question: Question) -> str:
         return self.read_block("> ") if question.type in MULTILINE_TYPES else self.read_line("> ")
@@ -156,10 +181,13 @@ class Session:
             self.say("    " + t("quiz.take.yes_no", self.lang))
 
 
-def summary_lines(results: list[Result], lang: str) -> list[str]:
+def summary_lines(results: list[Result], lang: str, max_score: float | None = None) -> list[str]:
+    """The score line (out of ``max_score`` when given: a whole section's, so a stopped
+    attempt shows the one total its saved line shows)."""
     from grader.quiz.grading import totals
     total = totals(results)
-    lines = [t("quiz.score", lang, score=score_text(total.score), max=score_text(total.max_score))]
+    most = total.max_score if max_score is None else max_score
+    lines = [t("quiz.score", lang, score=score_text(total.score), max=score_text(most))]
     if total.self_max:
         lines.append(t("quiz.self_score", lang, points=score_text(total.self_points), max=score_text(total.self_max)))
     return lines

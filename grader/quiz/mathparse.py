@@ -42,6 +42,10 @@ BUILTIN_FUNCTIONS: dict[str, Callable[[sympy.Expr], sympy.Expr]] = {
     "sin": sympy.sin, "cos": sympy.cos, "tan": sympy.tan, "tanh": sympy.tanh, "abs": sympy.Abs,
 }
 CONSTANTS = {"e": sympy.E, "π": sympy.pi, "pi": sympy.pi}
+# Greek letters and the names students type for them: interchangeable where the question
+# uses either (its variables, substitutions or constants).
+GREEK = {"μ": ("mu",), "σ": ("sigma",), "λ": ("lam", "lambda"), "α": ("alpha",), "β": ("beta",),
+         "γ": ("gamma",), "ε": ("eps", "epsilon"), "η": ("eta",), "θ": ("theta",), "δ": ("delta",)}
 _NUMBER = re.compile(r"(\d+(?: \d+)*(?:\.\d*(?: \d+)*)?|\.\d+)(?:[eE]([+-]?\d+))?")
 _NAME = re.compile(r"[A-Za-z_\u0370-\u03ff][A-Za-z0-9_\u0370-\u03ff]*'*")
 _OPERATORS = "+-*/^(),√"
@@ -76,6 +80,10 @@ def tokenize(folded: Folded) -> list[Token]:
             continue
         if text.startswith("**", i):
             tokens.append(Token("op", "^", i, i + 2))
+            i += 2
+            continue
+        if text.startswith("//", i):
+            tokens.append(Token("op", "//", i, i + 2))
             i += 2
             continue
         number = _NUMBER.match(text, i) if (ch.isdigit() or ch == ".") else None
@@ -129,6 +137,11 @@ class Parser:
                 self.values[name] = parse(Folded(text, tuple(range(len(text))), text), inner)
         self.functions = {**BUILTIN_FUNCTIONS,
                           **{name: COURSE_FUNCTIONS[f] for name, f in rules.functions.items()}}
+        for letter, names in GREEK.items():  # μ and mu, σ and sigma: either where one is a value
+            known = [n for n in (letter, *names) if n in self.values]
+            for alias in (letter, *names):
+                if known and alias not in self.values and alias not in self.functions:
+                    self.values[alias] = self.values[known[0]]
         self.tokens = [piece for tok in self.tokens for piece in self.split_product(tok)]
         self.check_tokens()
 
@@ -193,12 +206,15 @@ class Parser:
     def product(self) -> sympy.Expr:
         expr = self.unary()
         while True:
-            if self.token.kind == "op" and self.token.text in "*/":
+            if self.token.kind == "op" and self.token.text in ("*", "/", "//"):
                 op = self.take().text
                 right = self.unary()
-                if op == "/" and right == 0:
+                if op in ("/", "//") and right == 0:
                     raise ExpressionError("quiz.expr.division_by_zero")
-                expr = bounded(expr * right if op == "*" else expr / right)
+                if op == "//":  # Python's floor division, as students write output sizes
+                    expr = bounded(sympy.floor(expr / right))
+                else:
+                    expr = bounded(expr * right if op == "*" else expr / right)
             elif self.starts_factor():
                 expr = bounded(expr * self.power())
             else:
@@ -263,10 +279,13 @@ class Parser:
         """``xy`` or ``wz²`` as juxtaposed one-letter names the question declares, so a
         power binds to the last letter only (w·z², not (wz)²)."""
         name = tok.text
-        if (tok.kind != "name" or name in self.values or name in self.functions or len(name) < 2
-                or not all(ch in self.values for ch in name)):
+        if tok.kind != "name" or name in self.values or name in self.functions or len(name) < 2:
             return [tok]
-        return [Token("name", ch, tok.start + i, tok.start + i + 1) for i, ch in enumerate(name)]
+        if all(ch in self.values for ch in name):
+            return [Token("name", ch, tok.start + i, tok.start + i + 1) for i, ch in enumerate(name)]
+        if name[0] in GREEK and name[0] in self.values and all(ch in self.values for ch in name[1:]):
+            return [Token("name", ch, tok.start + i, tok.start + i + 1) for i, ch in enumerate(name)]  # λw
+        return [tok]
 
 
 def bounded(expr: sympy.Expr) -> sympy.Expr:

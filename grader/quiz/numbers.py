@@ -16,7 +16,7 @@ from typing import Any
 import sympy
 
 from grader.quiz.mathparse import MAX_LENGTH, ExpressionError, parse
-from grader.quiz.reading import Folded, Rules, fold_math, split_sides, strip_approximately
+from grader.quiz.reading import Folded, Rules, fold_math, split_sides, strip_approximately, strip_note
 
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?")
 _UNIT_TAIL = re.compile(r"[^\d\s.()+\-*/^√,a-zA-Zπ]+$")
@@ -72,18 +72,47 @@ def as_text(answer: Any) -> str:
     raise ExpressionError("quiz.expr.not_a_number")
 
 
+# Counters (and 万/億) after a whole number: "18個", "3072 ノード", "1万枚", "50 行".
+_COUNTER = re.compile(r"(?<=[\d)）\s])\s*(?P<multiplier>万|億)?\s*(?:個の?(?:ノード|値|要素|パラメータ|重み)?"
+                      r"|つ|コ|枚|本|回|行|列|次元|ノード|通り|個)?\s*$")
+_MULTIPLIERS = {"万": 10 ** 4, "億": 10 ** 8}
+
+
+def strip_counter(text: str) -> tuple[str, int]:
+    """The number without its counter, and the multiplier it carried (1 when none)."""
+    match = _COUNTER.search(text)
+    if not match or not match.group(0).strip():
+        return text, 1
+    return text[:match.start()], _MULTIPLIERS.get(match.group("multiplier") or "", 1)
+
+
 def read_numbers(answer: Any, rules: Rules) -> list[sympy.Expr]:
     """Every value the student claims (``1/4 = 0.25`` claims two), exactly."""
-    folded = fold_math(as_text(answer)).strip()
+    text, multiplier = as_text(answer), 1
+    if rules.counters and isinstance(answer, str):
+        text, multiplier = strip_counter(text)
+    folded = strip_note(fold_math(text).strip())
     if not folded.text:
         raise ExpressionError("quiz.expr.empty")
     if len(folded.text) > MAX_LENGTH:
         raise ExpressionError("quiz.expr.too_long", {"limit": MAX_LENGTH})
+    parts = split_sides(folded, rules)
+    while len(parts) > 1 and _names_only(parts[0], rules):
+        parts.pop(0)  # "N*out_h*out_w = 50": a left side of names, the value follows
     values = []
-    for part in split_sides(folded, rules):
+    for part in parts:
         for piece in _annotations(strip_approximately(part)):
-            values.append(_read_one(piece, rules))
+            values.append(_read_one(piece, rules) * multiplier)
     return values
+
+
+def _names_only(part: Folded, rules: Rules) -> bool:
+    """A left-hand side made of names (no number answer has any): not a claimed value."""
+    try:
+        _read_one(part, rules)
+    except ExpressionError as exc:
+        return exc.key == "quiz.expr.unknown_name"
+    return False
 
 
 def _annotations(part: Folded) -> list[Folded]:

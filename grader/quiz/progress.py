@@ -40,6 +40,7 @@ class SectionProgress:
     max_score: float
     attempts: int
     last: str
+    unfinished: dict[str, Any] | None = None  # question id → answer, of an attempt stopped midway
 
 
 MAX_FILE_BYTES = 4 * 1024 * 1024  # far beyond any real progress; a bigger file is not one
@@ -121,6 +122,19 @@ def read() -> Loaded:
     return Loaded(sections, notices)
 
 
+def has_old_progress() -> bool:
+    """Whether this student's progress was saved under the old section ids: a version-1
+    file still in place, or the copy an upgrade kept of one. Never raises."""
+    path = progress_path()
+    if any(path.parent.glob("quiz-progress.v1*.json")):
+        return True
+    try:
+        raw = strict_json(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(raw, dict) and raw.get("version", 1) == 1 and bool(raw.get("sections"))
+
+
 def load() -> dict[str, SectionProgress]:
     """Progress per section id; empty when there is none yet (see :func:`read`)."""
     return read().sections
@@ -165,14 +179,17 @@ def _stamp() -> str:
 
 def _entry(value: Any) -> SectionProgress | None:
     try:
+        unfinished = value.get("unfinished")
         entry = SectionProgress(float(value["best"]), float(value["max_score"]),
-                                int(value["attempts"]), str(value.get("last", "")))
+                                int(value["attempts"]), str(value.get("last", "")),
+                                {str(k): v for k, v in unfinished.items()} if isinstance(unfinished, dict) else None)
     except (TypeError, KeyError, ValueError, OverflowError):
         return None
     return entry if all(math.isfinite(x) for x in (entry.best, entry.max_score)) else None
 
 
-def record(section_id: str, score: float, max_score: float, *, new_attempt: bool = True) -> SectionProgress:
+def record(section_id: str, score: float, max_score: float, *, new_attempt: bool = True,
+           unfinished: dict[str, Any] | None = None) -> SectionProgress:
     """Count one attempt at ``section_id``; keep the best score. Returns the new entry.
 
     ``new_attempt=False`` updates the attempt already counted (``take`` saves after every
@@ -182,7 +199,7 @@ def record(section_id: str, score: float, max_score: float, *, new_attempt: bool
     best = score if old is None or old.max_score != max_score else max(old.best, score)
     counted = 1 if new_attempt or old is None else 0
     entry = SectionProgress(best, max_score, (old.attempts if old else 0) + counted,
-                            datetime.now(timezone.utc).isoformat(timespec="seconds"))
+                            datetime.now(timezone.utc).isoformat(timespec="seconds"), unfinished or None)
     current[section_id] = entry
     _save(current)
     return entry
@@ -207,11 +224,19 @@ def _writable_sections() -> dict[str, SectionProgress]:
 
 def _save(sections: dict[str, SectionProgress]) -> None:
     path = progress_path()
-    payload = {"version": CURRENT_VERSION, "sections": {sid: asdict(e) for sid, e in sorted(sections.items())}}
+    payload = {"version": CURRENT_VERSION, "sections": {sid: _stored(e) for sid, e in sorted(sections.items())}}
     try:
         _write(path, payload)
     except OSError as exc:
         raise ProgressError(path, str(exc)) from None
+
+
+def _stored(entry: SectionProgress) -> dict[str, Any]:
+    """An entry as written: ``unfinished`` only while an attempt is stopped midway."""
+    data = asdict(entry)
+    if not data.get("unfinished"):
+        data.pop("unfinished", None)
+    return data
 
 
 def _write(path: Path, payload: dict[str, Any]) -> None:

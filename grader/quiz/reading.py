@@ -62,9 +62,45 @@ class Folded:
         return self.slice(start, end)
 
 
+_LATEX_COMMANDS = {"\\cdot": "*", "\\times": "*", "\\div": "/", "\\left": "", "\\right": "",
+                   "\\mu": "μ", "\\sigma": "σ", "\\lambda": "λ", "\\alpha": "α", "\\beta": "β",
+                   "\\gamma": "γ", "\\epsilon": "ε", "\\varepsilon": "ε", "\\eta": "η", "\\theta": "θ",
+                   "\\delta": "δ", "\\pi": "π", "\\exp": "exp", "\\log": "log", "\\ln": "ln",
+                   "\\,": " ", "\\;": " ", "\\!": ""}
+_FRAC = re.compile(r"\\[dt]?frac\s*\{([^{}]*)\}\s*\{([^{}]*)\}")
+_SQRT = re.compile(r"\\sqrt\s*\{([^{}]*)\}")
+
+
+def plain_latex(raw: str) -> str:
+    """Simple LaTeX as students paste it: ``\\frac{a}{b}``, ``\\sqrt{x}``, ``\\mu``, ``^{2}``,
+    ``\\cdot``, ``$…$``; anything else is left for the parser to refuse."""
+    text = raw.strip()
+    if text.startswith("$") and text.endswith("$"):
+        text = text.strip("$")
+    for _ in range(5):  # nested fractions, innermost first
+        text = _FRAC.sub(r"((\1)/(\2))", text)
+        text = _SQRT.sub(r"sqrt(\1)", text)
+    for command in sorted(_LATEX_COMMANDS, key=len, reverse=True):
+        text = re.sub(re.escape(command) + r"(?![A-Za-z])", _LATEX_COMMANDS[command], text)
+    return text.replace("{", "(").replace("}", ")")
+
+
+_NOTE = re.compile(r"\s*\([^()]*[\u3040-\u30ff\u3400-\u9fff][^()]*\)\s*$")
+
+
+def strip_note(folded: Folded) -> Folded:
+    """``14（切り捨て）``, ``(x−μ)/σ (標準化)``: a Japanese note in brackets after the answer."""
+    match = _NOTE.search(folded.text)
+    if match and match.start() > 0:
+        return folded.slice(0, match.start()).strip()
+    return folded
+
+
 def fold_math(raw: str) -> Folded:
-    """``raw`` folded for numbers and formulas: superscripts as powers, NFKC, operator
-    look-alikes as ASCII operators, whitespace runs as one space."""
+    """``raw`` folded for numbers and formulas: simple LaTeX read, superscripts as powers,
+    NFKC, operator look-alikes as ASCII operators, whitespace runs as one space."""
+    if "\\" in raw or "{" in raw or raw.strip().startswith("$"):
+        raw = plain_latex(raw)
     out: list[str] = []
     origin: list[int] = []
     i = 0
@@ -123,6 +159,7 @@ class Rules:
     constants: tuple[str, ...] = ()  # "e" (Euler's number), "π"/"pi"
     left_sides: tuple[str, ...] = ()
     units: dict[str, float] = field(default_factory=dict)
+    counters: bool = False  # 個, 枚, ノード, 万 … after a whole-number answer
 
     @classmethod
     def of(cls, data: dict[str, Any], prompt: dict[str, str] | None = None) -> "Rules":

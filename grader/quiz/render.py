@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import sys
+import re
 import unicodedata
 from typing import Any, TextIO
 
@@ -25,6 +26,53 @@ def style(text: str, color: str, stream: TextIO = sys.stdout) -> str:
 def width(text: str) -> int:
     """Columns ``text`` takes in a terminal (full-width characters take two)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+# Never at the start of a line (禁則): they stay with what they close.
+_NO_LINE_START = "。、，．）」』】〕！？!?,.):;：；ーぁぃぅぇぉっゃゅょゎァィゥェォッャュョヮヵヶ"
+_UNIT = re.compile(r"`[^`]*`|[A-Za-z0-9_\-./<>=:'\"()\[\]{}#@$%^&*+|~]+|\s+|.", re.S)
+
+
+def wrap(text: str, columns: int) -> list[str]:
+    """``text`` in lines of at most ``columns`` terminal columns, broken only at spaces or
+    between Japanese characters: never inside a word or a `command`, and never with 。 or
+    、 (or a closing bracket) at the start of a line. A unit wider than a line keeps its line."""
+    units: list[str] = []
+    for match in _UNIT.finditer(text):
+        unit = match.group(0)
+        if units and unit[0] in _NO_LINE_START and not units[-1].isspace():
+            units[-1] += unit
+        else:
+            units.append(unit)
+    lines, line = [], ""
+    for unit in units:
+        if unit.isspace():
+            if line and width(line) + 1 <= columns:
+                line += " "
+            continue
+        if line and width(line.rstrip() + unit) > columns:
+            lines.append(line.rstrip())
+            line = ""
+        line += unit
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+def terminal_columns() -> int:
+    """The terminal's width (``$COLUMNS`` first); without a terminal, no limit: a file or
+    a pipe keeps every row on one line."""
+    import shutil
+    if not os.environ.get("COLUMNS") and not _isatty(sys.stdout):
+        return 10 ** 6
+    return max(40, shutil.get_terminal_size((80, 24)).columns)
+
+
+def _isatty(stream: Any) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def pad(text: str, columns: int) -> str:

@@ -5,7 +5,9 @@ The student's answer runs in a child of the quiz's one sandboxed server
 `grader batch` and the sandboxed `grader check`), one check per seed; the model
 answer runs here, in the grader's process, on the same setup and seed. The child only
 ever sends values; the comparison happens here, so an answer that patches ``json`` or
-numpy in the child changes nothing but its own values.
+numpy in the child changes nothing but its own values. Where no forking server can run
+(no fork or no Unix sockets: Windows), each answer gets a spawned child of the same
+boundary instead (:class:`grader.boundary.runner.Child`), with the limits that system has.
 """
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from grader.boundary.bwrap import missing_for_servers
 from grader.boundary.pool import SlotFailed
-from grader.boundary.runner import TopicRequest, run_topics
+from grader.boundary.runner import Child, TopicRequest, run_topics
 from grader.boundary.wire import Other
 from grader.boundary.zygote import ZygoteChild
 from grader.quiz import boundary_slot, code_probe
@@ -67,8 +70,11 @@ def student_values(setup: str, student: str, compare: list[str] | None, seeds: l
     checks = [(f"seed {seed}", {"probe": PROBE, "code": student, "setup": setup, "seed": seed,
                                 "compare": compare, "bare_functions": bare_functions}) for seed in seeds]
     try:
-        with boundary_slot.turn() as slot:
-            outcomes = _outcomes(slot, checks, timeout)
+        if missing_for_servers():
+            outcomes = _spawned_outcomes(checks, timeout)
+        else:
+            with boundary_slot.turn() as slot:
+                outcomes = _outcomes(slot, checks, timeout)
     except SlotFailed as problem:  # no child can start at all: nothing of the answer ran
         return RunReport("crashed", model=expected, exit_code=str(problem)[:200] or None)
     if isinstance(outcomes, RunReport):
@@ -91,9 +97,22 @@ def student_values(setup: str, student: str, compare: list[str] | None, seeds: l
 
 def _outcomes(slot, checks: list, timeout: float) -> dict[str, dict] | RunReport:
     """Each check's outcome from one child of the quiz's server, or how the child ended."""
-    outcomes: dict[str, dict] = {}
     start = lambda _path: ZygoteChild(slot, planned=False, topics=1)  # noqa: E731
-    for event in run_topics(slot.submission_path, [TopicRequest(TOPIC, checks)], timeout, start=start):
+    return _collect(slot.submission_path, checks, timeout, start)
+
+
+def _spawned_outcomes(checks: list, timeout: float) -> dict[str, dict] | RunReport:
+    """The same, from a spawned child reading an empty submission folder (no server here)."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="grader-quiz-") as empty:
+        return _collect(Path(empty), checks, timeout, Child)
+
+
+def _collect(where, checks: list, timeout: float, start) -> dict[str, dict] | RunReport:
+    outcomes: dict[str, dict] = {}
+    for event in run_topics(where, [TopicRequest(TOPIC, checks)], timeout, start=start):
         if event.kind == "outcome":
             outcomes[event.check] = event.outcome
         elif event.kind == "timeout":

@@ -23,10 +23,6 @@ SHARE_TOLERANCE = 0.04  # far closer than the 0.3 and 0.7 that the mistakes give
 RATIO = 0.3  # not the default, so that 1 − ratio and ratio differ
 
 
-def _kept(out: np.ndarray, x: np.ndarray) -> np.ndarray:
-    return out != 0
-
-
 def _values_are(out: Any, x: np.ndarray, scale: float) -> bool:
     """Every element is 0 or scale·x (x has no zeros)."""
     out = as_array(out)

@@ -9,6 +9,7 @@ import numpy as np
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import all_of, compare, describe_inputs, error_verdict, same, with_warnings
 from grader.judging.misconceptions import Evidence, Misconception, diagnose, diagnoser
+from grader.topics import registry
 
 PROBE = "grader.topics.families.probes:call"
 
@@ -17,12 +18,16 @@ Args = dict[str, Any]  # named arguments, in call order
 
 
 def call_spec(module: str, func: str, args: Args, curve: np.ndarray | None = None,
-              helpers: Sequence[str] = ()) -> dict:
-    """``helpers``: names of the contract's helpers (relu, d_relu) bound to right ones during the call."""
+              helpers: Sequence[str] = (), own_helpers: Sequence[str] = ()) -> dict:
+    """``helpers``: names of the contract's helpers (relu, d_relu) bound to right ones during the
+    call where the module imported them; ``own_helpers``: graded functions of the module itself
+    (sigmoid beside d_sigmoid), bound to right ones too, since another check grades them."""
     spec = {"probe": PROBE, "module": module, "func": func,
             "args": list(args.values()), "names": list(args)}
     if helpers:
         spec["helpers"] = list(helpers)
+    if own_helpers:
+        spec["own_helpers"] = list(own_helpers)
     if curve is not None:
         spec["curve"] = curve  # also evaluated on an input range, for a plot
     return spec
@@ -37,15 +42,22 @@ def add_call_check(topic: Topic, name: str, points: float, module: str, func: st
                    expected: Callable[..., Any],
                    misconceptions: Sequence[Misconception] = (),
                    rtol: float = 1e-6, atol: float = 1e-8, scalar: bool = False,
-                   curve: Callable[[], np.ndarray] | None = None) -> None:
+                   curve: Callable[[], np.ndarray] | None = None,
+                   helpers: Sequence[str] = ()) -> None:
     """A check that calls ``func(**args)`` and compares its result with ``expected(**args)``;
     the arguments must come back unmodified. ``misconceptions`` about the part ``func``
     explain a wrong value, those about ``func + ".error"`` an exception, and those about
-    ``func + ".modified"`` a changed argument."""
+    ``func + ".modified"`` a changed argument. ``helpers``: the course's functions ``func``
+    calls that other checks grade (``d_sigmoid`` calls ``sigmoid``): during this call they
+    are the course's own (``families/course.py``), so one slip costs one check."""
+    graded_here = {name for name, where in registry.defined_names().items() if where == module}
+    own = tuple(h for h in helpers if h in graded_here)
+    imported = tuple(h for h in helpers if h not in graded_here)
 
     def build(rng: np.random.Generator) -> dict:
         from grader.judging import curves
-        return call_spec(module, func, make_args(rng), curve() if curve and curves.wanted() else None)
+        return call_spec(module, func, make_args(rng), curve() if curve and curves.wanted() else None,
+                         helpers=imported, own_helpers=own)
 
     def judge(spec: dict, outcome: dict) -> Verdict:
         if outcome.get("error") is not None:

@@ -27,7 +27,7 @@ def call(get: Callable[[str, str], Any], spec: dict) -> dict:
     func = get(spec["module"], spec["func"])
     args = list(spec["args"])
     held = [dict(a) if isinstance(a, dict) else None for a in args]
-    with right_helpers(func, spec.get("helpers", ())):
+    with right_helpers(func, spec.get("helpers", ()), spec.get("own_helpers", ())):
         result = func(*args, **spec.get("kwargs", {}))
     outcome = {
         "result": result,
@@ -51,17 +51,20 @@ def _on_curve(func: Callable, x: np.ndarray) -> Any:
 
 
 @contextmanager
-def right_helpers(func: Callable, names: Sequence[str]) -> Iterator[None]:
+def right_helpers(func: Callable, names: Sequence[str], own: Sequence[str] = ()) -> Iterator[None]:
     """Bind ``names`` in the function's module to the contract's helpers while it runs,
-    where the module imported them from another module."""
+    where the module imported them from another module; bind ``own`` (graded functions of
+    the module itself, judged by their own checks) wherever they are defined."""
     namespace = getattr(func, "__globals__", None)
     saved = {}
     if isinstance(namespace, dict):
-        for name in names:
+        for name in [*names, *own]:
             helper = namespace.get(name)
-            # only one imported from another module (graded in its own topic): a helper the
-            # function's own module defines is part of what this check grades
-            if name in HELPERS and callable(helper) and getattr(helper, "__module__", None) != func.__module__:
+            # one imported from another module (graded in its own topic); a helper the
+            # function's own module defines is part of what this check grades, unless the
+            # check names it as graded elsewhere (own)
+            elsewhere = name in own or getattr(helper, "__module__", None) != func.__module__
+            if name in HELPERS and callable(helper) and elsewhere:
                 saved[name] = namespace[name]
                 namespace[name] = HELPERS[name]
     try:

@@ -1,7 +1,7 @@
 """Checks of the Pooling layer (cnn.py): max pooling forward and backward, by scripts.
 
 Graded with the course's im2col, col2im and conv_output_size in place of the student's
-(families/objects.py), with pad = 0 (contract §4). Windows tile the image in some cases
+(families/objects.py), with pad = 0 (the course's Pooling layer has no padding). Windows tile the image in some cases
 and overlap in others (where backward's routes add up); one case has tied maxima, where
 the gradient goes to the first maximum in row-major order, as np.argmax picks it.
 """
