@@ -62,7 +62,8 @@ def test_cnn_training_states_its_threshold_and_names_the_breaking_class(tmp_path
     _, report = check_json(folder, "cnn_training")
     [result] = report["results"]
     assert "held-out digits correctly; this check needs at least 85%" in result["message"]
-    assert "your SoftmaxWithLoss already goes wrong" in result["message"]
+    assert "your SoftmaxWithLoss is what breaks the training" in result["message"]
+    assert "SoftmaxWithLoss.backward already passes another gradient dx back" in result["message"]
 
 
 def test_the_batch_csv_has_a_column_for_every_new_topic(tmp_path):
