@@ -6,7 +6,7 @@ import numpy as np
 def batchnorm_forward(x, gamma, beta, eps=1e-7):
     """順伝播: μ = mean(x)、σ² = mean((x − μ)²)、x̂ = (x − μ)/√(σ² + ε)、out = γx̂ + β。
     Forward pass: μ = mean(x), σ² = mean((x − μ)²), x̂ = (x − μ)/√(σ² + ε), out = γx̂ + β."""
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=batch_mean
     ### ja: ミニバッチの平均 μ (mu) を特徴量ごとに求める: x は (N, D)、μ は (D,) で、サンプル方向の平均
     ### en: compute the batch mean μ (mu) per feature: x is (N, D) and μ is (D,), the average over the samples
     ### hint 1 ja: バッチ正規化は、ミニバッチごとに各特徴量を平均 0・分散 1 にそろえて層への入力の分布の偏りを抑え、学習を安定させます。最初の一歩がミニバッチの平均です。
@@ -17,7 +17,7 @@ def batchnorm_forward(x, gamma, beta, eps=1e-7):
     ### hint 3 en: np.mean(…, axis=0) averages over the batch axis, the first one.
     mu = np.mean(x, axis=0)
     ### END BLANK
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=centre_and_variance
     ### ja: 中心化した入力 xc (x − μ) と、分散 σ² (var): xc の二乗をサンプルについて平均したもの、を特徴量ごとに求める (N で割る分散)
     ### en: compute the centred input xc (x − μ) and the variance σ² (var), the average over the samples of its square, per feature (dividing by N)
     ### hint 1 ja: 分散は平均からのずれの二乗の平均で、データの広がりを表します。正規化ではこの広がりで割ってスケールをそろえます。
@@ -29,7 +29,7 @@ def batchnorm_forward(x, gamma, beta, eps=1e-7):
     xc = x - mu
     var = np.mean(xc ** 2, axis=0)
     ### END BLANK
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=normalise
     ### ja: 標準偏差 √(σ² + ε) (std) と、正規化した x̂ = xc / √(σ² + ε) (xn) を求める。x̂ の各特徴量は平均 0・分散ほぼ 1
     ### en: compute the standard deviation √(σ² + ε) (std) and the normalised x̂ = xc / √(σ² + ε) (xn): every feature of x̂ has mean 0 and a variance close to 1
     ### hint 1 ja: 中心化した入力を標準偏差で割ると、各特徴量のスケールが 1 にそろいます。ε は分散が 0 のときの 0 除算を防ぐ小さな値です。
@@ -41,7 +41,7 @@ def batchnorm_forward(x, gamma, beta, eps=1e-7):
     std = np.sqrt(var + eps)
     xn = xc / std
     ### END BLANK
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=scale_shift
     ### ja: 出力 γ·x̂ + β (out) を求める: 正規化した x̂ を特徴量ごとに γ (gamma) 倍し、β (beta) だけずらしたもの
     ### en: compute the output γ·x̂ + β (out): the normalised x̂ scaled per feature by γ (gamma) and shifted by β (beta)
     ### hint 1 ja: 正規化しただけでは層の表現力が落ちるので、学習するパラメータ γ と β で各特徴量のスケールと位置を取り戻せるようにします。
@@ -60,7 +60,7 @@ def batchnorm_backward(dout, cache):
     """逆伝播: dβ = Σ dout、dγ = Σ dout·x̂、dx = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) / √(σ² + ε)、dx̂ = dout·γ。
     Backward pass: dβ = Σ dout, dγ = Σ dout·x̂, dx = (dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂)) / √(σ² + ε), dx̂ = dout·γ."""
     xn, std, gamma = cache
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=dbeta
     ### ja: ∂L/∂β (dbeta) を求める: 上流の勾配 dout を特徴量ごとにサンプルについて足したもので、shape は β と同じ (D,)
     ### en: compute ∂L/∂β (dbeta): the upstream gradient dout summed over the samples per feature, shaped like β (D,)
     ### hint 1 ja: β は全サンプルの出力に同じように足されるので、その勾配は各サンプルから戻ってくる勾配の合計です (計算グラフの加算ノード)。
@@ -71,7 +71,7 @@ def batchnorm_backward(dout, cache):
     ### hint 3 en: np.sum(…, axis=0) sums over the batch axis.
     dbeta = np.sum(dout, axis=0)
     ### END BLANK
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=dgamma
     ### ja: ∂L/∂γ (dgamma) を求める: dout と正規化した x̂ の要素積を、特徴量ごとにサンプルについて足したもの (D,)
     ### en: compute ∂L/∂γ (dgamma): the element-wise product of dout and the normalised x̂, summed over the samples per feature (D,)
     ### hint 1 ja: γ は x̂ に掛けられているので、乗算ノードの逆伝播で上流の勾配に x̂ が掛かり、全サンプルの分が足し合わされます。
@@ -82,7 +82,7 @@ def batchnorm_backward(dout, cache):
     ### hint 3 en: Sum the element-wise product of dout and xn with np.sum(…, axis=0).
     dgamma = np.sum(dout * xn, axis=0)
     ### END BLANK
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=dx
     ### ja: 入力の勾配 ∂L/∂x (dx) を求める: x̂ の勾配を dx̂ = dout·γ とし、∂L/∂x = (dx̂ − ⟨dx̂⟩ − x̂·⟨dx̂·x̂⟩) / √(σ² + ε)。⟨·⟩ はサンプルについての平均 (特徴量ごと)
     ### en: compute the input's gradient ∂L/∂x (dx): with dx̂ = dout·γ, ∂L/∂x = (dx̂ − ⟨dx̂⟩ − x̂·⟨dx̂·x̂⟩) / √(σ² + ε), where ⟨·⟩ averages over the samples, per feature
     ### hint 1 ja: x は x̂ に直接効くだけでなく、平均 μ と分散 σ² を通してもすべての x̂ に効きます。その 3 つの経路の勾配をまとめたのがこの式です (誤差逆伝播の連鎖律)。

@@ -12,7 +12,7 @@ import numpy as np
 def conv_output_size(input_size, filter_size, stride=1, pad=0):
     """出力サイズ: (入力 + 2·パディング − フィルタ) / ストライド + 1 (切り捨て)。
     Output size: (input + 2·padding − filter) / stride + 1, rounded down."""
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=output_size
     ### ja: 出力の大きさを返す: ⌊(input_size + 2·pad − filter_size) / stride⌋ + 1 (整数)
     ### en: return the output size: ⌊(input_size + 2·pad − filter_size) / stride⌋ + 1 (an integer)
     ### hint 1 ja: パディングで両端に pad ずつ広げた長さの上を、フィルタが stride ずつずれていく。置ける位置の数が出力の大きさ (確認テスト: 6×6 入力、2×2 フィルタ、ストライド 1、パディング 1 なら 7×7)
@@ -34,7 +34,7 @@ def im2col(input_data, filter_h, filter_w, stride=1, pad=0):
     out_h = conv_output_size(H, filter_h, stride, pad)
     out_w = conv_output_size(W, filter_w, stride, pad)
 
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=pad
     ### ja: img を作る: input_data の高さと幅の両側に pad 個ずつ 0 を詰めた画像 (サンプルとチャンネルの次元には詰めない)
     ### en: build img: input_data with pad entries of 0 added on both sides of its height and its width (none on the sample and channel dimensions)
     ### hint 1 ja: パディングは画像の周りを 0 で囲み、端の画素にもフィルタの中心を当てられるようにする (出力が小さくなりすぎない)
@@ -51,7 +51,7 @@ def im2col(input_data, filter_h, filter_w, stride=1, pad=0):
         y_max = y + stride * out_h
         for x in range(filter_w):
             x_max = x + stride * out_w
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=gather_windows
             ### ja: フィルタ内の位置 (y, x) に重なる画素を、全出力位置 (i, j) についてまとめて col の (y, x) の所に入れる: 出力 (i, j) には img の (y + stride·i, x + stride·j) の画素が重なる
             ### en: store in col at filter position (y, x) the pixels under it for every output position (i, j) at once: output (i, j) lies over the pixel (y + stride·i, x + stride·j) of img
             ### hint 1 ja: 窓を 1 つずつ切り出す代わりに、フィルタの 1 マス (y, x) ごとに、それが全窓で重なる画素を一度に集める。ループはフィルタの大きさの分だけで済む
@@ -63,7 +63,7 @@ def im2col(input_data, filter_h, filter_w, stride=1, pad=0):
             col[:, :, y, x, :, :] = img[:, :, y:y_max:stride, x:x_max:stride]
             ### END BLANK
 
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=reshape_col
     ### ja: col を 2 次元に並べ直す: 行は (サンプル n, 出力位置 i, j) の順、列は (チャンネル c, フィルタ内の位置 y, x) の順で、形は (N·out_h·out_w, C·filter_h·filter_w)
     ### en: lay col out in two dimensions: rows ordered by (sample n, output position i, j), columns by (channel c, filter position y, x), shaped (N·out_h·out_w, C·filter_h·filter_w)
     ### hint 1 ja: 1 行が 1 つの窓になれば、畳み込みは (窓の行) × (フィルタの列) の 1 回の行列積で計算できる
@@ -91,7 +91,7 @@ def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
         y_max = y + stride * out_h
         for x in range(filter_w):
             x_max = x + stride * out_w
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=scatter_add
             ### ja: col のフィルタ位置 (y, x) の値を、im2col が取り出したのと同じ img の画素 (y + stride·i, x + stride·j) に足し込む (代入ではなく加算)
             ### en: add the values of col at filter position (y, x) onto the same pixels (y + stride·i, x + stride·j) of img that im2col took them from (an addition, not an assignment)
             ### hint 1 ja: 窓が重なると 1 つの画素が何度も使われる。順伝播で何度も使われた値の勾配は、それぞれの使われ方からの勾配の和になる
@@ -132,7 +132,7 @@ class Convolution:
         out_w = conv_output_size(W, FW, self.stride, self.pad)
 
         col = im2col(x, FH, FW, self.stride, self.pad)
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=matmul
         ### ja: 各フィルタを 1 列に平らにした col_W (C·FH·FW, FN) を作り、窓の行 col との行列積に各フィルタのバイアス b を足した out (N·out_h·out_w, FN) を求める
         ### en: make col_W (C·FH·FW, FN), each filter flattened into one column, and compute out (N·out_h·out_w, FN): the matrix product of the window rows col and col_W plus each filter's bias b
         ### hint 1 ja: 窓 1 つとフィルタ 1 つの相互相関は、同じ順に平らにした 2 つのベクトルの内積。全部の窓と全部のフィルタの内積が 1 回の行列積になる
@@ -144,7 +144,7 @@ class Convolution:
         col_W = self.W.reshape(FN, -1).T
         out = np.dot(col, col_W) + self.b
         ### END BLANK
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=to_nchw
         ### ja: out を (N, FN, out_h, out_w) の形に直す: 行は (n, i, j) の順、列はフィルタなので、一度 (N, out_h, out_w, FN) にしてからフィルタの次元を 2 番目へ移す
         ### en: bring out into the shape (N, FN, out_h, out_w): its rows run over (n, i, j) and its columns over the filters, so first make it (N, out_h, out_w, FN), then move the filter dimension to second place
         ### hint 1 ja: 畳み込み層の出力も (N, C, H, W) と同じ並び (サンプル, チャンネル = フィルタ, 高さ, 幅) にしておくと、次の層 (プーリングや次の畳み込み) がそのまま受け取れる
@@ -165,7 +165,7 @@ class Convolution:
         """dout (N, FN, out_h, out_w) から db・dW (W と同じ形) を保存し、dx (x と同じ形) を返す。
         From dout (N, FN, out_h, out_w), stores db and dW (shaped like W) and returns dx (shaped like x)."""
         FN, C, FH, FW = self.W.shape
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=dout_rows
         ### ja: dout を順伝播の行列積の出力と同じ並び (N·out_h·out_w, FN) に戻す: 行は (n, i, j) の順、列はフィルタ
         ### en: bring dout back to the layout of the forward matrix product's output, (N·out_h·out_w, FN): rows over (n, i, j), columns over the filters
         ### hint 1 ja: 逆伝播は順伝播の操作を逆順にたどる。最後にした形の変更と次元の入れ替えを、まず元に戻す
@@ -176,7 +176,7 @@ class Convolution:
         ### hint 3 en: transpose moves the filter dimension (number 1) last, then reshape gives FN columns (−1 lets it infer the rows)
         dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)
         ### END BLANK
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=db_dw
         ### ja: バイアスの勾配 db (FN,) を全行 (全サンプル・全位置) についての dout の総和として、重みの勾配 dW を colᵀ·dout を W と同じ形 (FN, C, FH, FW) に直したものとして保存する
         ### en: store the bias gradient db (FN,), the sum of dout over all rows (every sample and position), and the weight gradient dW, colᵀ·dout brought into the shape of W (FN, C, FH, FW)
         ### hint 1 ja: Affine レイヤと同じ: 順伝播は col·col_W + b の行列積なので、重みの勾配は入力ᵀ·dout、バイアスの勾配は dout の行についての和。フィルタは全位置で共有されている
@@ -189,7 +189,7 @@ class Convolution:
         self.dW = np.dot(self.col.T, dout)
         self.dW = self.dW.transpose(1, 0).reshape(FN, C, FH, FW)
         ### END BLANK
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=dcol_dx
         ### ja: 窓の行への勾配 dcol として dout·col_Wᵀ (col と同じ形) を求め、col2im で画像の形に足し戻した dx を作る
         ### en: compute the gradient with respect to the window rows, dcol, which is dout·col_Wᵀ (shaped like col), and make dx by adding it back into image shape with col2im
         ### hint 1 ja: 行列積の入力側への勾配は dout·(重み)ᵀ。im2col で 1 つの画素が複数の窓に入ったので、画素の勾配はそれぞれの窓の勾配の和になる (col2im の役目)
@@ -227,7 +227,7 @@ class Pooling:
         col = im2col(x, self.pool_h, self.pool_w, self.stride, self.pad)
         col = col.reshape(-1, self.pool_h * self.pool_w)
 
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=max_rows
         ### ja: 各行 (窓) で最大値の位置 arg_max (同じ値が複数あれば最初の位置) と最大値 out を求め、out を (N, C, out_h, out_w) に直す: 行は (n, i, j, c) の順に並んでいる
         ### en: find for each row (window) the position of its maximum, arg_max (the first one when several are equal), and the maximum out, then bring out into (N, C, out_h, out_w): the rows run over (n, i, j, c)
         ### hint 1 ja: 最大プーリングは窓の中の一番大きな値だけを残す。逆伝播で勾配をどこに流すかを知るため、値と一緒にその位置も覚えておく
@@ -250,7 +250,7 @@ class Pooling:
         Sends each dout only to the position of its window's maximum (arg_max), adds overlapping windows with col2im and returns dx."""
         pool_size = self.pool_h * self.pool_w
         dmax = np.zeros((dout.size, pool_size))
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=scatter_max
         ### ja: dout を順伝播の行と同じ (n, i, j, c) の並びにし、dmax の各行 (窓) の arg_max の位置だけにその窓の dout を入れる (他の位置は 0 のまま)
         ### en: put dout in the same (n, i, j, c) order as the forward rows, and write each window's dout into its row of dmax only at the position arg_max (the other positions stay 0)
         ### hint 1 ja: 最大値を取る操作の微分は、最大だった入力に対して 1、他の入力に対して 0。勾配を窓全体に分けるのは平均プーリングの場合

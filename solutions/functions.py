@@ -7,7 +7,7 @@ import numpy as np
 def step_function(x):
     """ステップ関数: f(x) = 1 (x > 0), 0 (x ≤ 0)。
     Step function: f(x) = 1 where x > 0, else 0."""
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=step
     ### ja: ステップ関数の出力を返す: 総入力 x の各要素について、x > 0 なら 1、x ≤ 0 なら 0 (x と同じ shape)
     ### en: return the step function's output: for each element of the total input x, 1 where x > 0 and 0 where x ≤ 0 (same shape as x)
     ### hint 1 ja: ステップ関数は、総入力が閾値 0 を超えたら発火 (1)、超えなければ 0 を出す、パーセプトロンの活性化関数です。
@@ -23,7 +23,7 @@ def step_function(x):
 def sigmoid(x):
     """シグモイド関数: f(u) = 1 / (1 + exp(−u))。
     Sigmoid: f(u) = 1 / (1 + exp(−u))."""
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=sigmoid
     ### ja: シグモイド関数の値 σ(x) = 1 / (1 + exp(−x)) を x の要素ごとに返す (出力はすべて 0 と 1 の間)
     ### en: return the sigmoid σ(x) = 1 / (1 + exp(−x)) of each element of x (every output lies between 0 and 1)
     ### hint 1 ja: シグモイド関数は総入力 u を 0〜1 になめらかに押しつぶす活性化関数です。ステップ関数と違って微分できるので、誤差逆伝播で勾配が流れます。
@@ -39,7 +39,7 @@ def sigmoid(x):
 def d_sigmoid(x):
     """シグモイド関数の微分: f'(u) = (1 − f(u))·f(u)、x は総入力 u。
     Derivative of the sigmoid: f'(u) = (1 − f(u))·f(u), where x is the total input u."""
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=derivative
     ### ja: シグモイド関数の微分 σ'(u) = (1 − σ(u))·σ(u) を返す。x は総入力 u (活性化関数の出力ではない)
     ### en: return the sigmoid's derivative σ'(u) = (1 − σ(u))·σ(u), where x is the total input u (not the activation's output)
     ### hint 1 ja: 誤差逆伝播では、活性化関数の微分 f'(u) を掛けて誤差を前の層へ伝えます。シグモイドの微分はシグモイド自身の値だけで書けるのが便利な性質です。
@@ -55,7 +55,7 @@ def d_sigmoid(x):
 def relu(x):
     """ReLU 関数: f(x) = max(0, x)。
     ReLU: f(x) = max(0, x)."""
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=relu
     ### ja: ReLU の出力 f(x) = max(0, x) を要素ごとに返す: 正の要素はそのまま、負の要素は 0
     ### en: return the ReLU f(x) = max(0, x) element by element: positive entries unchanged, negative ones 0
     ### hint 1 ja: ReLU は総入力が正ならそのまま通し、負なら 0 にする活性化関数です。正の側で傾きが 1 のままなので、深い層でも勾配消失が起きにくくなります。
@@ -71,7 +71,7 @@ def relu(x):
 def d_relu(x):
     """ReLU 関数の微分: f'(x) = 1 (x > 0), 0 (x ≤ 0)。
     Derivative of ReLU: f'(x) = 1 where x > 0, else 0 (also 0 at exactly 0)."""
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=derivative
     ### ja: ReLU の微分を要素ごとに返す: x > 0 なら 1、x ≤ 0 なら 0 (ちょうど 0 でも 0)、値は浮動小数点数
     ### en: return ReLU's derivative element by element: 1 where x > 0, 0 where x ≤ 0 (0 at exactly 0 too), as floating-point numbers
     ### hint 1 ja: 誤差逆伝播で中間層のデルタ δ1 を作るとき、ReLU の微分を掛けて、発火していたユニットにだけ誤差を通します。
@@ -87,7 +87,7 @@ def d_relu(x):
 def softmax(x):
     """ソフトマックス関数: y_k = exp(u_k) / Σ_i exp(u_i) (2-D なら行ごと)。
     Softmax: y_k = exp(u_k) / Σ_i exp(u_i), row by row for a 2-D x."""
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=shift_max
     ### ja: 各行 (サンプル) からその行の最大値を引いた x を作る: 行ごとの softmax は変わらず、exp は u ≈ 1000 でもオーバーフローしない。呼び出し元の配列は書き換えない
     ### en: make x with each row's (sample's) maximum taken away from that row: each row's softmax is unchanged, and exp no longer overflows for u ≈ 1000. Leave the caller's array untouched
     ### hint 1 ja: オーバーフロー対策です。softmax はすべての要素から同じ定数 C を引いても値が変わらない (分子と分母の exp(−C) が約分される) ので、最大値を引いて exp の引数を 0 以下にします。
@@ -98,7 +98,7 @@ def softmax(x):
     ### hint 3 en: np.max(…, axis=-1, keepdims=True) gives the last axis's maximum with that axis kept, so it subtracts from x directly (the course's x.T trick works too). Use a subtraction that makes a new array.
     x = x - np.max(x, axis=-1, keepdims=True)
     ### END BLANK
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=probabilities
     ### ja: 確率 y を求める: サンプル (行) ごとに y_k = exp(x_k) / Σ_i exp(x_i)。y は x と同じ shape で、各行の和が 1
     ### en: compute the probabilities y: y_k = exp(x_k) / Σ_i exp(x_i) for each sample (row); y has x's shape and each row sums to 1
     ### hint 1 ja: softmax は出力層の総入力を各クラスの確率に変える関数です。exp ですべて正の値にし、その行の合計で割ることで和が 1 になります。
@@ -118,7 +118,7 @@ def mean_squared_error(d, y):
     y = np.atleast_2d(y)  # 1 サンプル (1-D) も 1 行のバッチとして同じ式で扱う
     d = np.reshape(d, y.shape)
     batch_size = y.shape[0]
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=mse
     ### ja: 平均二乗誤差 E を返す: 二乗誤差 ½·Σ(y − d)² をバッチ全体で足し、サンプル数 batch_size で割った 1 つの数
     ### en: return the mean squared error E, one number: the squared error ½·Σ(y − d)² summed over the whole batch and divided by the number of samples batch_size
     ### hint 1 ja: 二乗誤差は、出力 y と教師信号 d のずれの二乗和です。係数 ½ は微分したときの 2 を打ち消すためのもので、バッチでは 1 サンプルあたりの平均にします。
@@ -136,7 +136,7 @@ def d_mean_squared_error(d, y):
     Gradient of the mean squared error with respect to y: (y − d) / batch size (y − d for 1-D)."""
     d = np.reshape(d, np.shape(y))
     batch_size = y.shape[0] if y.ndim == 2 else 1
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=gradient
     ### ja: 平均二乗誤差の y による勾配 ∂E/∂y を返す: y と同じ shape で、誤差 (y − d) をサンプル数 batch_size で割ったもの
     ### en: return the gradient ∂E/∂y of the mean squared error: shaped like y, the error (y − d) divided by the number of samples batch_size
     ### hint 1 ja: ½·Σ(y − d)² を y で微分すると ½ と 2 が打ち消し合って (y − d) が残ります。誤差はバッチで平均したものなので、勾配もサンプル数で割られます。
@@ -160,7 +160,7 @@ def cross_entropy_error(d, y):
     if d.size == y.size:
         d = d.argmax(axis=1)
     batch_size = y.shape[0]
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=cross_entropy
     ### ja: 交差エントロピー誤差 E = −(1/B)·Σ_n log(y_nk + 1e-7) を返す。k はサンプル n の正解クラス (d はここでは正解ラベルの並び)、1e-7 は log(0) を避けるため
     ### en: return the cross-entropy error E = −(1/B)·Σ_n log(y_nk + 1e-7), k being sample n's correct class (d holds the class labels by now); the 1e-7 keeps clear of log(0)
     ### hint 1 ja: 交差エントロピー誤差 −Σ d·log y は、one-hot の教師信号では正解クラスの確率の log だけが残ります。正解の確率が 1 に近いほど誤差は 0 に近づきます。
@@ -181,7 +181,7 @@ def numerical_gradient(f, x):
     # f は x を参照で読むこともある (lambda W: loss(...)) ので、x 自体をずらして f を呼ぶ
     for idx in np.ndindex(x.shape):
         tmp_val = x[idx]
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=central_difference
         ### ja: x の要素 idx を tmp_val + h と tmp_val − h にずらしたときの f の値から、中心差分 (f(x + h) − f(x − h)) / 2h を grad の同じ位置に入れる (ずらすのは x そのもの)
         ### en: from f's values with entry idx of x moved to tmp_val + h and to tmp_val − h, store the central difference (f(x + h) − f(x − h)) / 2h at the same position of grad (move x itself)
         ### hint 1 ja: 数値微分は、値をほんの少し (h = 1e-4) ずらしたときの関数の変化から傾きを求めます。前後に同じだけずらす中心差分は、片側だけの前進差分より誤差が小さくなります。

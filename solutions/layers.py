@@ -21,7 +21,7 @@ class Relu:
     def forward(self, x):
         """x ≤ 0 の位置を mask に覚え、そこを 0 にした x のコピーを返す。
         Remembers where x ≤ 0 in mask and returns a copy of x that is 0 there."""
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=mask
         ### ja: mask を作る: x の要素が 0 以下 (ちょうど 0 も含む) の位置で真、それ以外で偽になる、x と同じ形の真偽値の配列
         ### en: build mask: booleans shaped like x, true where the element of x is 0 or less (exactly 0 included), false elsewhere
         ### hint 1 ja: ReLU は x > 0 で傾き 1、x ≤ 0 で傾き 0。傾き 0 になる位置を順伝播のうちに覚えておけば、逆伝播でそのまま使える
@@ -39,7 +39,7 @@ class Relu:
     def backward(self, dout):
         """順伝播で x ≤ 0 だった位置の勾配を 0 にして返す (dout は書き換えてよい)。
         Returns dout with the gradient set to 0 where x ≤ 0 in the forward pass (dout may be changed)."""
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=mask_dout
         ### ja: 順伝播で覚えた mask が真の位置で dout を 0 にする (それ以外の位置の dout はそのまま下流へ流す)
         ### en: set dout to 0 where the mask remembered by forward is true (elsewhere dout flows downstream unchanged)
         ### hint 1 ja: 逆伝播では上流の勾配に局所的な微分を掛ける。ReLU の微分は x > 0 で 1、x ≤ 0 で 0 なので、掛け算は「0 にする」か「そのまま」になる
@@ -71,7 +71,7 @@ class Sigmoid:
     def backward(self, dout):
         """dx = dout·y·(1 − y)、y は順伝播で覚えた出力。
         dx = dout·y·(1 − y), where y is the output remembered by forward."""
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=dx
         ### ja: dx を計算する: dout に σ の微分 y·(1 − y) を要素ごとに掛ける。y は順伝播で覚えた出力 out
         ### en: compute dx: dout multiplied element-wise by the sigmoid's derivative y·(1 − y), where y is the output out remembered by forward
         ### hint 1 ja: σ'(u) = (1 − σ(u))·σ(u)。σ(u) は順伝播ですでに計算した出力 y そのものなので、微分は y だけで書ける
@@ -110,7 +110,7 @@ class Affine:
     def backward(self, dout):
         """dx = dout·Wᵀ (元の x の形に戻す)、dW = xᵀ·dout、db = バッチについての dout の総和。
         dx = dout·Wᵀ (back in the shape of the original x), dW = xᵀ·dout, db = Σ of dout over the batch."""
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=dx
         ### ja: 入力への勾配 dx を計算する: dout (N, M) と Wᵀ (M, D) の行列積で、形は (N, D)
         ### en: compute the gradient dx with respect to the input: the matrix product of dout (N, M) and Wᵀ (M, D), shaped (N, D)
         ### hint 1 ja: 順伝播 y = x·W + b で x が W に掛かっているので、誤差逆伝播では dout に W の転置を掛けて x 側へ戻す
@@ -121,7 +121,7 @@ class Affine:
         ### hint 3 en: the matrix product is np.dot (or @), the transpose is .T
         dx = np.dot(dout, self.W.T)
         ### END BLANK
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=dw_db
         ### ja: 重みの勾配 dW として xᵀ·dout (W と同じ形 (D, M)) を、バイアスの勾配 db としてバッチの全サンプルについての dout の総和 (形 (M,)) を求めて保存する
         ### en: store the weight gradient dW, which is xᵀ·dout (shaped like W, (D, M)), and the bias gradient db, the sum of dout over all samples of the batch (shape (M,))
         ### hint 1 ja: W はバッチの全サンプルで共有されるので、各サンプルの寄与 x_nᵀ·dout_n を足し合わせたものが勾配になる。b も同じく全サンプルで足し合わせる
@@ -133,7 +133,7 @@ class Affine:
         self.dW = np.dot(self.x.T, dout)
         self.db = np.sum(dout, axis=0)
         ### END BLANK
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=reshape_dx
         ### ja: dx を順伝播に入ってきた元の x の形 (4 次元の特徴マップなら (N, C, H, W)) に戻す
         ### en: give dx back the shape of the original x that entered forward ((N, C, H, W) for a feature map of 4 dimensions)
         ### hint 1 ja: 逆伝播で返す勾配は、順伝播で受け取った入力と同じ形でなければ前のレイヤ (畳み込みやプーリング) に渡せない
@@ -169,7 +169,7 @@ class SoftmaxWithLoss:
         dx = (y − d) / batch size (for labels, subtract 1 at each sample's class)."""
         batch_size = self.d.shape[0]
         if self.d.size == self.y.size:  # 教師データが one-hot ベクトルの場合
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=dx_one_hot
             ### ja: dx を計算する: softmax の出力 y と教師信号 d の差をバッチサイズ batch_size で割る
             ### en: compute dx: the difference between the softmax output y and the teacher signal d, divided by batch_size
             ### hint 1 ja: ソフトマックスと交差エントロピーを合わせた微分は y − d という簡単な形になる。誤差はバッチの平均なので、その分だけ割る
@@ -182,7 +182,7 @@ class SoftmaxWithLoss:
             ### END BLANK
         else:  # 教師データがラベル (クラス番号) の場合
             dx = self.y.copy()
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=dx_labels
             ### ja: 各サンプル n の正解クラス d_n の位置で dx から 1 を引き (one-hot の d を引くのと同じ)、全体をバッチサイズで割る
             ### en: subtract 1 from dx at each sample n's correct class d_n (the same as subtracting a one-hot d), then divide everything by the batch size
             ### hint 1 ja: one-hot の d は正解クラスだけが 1 なので、y − d は「y の正解クラスの位置から 1 を引いたもの」と同じになる
@@ -212,7 +212,7 @@ class Dropout:
         """学習時 (train_flg が真) は x·mask、テスト時は x·(1 − dropout_ratio) を返す。
         Returns x·mask in training (train_flg true) and x·(1 − dropout_ratio) at test time."""
         if train_flg:
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=mask
             ### ja: mask を作る: x と同じ形で、各要素が確率 1 − dropout_ratio で真 (残す)、確率 dropout_ratio で偽 (消す) になる乱数の真偽値配列
             ### en: build mask: random booleans shaped like x whose elements are true (kept) with probability 1 − dropout_ratio and false (dropped) with probability dropout_ratio
             ### hint 1 ja: ドロップアウトは学習のたびにランダムにノードを消し、毎回違う小さなネットワークを学習させることで過学習を抑える
@@ -225,7 +225,7 @@ class Dropout:
             ### END BLANK
             return x * self.mask
         else:
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=test_output
             ### ja: テスト時の出力を返す: マスクは使わず、x を残す割合 (1 − dropout_ratio) 倍する
             ### en: return the test-time output: no mask, x scaled by the kept share (1 − dropout_ratio)
             ### hint 1 ja: 学習時は平均して (1 − dropout_ratio) の割合のノードしか出力しない。テスト時は全ノードを使うので、出力の大きさを学習時の期待値にそろえる
@@ -240,7 +240,7 @@ class Dropout:
     def backward(self, dout):
         """最後の学習時の forward と同じマスクで勾配を通す: dx = dout·mask。
         Lets the gradient through with the mask of the last training forward: dx = dout·mask."""
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=dx
         ### ja: 最後の学習時の順伝播で作った mask を dout に掛けて返す (消したノードには勾配を流さない)
         ### en: return dout multiplied by the mask made in the last training forward (no gradient flows to the dropped nodes)
         ### hint 1 ja: 順伝播で出力を消したノードは誤差にも影響していないので、逆伝播でもそのノードの勾配は 0

@@ -6,7 +6,7 @@ import numpy as np
 def get_minibatch(data_x, data_t, i, batch_size):
     """i 番目から batch_size 個のミニバッチ: (data_x[i:i_end], data_t[i:i_end])。
     The mini-batch of batch_size samples from i: (data_x[i:i_end], data_t[i:i_end])."""
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=end
     ### ja: ミニバッチの終わりの位置 i_end を求める: 番号 i から数えて batch_size 個のサンプルのすぐ後の位置 (その位置自体はバッチに入らない)
     ### en: find the mini-batch's end position i_end: the position just after the batch_size samples counted from i (that position itself is not in the batch)
     ### hint 1 ja: ミニバッチ学習では、データを batch_size 個ずつ区切って順に使います。i はこのバッチの最初のサンプルの番号です。
@@ -17,7 +17,7 @@ def get_minibatch(data_x, data_t, i, batch_size):
     ### hint 3 en: No NumPy here: i and batch_size are both integers, and one addition does it.
     i_end = i + batch_size
     ### END BLANK
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=slice
     ### ja: サンプル i から i_end − 1 までの入力と教師信号を、(入力のバッチ, 教師信号のバッチ) の組で返す。入力と教師信号は同じ行どうしが対応したまま
     ### en: return the inputs and teacher signals of samples i to i_end − 1 as the pair (input batch, teacher-signal batch), each input still beside its own teacher signal
     ### hint 1 ja: ミニバッチは、入力 x と教師信号 t から同じサンプルを切り出したものです。対応がずれると、間違った答えで学習してしまいます。
@@ -37,7 +37,7 @@ def iterate_minibatches(data_x, data_t, batch_size, shuffle=True, rng=None):
     if shuffle:
         if rng is None:
             rng = np.random.default_rng()
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=shuffle
         ### ja: index を、サンプル番号 0 … N−1 をちょうど 1 回ずつ含み、与えられた rng から引いた順に並べ替えたものにする (同じシードなら同じ順番)
         ### en: make index hold the sample numbers 0 … N−1, each exactly once, in an order drawn from the given rng (the same seed gives the same order)
         ### hint 1 ja: エポックごとにサンプルの順番を混ぜると、ミニバッチの偏りが減って確率的勾配降下法がうまく働きます。並べ替えるのはデータそのものではなく番号の列です。
@@ -49,7 +49,7 @@ def iterate_minibatches(data_x, data_t, batch_size, shuffle=True, rng=None):
         index = rng.permutation(index)
         ### END BLANK
     for i in range(0, len(data_x), batch_size):
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=batch_mask
         ### ja: batch_mask を、並べ替えた番号の列 index の位置 i から i + batch_size − 1 までの番号にする (最後のバッチは短くてよい)
         ### en: make batch_mask the sample numbers at positions i to i + batch_size − 1 of the shuffled list index (the last batch may be shorter)
         ### hint 1 ja: 番号の列を batch_size 個ずつ区切ると、1 エポックの間に全サンプルがちょうど 1 回ずつ現れます。

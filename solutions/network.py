@@ -10,7 +10,7 @@ def forward(network, x):
     Forward pass: u1 = x·W1 + b1, z1 = f(u1) (ReLU), y = z1·W2 + b2."""
     W1, W2 = network['W1'], network['W2']
     b1, b2 = network['b1'], network['b2']
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=u1
     ### ja: 中間層の総入力 u1 = x·W1 + b1 を求める: (B, D) の x と (D, H) の W1 の行列積に、バイアス b1 を各サンプルに足した (B, H)
     ### en: compute the hidden layer's total input u1 = x·W1 + b1: the matrix product of the (B, D) x with the (D, H) W1, plus the bias b1 for every sample, giving (B, H)
     ### hint 1 ja: 総入力は、前の層の出力に重みを掛けて足し合わせ、バイアスを加えたもの u = Wx + b です。ここでは行がサンプルなので x·W の順に掛けます。
@@ -21,7 +21,7 @@ def forward(network, x):
     ### hint 3 en: The matrix product is np.dot (or the @ operator); adding an (H,) array to a (B, H) one broadcasts it onto every row.
     u1 = np.dot(x, W1) + b1
     ### END BLANK
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=z1
     ### ja: 中間層の出力 z1 = f(u1) を求める: このネットワークの活性化関数 f は ReLU
     ### en: compute the hidden layer's output z1 = f(u1), where this network's activation f is ReLU
     ### hint 1 ja: 中間層は総入力 u を活性化関数 f に通して出力 z を作ります。活性化関数がないと、何層重ねても 1 つの線形変換と同じになってしまいます。
@@ -32,7 +32,7 @@ def forward(network, x):
     ### hint 3 en: The relu you wrote in functions.py is imported into this module: no NumPy function is needed, just apply it to u1.
     z1 = relu(u1)
     ### END BLANK
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=y
     ### ja: 出力 y = z1·W2 + b2 を求める: (B, H) の z1 と (H, O) の W2 の行列積にバイアス b2 を足した (B, O)。出力層の活性化関数は恒等写像
     ### en: compute the output y = z1·W2 + b2: the matrix product of the (B, H) z1 with the (H, O) W2, plus the bias b2, giving (B, O); the output layer's activation is the identity
     ### hint 1 ja: 出力層も、総入力を作るところまでは中間層と同じです。回帰の出力層は恒等写像なので、総入力がそのまま出力 y になります。
@@ -53,7 +53,7 @@ def backward(network, x, d, z1, y):
     W2 = network['W2']
     batch_size = x.shape[0]
     # 出力層でのデルタ
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=delta2
     ### ja: 出力層のデルタ δ2 = ∂E/∂y を求める: 誤差 (y − d) をサンプル数 batch_size で割ったもの、shape は y と同じ (B, O)
     ### en: compute the output layer's delta δ2 = ∂E/∂y: the error (y − d) divided by the number of samples batch_size, shaped like y (B, O)
     ### hint 1 ja: 誤差逆伝播は出力側から始まります。誤差関数がバッチ平均の二乗誤差なので、その y による微分 (y − d)/B が出力層のデルタです。
@@ -64,7 +64,7 @@ def backward(network, x, d, z1, y):
     ### hint 3 en: An array subtraction and a division by batch_size, no NumPy function: the same computation as d_mean_squared_error.
     delta2 = (y - d) / batch_size
     ### END BLANK
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=grad2
     ### ja: 出力層の勾配を grad のキー 'b2' と 'W2' に入れる: ∂E/∂b2 = δ2 をサンプルについて足したもの (b2 と同じ (O,))、∂E/∂W2 = z1ᵀ·δ2 (W2 と同じ (H, O))
     ### en: store the output layer's gradients in grad under the keys 'b2' and 'W2': ∂E/∂b2 = δ2 summed over the samples (shaped like b2, (O,)) and ∂E/∂W2 = z1ᵀ·δ2 (shaped like W2, (H, O))
     ### hint 1 ja: 重みの勾配は、その層への入力とその層のデルタの積です。バイアスは入力が常に 1 の重みと考えられるので、デルタをサンプルについて足したものが勾配になります。
@@ -77,7 +77,7 @@ def backward(network, x, d, z1, y):
     grad['W2'] = np.dot(z1.T, delta2)
     ### END BLANK
     # 中間層でのデルタ
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=delta1
     ### ja: 中間層のデルタ δ1 = δ2·W2ᵀ ⊙ f'(u1) を求める: 出力層のデルタを W2 を通して戻し、ReLU の微分 (発火したユニットで 1) を要素ごとに掛けた (B, H)
     ### en: compute the hidden layer's delta δ1 = δ2·W2ᵀ ⊙ f'(u1): the output delta carried back through W2, multiplied element-wise by ReLU's derivative (1 for the units that fired), giving (B, H)
     ### hint 1 ja: 誤差逆伝播の核心です。出力層の誤差を、順伝播で使った重みを逆向きにたどって中間層に分配し、活性化関数の傾きを掛けます (連鎖律)。
@@ -88,7 +88,7 @@ def backward(network, x, d, z1, y):
     ### hint 3 en: np.dot with W2.T for the product, the d_relu of functions.py for the derivative, and * for the element-wise product (not a matrix product here).
     delta1 = np.dot(delta2, W2.T) * d_relu(z1)
     ### END BLANK
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=grad1
     ### ja: 中間層の勾配を grad のキー 'b1' と 'W1' に入れる: ∂E/∂b1 = δ1 をサンプルについて足したもの (H,)、∂E/∂W1 = xᵀ·δ1 (D, H)
     ### en: store the hidden layer's gradients in grad under the keys 'b1' and 'W1': ∂E/∂b1 = δ1 summed over the samples (H,), ∂E/∂W1 = xᵀ·δ1 (D, H)
     ### hint 1 ja: 出力層と同じ規則です: 重みの勾配は (層への入力)ᵀ·デルタ、バイアスの勾配はデルタのサンプル和。中間層への入力はネットワークの入力 x です。
@@ -107,7 +107,7 @@ def sgd_update(network, grad, learning_rate):
     """勾配降下法によるパラメータ更新: w ← w − ε∇E (ε は学習率)。
     Gradient-descent update of the parameters: w ← w − ε∇E (ε is the learning rate)."""
     for key in grad:
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=step
         ### ja: 勾配降下法でパラメータ key を更新する: w ← w − ε·∇E (ε は learning_rate)。network が持っている配列そのものを書き換え、新しい配列は作らない
         ### en: update parameter key by gradient descent, w ← w − ε·∇E (ε is learning_rate), changing the very array network holds rather than making a new one
         ### hint 1 ja: 勾配は誤差が最も増える向きなので、その逆向きに学習率 ε の分だけ進むと誤差が減ります。これを全パラメータについて繰り返すのが学習です。

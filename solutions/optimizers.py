@@ -14,7 +14,7 @@ class SGD:
         """params[key] を w ← w − ε∇E でその場で更新する。
         Updates params[key] in place by w ← w − ε∇E."""
         for key in params.keys():
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=step
             ### ja: パラメータ key を w ← w − ε·∇E で更新する (ε は learning_rate)。params の配列そのものを書き換える (その場で更新)
             ### en: update parameter key by w ← w − ε·∇E (ε is learning_rate), changing the array in params itself (in place)
             ### hint 1 ja: SGD は最も基本的な学習率最適化手法で、勾配の逆向きに学習率の大きさだけ進みます。ミニバッチの勾配を使うので「確率的」と呼ばれます。
@@ -44,7 +44,7 @@ class Momentum:
             for key, val in params.items():
                 self.v[key] = np.zeros_like(val)
         for key in params.keys():
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=velocity
             ### ja: 速度を更新する: V ← μ·V − ε·∇E (μ は momentum、ε は learning_rate)。キーごとの速度は次の呼び出しまで保たれる
             ### en: update the velocity V ← μ·V − ε·∇E (μ is momentum, ε is learning_rate); each key's velocity lives on until the next call
             ### hint 1 ja: モメンタムは、前回までの更新量 (速度) を慣性 μ で残し、そこに今回の勾配の分を加えます。谷を横切る振動が減り、同じ向きには加速します。
@@ -55,7 +55,7 @@ class Momentum:
             ### hint 3 en: Use self.momentum and self.learning_rate and assign the new value to self.v[key] (assignment is fine here; it is params that must change in place).
             self.v[key] = self.momentum * self.v[key] - self.learning_rate * grads[key]
             ### END BLANK
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=move
             ### ja: パラメータ key を w ← w + V で動かす (V はいま更新した速度)。params の配列そのものを書き換える
             ### en: move parameter key by w ← w + V, V being the velocity just updated, changing the array in params itself
             ### hint 1 ja: モメンタムでは、パラメータは勾配ではなく速度の分だけ動きます。速度にすでに −ε·∇E が入っているので、ここは足し算です。
@@ -84,7 +84,7 @@ class AdaGrad:
             for key, val in params.items():
                 self.h[key] = np.zeros_like(val)
         for key in params.keys():
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=accumulate
             ### ja: パラメータ key の勾配の二乗の累積を h ← h + (∇E)² で更新する (要素ごとの二乗を、呼び出しをまたいで足し続ける)
             ### en: update the accumulated squared gradient of parameter key, h ← h + (∇E)² (element-wise squares, added up across calls)
             ### hint 1 ja: AdaGrad は、これまでによく動いたパラメータほど学習率を小さくします。その「よく動いた度合い」が勾配の二乗の累積 h です。
@@ -95,7 +95,7 @@ class AdaGrad:
             ### hint 3 en: Add the element-wise product of grads[key] with itself into self.h[key] with +=.
             self.h[key] += grads[key] * grads[key]
             ### END BLANK
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=step
             ### ja: パラメータ key を w ← w − ε·∇E / (√h + 1e-7) でその場で更新する。1e-7 は h が 0 の間の 0 除算を防ぐ
             ### en: update parameter key in place by w ← w − ε·∇E / (√h + 1e-7); the 1e-7 prevents a division by zero while h is 0
             ### hint 1 ja: 勾配を √h で割ることで、パラメータごとに学習率が自動で調整されます。h は増える一方なので、学習が進むほど更新は小さくなります。
@@ -125,7 +125,7 @@ class RMSprop:
             for key, val in params.items():
                 self.h[key] = np.zeros_like(val)
         for key in params.keys():
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=average
             ### ja: 勾配の二乗の移動平均を h ← α·h + (1 − α)·(∇E)² で更新する (α は decay_rate)
             ### en: update the moving average of the squared gradient, h ← α·h + (1 − α)·(∇E)² (α is decay_rate)
             ### hint 1 ja: RMSProp は AdaGrad の改良で、古い勾配を割合 α で少しずつ忘れます。そのため学習の後半でも更新が止まりません。
@@ -136,7 +136,7 @@ class RMSprop:
             ### hint 3 en: Use self.decay_rate and assign the new value to self.h[key]; the square is ** 2 or an element-wise product.
             self.h[key] = self.decay_rate * self.h[key] + (1 - self.decay_rate) * grads[key] ** 2
             ### END BLANK
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=step
             ### ja: パラメータ key を w ← w − ε·∇E / (√h + 1e-7) でその場で更新する (h はいま更新した移動平均)
             ### en: update parameter key in place by w ← w − ε·∇E / (√h + 1e-7), h being the moving average just updated
             ### hint 1 ja: 更新式そのものは AdaGrad と同じで、違うのは h の作り方だけです。勾配の典型的な大きさで割ることで、パラメータごとに歩幅がそろいます。
@@ -171,7 +171,7 @@ class Adam:
                 self.v[key] = np.zeros_like(val)
         self.t += 1  # 更新回数 t は全パラメータで共通
         for key in params.keys():
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=moments
             ### ja: 1 次と 2 次のモーメントをキーごとに更新する: m ← β1·m + (1 − β1)·∇E、v ← β2·v + (1 − β2)·(∇E)² (β1 は beta1、β2 は beta2)
             ### en: update the first and second moments per key, m ← β1·m + (1 − β1)·∇E and v ← β2·v + (1 − β2)·(∇E)² (β1 is beta1, β2 is beta2)
             ### hint 1 ja: Adam は、モメンタム (勾配の移動平均 m) と RMSProp (勾配の二乗の移動平均 v) を組み合わせた手法です。
@@ -183,7 +183,7 @@ class Adam:
             self.m[key] = self.beta1 * self.m[key] + (1 - self.beta1) * grads[key]
             self.v[key] = self.beta2 * self.v[key] + (1 - self.beta2) * grads[key] ** 2
             ### END BLANK
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=bias_correct
             ### ja: バイアス補正した m̂ = m / (1 − β1ᵗ) と v̂ = v / (1 − β2ᵗ) を m_hat と v_hat に求める (t は update の呼び出し回数で、1 から数える)
             ### en: compute the bias-corrected m̂ = m / (1 − β1ᵗ) and v̂ = v / (1 − β2ᵗ) as m_hat and v_hat (t counts the update calls, from 1)
             ### hint 1 ja: m と v は 0 から始まるので、最初のうちは 0 に引っ張られて小さすぎます。1 − βᵗ で割ってこの偏り (バイアス) を打ち消します。t が大きくなると補正は 1 に近づきます。
@@ -195,7 +195,7 @@ class Adam:
             m_hat = self.m[key] / (1 - self.beta1 ** self.t)
             v_hat = self.v[key] / (1 - self.beta2 ** self.t)
             ### END BLANK
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=step
             ### ja: パラメータ key を w ← w − ε·m̂ / (√v̂ + 1e-7) でその場で更新する
             ### en: update parameter key in place by w ← w − ε·m̂ / (√v̂ + 1e-7)
             ### hint 1 ja: m̂ が進む向き (モメンタムの部分)、√v̂ が歩幅の調整 (RMSProp の部分) の役目をします。
@@ -225,7 +225,7 @@ class Nesterov:
             for key, val in params.items():
                 self.v[key] = np.zeros_like(val)
         for key in params.keys():
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=velocity
             ### ja: 速度を更新する: V ← μ·V − ε·∇E (μ は momentum、ε は learning_rate、∇E はこの key の勾配 grads)、V はその場で書き換える
             ### en: update the velocity: V ← μ·V − ε·∇E (μ is momentum, ε is learning_rate, ∇E is this key's gradient in grads), changing V in place
             ### hint 1 ja: ここまではモメンタムと同じ: 速度 V は過去の勾配を μ で減衰させながらためたもの
@@ -237,7 +237,7 @@ class Nesterov:
             self.v[key] *= self.momentum
             self.v[key] -= self.learning_rate * grads[key]
             ### END BLANK
-            ### BEGIN BLANK
+            ### BEGIN BLANK id=step
             ### ja: パラメータをその場で更新する: w ← w + μ²·V − (1 + μ)·ε·∇E (V は今更新した新しい速度)
             ### en: update the parameter in place: w ← w + μ²·V − (1 + μ)·ε·∇E (V is the velocity just updated)
             ### hint 1 ja: ネステロフ法は、慣性で進んだ先 (w + μV) の勾配を使うモメンタム。その先読みを変数の置き換えで書き直すと、この形で w を直接更新できる

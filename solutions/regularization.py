@@ -12,7 +12,7 @@ def l2_penalty(weights, weight_decay_lambda):
     L2 penalty: ½·λ·Σ_W ΣW² (weights is a list of weight arrays)."""
     weight_decay = 0
     for W in weights:
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=penalty
         ### ja: weight_decay に、この重み W の全要素の二乗和の ½·λ 倍 (λ は weight_decay_lambda) を足す
         ### en: add to weight_decay ½·λ times the sum of the squares of every element of this weight W (λ is weight_decay_lambda)
         ### hint 1 ja: L2 正則化 (荷重減衰) は重みが大きくなりすぎないよう、重みの二乗 (p = 2 のノルムの二乗) に比例する罰を誤差に足す
@@ -29,7 +29,7 @@ def l2_penalty(weights, weight_decay_lambda):
 def l2_gradient(W, weight_decay_lambda):
     """L2 ペナルティの W による勾配: λ·W。
     Gradient of the L2 penalty with respect to W: λ·W."""
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=gradient
     ### ja: ½·λ·ΣW² を W で微分した勾配 (W と同じ形) を返す
     ### en: return the gradient of ½·λ·ΣW² with respect to W (shaped like W)
     ### hint 1 ja: 荷重減衰の勾配は重みそのものに比例する。勾配降下で w から引かれるので、毎回重みが 0 の方へ少し縮む
@@ -47,7 +47,7 @@ def l1_penalty(weights, weight_decay_lambda):
     L1 penalty: λ·Σ_W Σ|W|."""
     weight_decay = 0
     for W in weights:
-        ### BEGIN BLANK
+        ### BEGIN BLANK id=penalty
         ### ja: weight_decay に、この重み W の全要素の絶対値の和の λ 倍 (λ は weight_decay_lambda) を足す
         ### en: add to weight_decay λ times the sum of the absolute values of every element of this weight W (λ is weight_decay_lambda)
         ### hint 1 ja: L1 正則化 (ラッソ、p = 1) は重みの絶対値に比例する罰を足す。影響の小さい重みをちょうど 0 にしやすい (スパースな解)
@@ -64,7 +64,7 @@ def l1_penalty(weights, weight_decay_lambda):
 def l1_gradient(W, weight_decay_lambda):
     """L1 ペナルティの W による勾配: λ·sign(W) (W = 0 では 0)。
     Gradient of the L1 penalty with respect to W: λ·sign(W) (0 where W = 0)."""
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=gradient
     ### ja: λ·Σ|W| を W で微分した勾配を返す: 正の重みで λ、負の重みで −λ、ちょうど 0 の重みで 0 (W と同じ形)
     ### en: return the gradient of λ·Σ|W| with respect to W: λ for a positive weight, −λ for a negative one, 0 for a weight of exactly 0 (shaped like W)
     ### hint 1 ja: |w| の傾きは w > 0 で 1、w < 0 で −1。重みの大きさに関係なく同じ量だけ 0 へ引っ張るので、小さな重みは 0 に達する

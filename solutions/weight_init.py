@@ -7,7 +7,7 @@ def xavier_init(n_in, n_out, rng):
     """Xavier の初期値: 標準正規分布の乱数 (n_in, n_out) を √n_in で割る (n_in は前の層のノード数)。
     Xavier initialisation: standard normal draws (n_in, n_out) divided by √n_in (n_in: nodes of the previous layer)."""
     W = rng.standard_normal((n_in, n_out))
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=xavier
     ### ja: Xavier の初期値を返す: 標準正規分布の乱数 W (shape (n_in, n_out)) を、標準偏差が 1/√n_in になるように縮めたもの (n_in は前の層のノード数)
     ### en: return the Xavier initial weights: the standard normal draws W (shape (n_in, n_out)) shrunk to a standard deviation of 1/√n_in (n_in: the previous layer's node count)
     ### hint 1 ja: 重みの初期値が大きすぎても小さすぎても、層を重ねるうちに活性化が 0 や 1 に偏って勾配消失が起きます。Xavier は前の層のノード数に合わせて広がりを決め、シグモイドや tanh の層で活性化の分布を保ちます。
@@ -24,7 +24,7 @@ def he_init(n_in, n_out, rng):
     """He の初期値: 標準正規分布の乱数 (n_in, n_out) に √(2 / n_in) を掛ける。
     He initialisation: standard normal draws (n_in, n_out) multiplied by √(2 / n_in)."""
     W = rng.standard_normal((n_in, n_out))
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=he
     ### ja: He の初期値を返す: 標準正規分布の乱数 W を、標準偏差が √(2 / n_in) になるように拡大縮小したもの
     ### en: return the He initial weights: the standard normal draws W scaled to a standard deviation of √(2 / n_in)
     ### hint 1 ja: ReLU は負の入力を 0 にして信号の半分を捨てるので、He の初期値は Xavier より √2 倍広く始めて分布を保ちます。ReLU の層には He を使います。

@@ -407,7 +407,7 @@ def test_build_rejects_malformed_markers(workspace: tuple[Path, Path], check: bo
     result = run_build("exercises", *flags, "--solutions", solutions, "--out", exercises)
 
     assert result.returncode == 2
-    begin = max(i for i, line in enumerate(lines, start=1) if line.strip() == BEGIN)
+    begin = max(i for i, line in enumerate(lines, start=1) if line.strip().startswith(BEGIN))
     assert f"minibatch.py:{begin}: BEGIN BLANK is never closed" in result.stderr
     assert snapshot(exercises) == before
 

@@ -55,7 +55,7 @@ def test_level_shows_that_level_and_it_counts_as_seen(tmp_path, lang):
     assert second["level"] == 2 and second["ja"] == ladder[1][0] and second["en"] == ladder[1][1]
     status = student.json("status")
     row = next(r for r in status["exercises"] if r["topic"] == "sgd_update")
-    assert row["hints_seen"] == {"network.py (く)": [1, 2, 3]}
+    assert row["hints_seen"] == {"sgd_update#step": [1, 2, 3]}
 
 
 @pytest.mark.parametrize("level", ["0", "4", "-1"])
@@ -73,7 +73,8 @@ def test_all_json_prints_every_ladder_in_the_contracts_shape(tmp_path, lang):
     regions = [r for r in parse_file(SOLUTIONS / "optimizers.py") if r.qualname == "Adam.update"]
     assert [b["blank"] for b in report["blanks"]] == [f"({r.label})" for r in regions]
     for blank, region in zip(report["blanks"], regions):
-        assert set(blank) == {"blank", "function", "levels"} and blank["function"] == "Adam.update"
+        assert set(blank) == {"blank", "id", "function", "levels"} and blank["function"] == "Adam.update"
+        assert blank["id"] == region.key and blank["id"].startswith("Adam.update#")
         assert blank["levels"] == [{"ja": ja, "en": en} for ja, en in region.hints]
         assert len(blank["levels"]) >= 3
     # --all counts as having seen every level

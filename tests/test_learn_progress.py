@@ -16,8 +16,8 @@ def test_progress_lives_in_the_data_folder_not_in_the_submission(tmp_path):
     assert student.progress_file.is_file()
     assert not list(student.home.rglob("*progress*"))
     saved = json.loads(student.progress_file.read_text(encoding="utf-8"))
-    assert saved["version"] == 1
-    assert saved["topics"]["softmax"]["hints_seen"] == {"functions.py (か)": [1]}
+    assert saved["version"] == 2
+    assert saved["topics"]["softmax"]["hints_seen"] == {"softmax#shift_max": [1]}
     assert saved["topics"]["softmax"]["attempts"] == 1
     assert [p.name for p in student.data.iterdir()] == ["exercise-progress.json"]  # no temporary left
 
@@ -33,7 +33,7 @@ def test_a_corrupt_file_is_set_aside_with_a_message_naming_where(tmp_path, lang,
     assert said in done.stderr and str(moved) in done.stderr
     assert moved.read_text(encoding="utf-8") == '{"version": 1, "topics": {"softmax": '  # untouched
     fresh = json.loads(student.progress_file.read_text(encoding="utf-8"))
-    assert fresh["topics"]["softmax"]["hints_seen"] == {"functions.py (か)": [1]}
+    assert fresh["topics"]["softmax"]["hints_seen"] == {"softmax#shift_max": [1]}
     assert student.run("status").stderr == ""  # the fresh file is fine: no message again
 
 

@@ -3,7 +3,7 @@
 An author marks, inside a function of ``solutions/X.py``, whole statements that a
 student is to write::
 
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=shift_max
     ### ja: 各行の最大値を引いて exp のオーバーフローを防ぐ
     ### en: subtract each row's maximum so that exp cannot overflow
     ### hint 1 ja: …
@@ -23,17 +23,14 @@ from __future__ import annotations
 
 import ast
 import io
-import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-BEGIN = "### BEGIN BLANK"
-END = "### END BLANK"
-JA = "### ja:"
-EN = "### en:"
-HINT = re.compile(r"### hint (?P<level>\d+) (?P<lang>ja|en):")
-MARKER_PREFIX = "###"
+# The marker constants and BlankMarkerError are re-exported: callers know them from here.
+from grader.authoring.blank_markers import (  # noqa: F401
+    BEGIN, EN, END, HINT, JA, BlankMarkerError, RawRegion, scan_markers,
+)
 
 # The course labels its fill-in blanks with the kana in gojūon order.
 LABELS = tuple(
@@ -41,16 +38,6 @@ LABELS = tuple(
 )
 
 Renderer = Callable[["BlankRegion"], list[str]]
-
-
-class BlankMarkerError(ValueError):
-    """A malformed blank marker, reported as ``FILE:LINE: problem``."""
-
-    def __init__(self, path: str, line: int, problem: str) -> None:
-        super().__init__(f"{path}:{line}: {problem}")
-        self.path = path
-        self.line = line
-        self.problem = problem
 
 
 @dataclass(frozen=True)
@@ -67,6 +54,17 @@ class BlankRegion:
     en: str
     solution: tuple[str, ...]  # the solution's lines, as in the file, without newlines
     hints: tuple[tuple[str, str], ...] = ()  # the ladder: (ja, en) per level, level 1 first
+    ident: str | None = None  # the marker's ``id=NAME``; stable when blanks are added
+
+    @property
+    def key(self) -> str:
+        """The blank's stable identity, ``QUALNAME#ID`` (e.g. ``softmax#shift_max``).
+
+        A blank without an explicit id (only in authors' drafts: a test requires one on
+        every blank of ``solutions/``) falls back to its position, ``MODULE.py (LABEL)``."""
+        if self.ident is None:
+            return f"{self.module}.py ({self.label})"
+        return f"{self.qualname}#{self.ident}"
 
     @property
     def message(self) -> str:
@@ -79,25 +77,11 @@ def not_filled_message(label: str, qualname: str) -> str:
     return f"blank ({label}) in {qualname} is not filled yet"
 
 
-# --- parsing -------------------------------------------------------------------------
-
-
-@dataclass
-class _RawRegion:
-    begin: int
-    indent: str
-    ja: str | None = None
-    en: str | None = None
-    en_line: int = 0  # the last marker line before the solution (en, or the last hint)
-    end: int | None = None
-    hints: list[list[str | None]] = field(default_factory=list)
-
-
 def parse_regions(source: str, path: str | Path = "<string>") -> list[BlankRegion]:
     """The blank regions of a module's source, in order; raises BlankMarkerError if malformed."""
     path = str(path)
     lines = [line.rstrip("\r\n") for line in source_lines(source)]
-    raw = _scan_markers(lines, path)
+    raw = scan_markers(lines, path)
     if len(raw) > len(LABELS):
         raise BlankMarkerError(
             path, raw[len(LABELS)].begin, f"more than {len(LABELS)} blanks in one module"
@@ -105,10 +89,27 @@ def parse_regions(source: str, path: str | Path = "<string>") -> list[BlankRegio
     tree = _parse_python(source, path)
     statements = list(_statements(tree))
     module = Path(path).stem
-    return [
+    regions = [
         _region(module, label, region, lines, statements, path)
         for label, region in zip(LABELS, raw)
     ]
+    _check_unique_ids(regions, path)
+    return regions
+
+
+def _check_unique_ids(regions: list[BlankRegion], path: str) -> None:
+    """Two blanks of one function with the same id would share saved progress."""
+    first: dict[str, BlankRegion] = {}
+    for region in regions:
+        if region.ident is None:
+            continue
+        if region.key in first:
+            raise BlankMarkerError(
+                path, region.begin,
+                f"id={region.ident} is already used in {region.qualname} by the blank "
+                f"at line {first[region.key].begin}",
+            )
+        first[region.key] = region
 
 
 def source_lines(source: str) -> list[str]:
@@ -123,118 +124,6 @@ def source_lines(source: str) -> list[str]:
 def parse_file(path: str | Path) -> list[BlankRegion]:
     """The blank regions of a module file (see :func:`parse_regions`)."""
     return parse_regions(Path(path).read_text(encoding="utf-8"), path)
-
-
-def _scan_markers(lines: list[str], path: str) -> list[_RawRegion]:
-    """Pairs BEGIN/END markers and reads the ja/en lines that must follow BEGIN."""
-    regions: list[_RawRegion] = []
-    current: _RawRegion | None = None
-    for number, line in enumerate(lines, start=1):
-        text = line.strip()
-        if not text.startswith(MARKER_PREFIX):
-            if current is not None and text and _needs_instructions(current):
-                raise BlankMarkerError(path, number, _missing_instruction(current))
-            continue
-        indent = line[: len(line) - len(line.lstrip())]
-        if text == BEGIN:
-            if current is not None:
-                raise BlankMarkerError(
-                    path, number,
-                    f"BEGIN BLANK inside the blank opened at line {current.begin} "
-                    "(close it with END BLANK first)",
-                )
-            current = _RawRegion(begin=number, indent=indent)
-        elif text == END:
-            if current is None:
-                raise BlankMarkerError(path, number, "END BLANK without a matching BEGIN BLANK")
-            if _needs_instructions(current):
-                raise BlankMarkerError(path, number, _missing_instruction(current))
-            _check_indent(current, indent, path, number)
-            current.end = number
-            regions.append(current)
-            current = None
-        elif text.startswith((JA, EN)):
-            _read_instruction(current, text, indent, path, number)
-        elif HINT.match(text):
-            _read_hint(current, text, indent, path, number)
-        else:
-            raise BlankMarkerError(
-                path, number,
-                f"unknown marker {text!r} (expected {BEGIN!r}, {JA!r}, {EN!r} or {END!r})",
-            )
-    if current is not None:
-        raise BlankMarkerError(path, current.begin, "BEGIN BLANK is never closed by END BLANK")
-    return regions
-
-
-def _needs_instructions(region: _RawRegion) -> bool:
-    return region.ja is None or region.en is None
-
-
-def _missing_instruction(region: _RawRegion) -> str:
-    wanted = JA if region.ja is None else EN
-    return f"the blank opened at line {region.begin} lacks its '{wanted} …' line"
-
-
-def _read_instruction(
-    current: _RawRegion | None, text: str, indent: str, path: str, number: int
-) -> None:
-    """Stores a ja/en line; they must come right after BEGIN, ja first, each once."""
-    is_ja = text.startswith(JA)
-    tag = JA if is_ja else EN
-    if current is None:
-        raise BlankMarkerError(path, number, f"'{tag}' line outside a blank")
-    _check_indent(current, indent, path, number)
-    expected = JA if current.ja is None else EN if current.en is None else None
-    if tag != expected:
-        where = "after" if expected is None else f"where '{expected}' was expected, after"
-        raise BlankMarkerError(
-            path, number,
-            f"'{tag}' line {where} BEGIN BLANK (line {current.begin}); "
-            f"write '{JA}' then '{EN}' right after BEGIN BLANK",
-        )
-    instruction = text[len(tag):].strip()
-    if not instruction:
-        raise BlankMarkerError(path, number, f"empty '{tag}' instruction")
-    if is_ja:
-        current.ja = instruction
-    else:
-        current.en = instruction
-        current.en_line = number
-
-
-def _read_hint(current: _RawRegion | None, text: str, indent: str, path: str, number: int) -> None:
-    """Stores a hint line; levels come after the instructions, 1, 2, … in order, ja then en."""
-    found = HINT.match(text)
-    assert found is not None
-    level, lang = int(found["level"]), found["lang"]
-    if current is None:
-        raise BlankMarkerError(path, number, "hint line outside a blank")
-    _check_indent(current, indent, path, number)
-    if _needs_instructions(current):
-        raise BlankMarkerError(path, number, _missing_instruction(current))
-    if lang == "ja":
-        expected = len(current.hints) + 1
-        if current.hints and current.hints[-1][1] is None:
-            raise BlankMarkerError(path, number, f"hint {len(current.hints)} lacks its 'en' line")
-        if level != expected:
-            raise BlankMarkerError(path, number, f"hint {level} where hint {expected} was expected")
-        current.hints.append([None, None])
-    elif not current.hints or current.hints[-1][1] is not None or level != len(current.hints):
-        raise BlankMarkerError(path, number, f"'hint {level} en' line without its 'hint {level} ja' line before it")
-    text_of_level = text[found.end():].strip()
-    if not text_of_level:
-        raise BlankMarkerError(path, number, f"empty hint {level} {lang}")
-    current.hints[-1][0 if lang == "ja" else 1] = text_of_level
-    current.en_line = number
-
-
-def _check_indent(region: _RawRegion, indent: str, path: str, number: int) -> None:
-    if indent != region.indent:
-        raise BlankMarkerError(
-            path, number,
-            f"marker indented differently from BEGIN BLANK at line {region.begin}",
-        )
 
 
 def _parse_python(source: str, path: str) -> ast.Module:
@@ -281,7 +170,7 @@ def _statements(tree: ast.Module) -> Iterator[_Statement]:
 def _region(
     module: str,
     label: str,
-    raw: _RawRegion,
+    raw: RawRegion,
     lines: list[str],
     statements: list[_Statement],
     path: str,
@@ -309,11 +198,12 @@ def _region(
         en=raw.en,
         solution=tuple(lines[first - 1:last]),
         hints=tuple((str(ja), str(en)) for ja, en in raw.hints),
+        ident=raw.ident,
     )
 
 
 def _check_no_cut(
-    raw: _RawRegion, inside: list[_Statement], statements: list[_Statement], path: str
+    raw: RawRegion, inside: list[_Statement], statements: list[_Statement], path: str
 ) -> None:
     """No statement may start before BEGIN and end inside the blank, unless it holds it."""
     assert raw.end is not None
@@ -328,7 +218,7 @@ def _check_no_cut(
             )
 
 
-def _check_whole_statements(raw: _RawRegion, inside: list[_Statement], path: str) -> None:
+def _check_whole_statements(raw: RawRegion, inside: list[_Statement], path: str) -> None:
     """The region must be consecutive whole statements of one block, at the markers' indent.
 
     Only then does replacing it by one ``raise`` leave a module that still compiles.

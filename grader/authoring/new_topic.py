@@ -115,7 +115,7 @@ def solution_source(name: str, function: str) -> str:
 def {function}(x):
     """各要素の 2 乗 x² (scaffold の仮の式: 本当の式に置き換える)。
     Each element squared, x² (the scaffold's placeholder formula: replace it)."""
-    ### BEGIN BLANK
+    ### BEGIN BLANK id=formula
     ### ja: 入力 x の各要素を 2 乗した x² を、x と同じ形のまま返す
     ### en: return x², every element of the input x squared, keeping the layout of x
     ### hint 1 ja: x² は x と x の積です。要素ごとに計算するので、答えの形は x と同じです。

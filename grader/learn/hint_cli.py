@@ -90,8 +90,8 @@ def _more_left(blanks: list, entry: TopicProgress) -> bool:
 
 def _step_json(topic: str, step: Step) -> dict:
     ja, en = step.blank.hints[step.level - 1]
-    return {"topic": topic, "blank": f"({step.blank.label})", "function": step.blank.qualname,
-            "level": step.level, "levels": step.levels, "ja": ja, "en": en}
+    return {"topic": topic, "blank": f"({step.blank.label})", "id": step.blank.key,
+            "function": step.blank.qualname, "level": step.level, "levels": step.levels, "ja": ja, "en": en}
 
 
 def _step_text(topic: str, step: Step, more: bool, lang: str, focus: Focus | None = None) -> str:

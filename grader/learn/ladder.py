@@ -146,7 +146,7 @@ def current_blank(blanks: list[BlankRegion], entry: TopicProgress, submission: P
 
 
 def ladder_json(topic: str, blanks: list[BlankRegion]) -> dict:
-    """The JSON of ``grader hint --json``: ``{"topic", "blanks": [{"blank", "function", "levels": [{"ja", "en"}]}]}``."""
+    """The JSON of ``grader hint --json``: ``{"topic", "blanks": [{"blank", "id", "function", "levels": [{"ja", "en"}]}]}``."""
     return {"topic": topic, "blanks": [
-        {"blank": f"({b.label})", "function": b.qualname,
+        {"blank": f"({b.label})", "id": b.key, "function": b.qualname,
          "levels": [{"ja": ja, "en": en} for ja, en in b.hints]} for b in blanks]}

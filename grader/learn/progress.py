@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 FILE_NAME = "exercise-progress.json"
-VERSION = 1
+# 2: hints_seen keyed by the blanks' stable ids (QUALNAME#ID), no longer by MODULE.py (KANA).
+VERSION = 2
 
 
 class ProgressError(Exception):
@@ -113,10 +114,32 @@ def load() -> Loaded:
 
 
 def _progress(raw: dict) -> Progress:
+    if raw.get("version") == 1:
+        raw = _v1_to_v2(raw)
     if raw.get("version") != VERSION or not isinstance(raw.get("topics"), dict):
-        raise ValueError("no version 1 topics")
+        raise ValueError(f"no version {VERSION} topics")
     topics = {str(name): _topic(value) for name, value in raw["topics"].items()}
     return Progress(topics, [str(t) for t in raw.get("last_finished", [])])
+
+
+def _v1_to_v2(raw: dict) -> dict:
+    """Re-keys the hint levels seen from blank positions to the blanks' stable ids.
+
+    A key the frozen table does not know (a blank that no longer exists) is kept as it
+    was: nothing the learner saw is thrown away, it just names no blank today."""
+    from grader.learn.progress_v1_keys import V1_KEYS
+    if not isinstance(raw.get("topics"), dict):
+        raise ValueError("no version 1 topics")
+    topics = {}
+    for name, value in raw["topics"].items():
+        value = dict(value)
+        seen: dict[str, list] = {}
+        for blank, levels in dict(value.get("hints_seen", {})).items():
+            key = V1_KEYS.get(str(blank), str(blank))
+            seen[key] = sorted({*seen.get(key, []), *levels})
+        value["hints_seen"] = seen
+        topics[name] = value
+    return {**raw, "version": 2, "topics": topics}
 
 
 def _topic(value: dict) -> TopicProgress:

@@ -36,5 +36,7 @@ def topic_blanks(topic: str, solutions: Path = SOLUTIONS) -> list[BlankRegion]:
 
 
 def blank_key(region: BlankRegion) -> str:
-    """How the progress store names a blank: labels restart in every module."""
-    return f"{region.module}.py ({region.label})"
+    """How the progress store names a blank: its stable id, ``QUALNAME#ID``.
+
+    Not its kana: those are positions, and adding a blank before it would re-key it."""
+    return region.key
