@@ -25,7 +25,7 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
-from grader.boundary import limits, wire
+from grader.boundary import limits, printed, wire
 
 BLANK_MESSAGE = re.compile(r"blank \((?P<label>[^)]+)\) in (?P<function>[\w.]+) is not filled yet")
 # Trusted code the student must not reach by import from inside the child.
@@ -268,7 +268,7 @@ def run_probe(modules: StudentModules, spec: dict, restore: Callable[[], None] =
 
     ``restore`` runs the moment student code stops, before the outcome is put together."""
     probe = probe_of(spec)
-    with warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
+    with printed.captured() as output, warnings.catch_warnings(record=True) as caught, np.errstate(over="warn", divide="warn", invalid="warn", under="ignore"):
         warnings.simplefilter("always")
         try:
             try:
@@ -285,6 +285,8 @@ def run_probe(modules: StudentModules, spec: dict, restore: Callable[[], None] =
         except BaseException as exc:  # noqa: BLE001 - student code may raise anything
             outcome = {"error": describe(exc, modules.submission, phase="call")}
     outcome["warnings"] = _warnings_seen(caught, modules.submission)
+    if (text := output.value()) is not None:
+        outcome["printed"] = text  # what the student's code printed: shown, never judged
     return outcome
 
 

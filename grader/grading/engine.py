@@ -224,12 +224,22 @@ def judge_safely(check: Check, spec: dict, outcome: dict) -> Verdict:
     grader's own error, logged with its traceback and reported as such (the check fails
     without points: it could not be judged), never as output the student's code got wrong."""
     try:
-        return check.judge(spec, outcome)
+        verdict = check.judge(spec, outcome)
     except Exception as exc:  # noqa: BLE001 - the grader's bug: reported, not blamed on the student
         import logging
         logging.getLogger("grader.judging").error("judging %s/%s raised", check.topic, check.name, exc_info=True)
         return Verdict.fail(("error.grader_judging", {"what": f"{check.topic} › {check.name}",
                                                       "type": type(exc).__name__, "message": str(exc)[:200]}))
+    return with_printed(verdict, outcome)
+
+
+def with_printed(verdict: Verdict, outcome: dict) -> Verdict:
+    """A failing verdict ends with what the student's code printed during the check: the
+    learner's own debugging prints, shown where the failure is (a passing check says nothing)."""
+    if verdict.passed:
+        return verdict
+    from grader.judging.compare import printed_messages
+    return Verdict(False, (*verdict.messages, *printed_messages(outcome)))
 
 
 def lost(event: Event) -> Verdict:

@@ -41,7 +41,7 @@ from grader.judging.compare import as_array, compare, describe_inputs, error_ver
 
 BUNDLE_FORMAT = 1
 BUNDLE_FILE = Path(__file__).resolve().parents[1] / "bundle" / "formative.json.gz"
-IGNORED_KEYS = frozenset({"warnings", "stdout", "stderr", "seconds", "curve"})  # not what a judge grades
+IGNORED_KEYS = frozenset({"warnings", "printed", "stdout", "stderr", "seconds", "curve"})  # not what a judge grades
 RTOL, ATOL = 1e-6, 1e-8  # the call checks' tolerance (families/calls.py)
 UNJUDGED = ("bundle.drawn", {})  # a draw the bundle cannot judge: the check counts for nothing here
 MISTAKE_RTOL = 1e-5  # a misconception's recogniser: misconceptions.equals

@@ -96,6 +96,27 @@ def warning_messages(outcome: dict) -> list[Message]:
     return messages
 
 
+PRINTED_LINES = 5  # lines of the student's printed output shown under a failure
+PRINTED_WIDTH = 100  # characters per line shown
+
+
+def printed_messages(outcome: dict) -> list[Message]:
+    """What the student's code printed during the check, its first lines, marked as theirs.
+
+    The child keeps at most a few thousand characters (grader/boundary/printed.py); here
+    they are cut to a few short lines so that a print in a loop cannot bury the verdict."""
+    printed = outcome.get("printed")
+    if not isinstance(printed, dict) or not isinstance(printed.get("text"), str):
+        return []
+    lines = printed["text"].splitlines() or [""]
+    shown = [line if len(line) <= PRINTED_WIDTH else line[:PRINTED_WIDTH - 1] + "…"
+             for line in lines[:PRINTED_LINES]]
+    more = len(lines) - len(shown)
+    dropped = printed.get("dropped", 0)
+    key = "note.printed_more" if more > 0 or (isinstance(dropped, int) and dropped > 0) else "note.printed"
+    return [(key, {"output": "\n".join(f"    | {line}" for line in shown)})]
+
+
 def as_array(value: Any) -> np.ndarray | None:
     """The student's value as a numeric array, or None when it is not array-like."""
     if isinstance(value, Other) or value is None or isinstance(value, (str, dict)):
