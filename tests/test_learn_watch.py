@@ -181,3 +181,17 @@ def test_h_opens_the_ladder_of_the_failing_function_under_its_failure(tmp_path):
     assert last.rfind("d_sigmoid: at index") < last.rfind(f"blank ({label}) in d_sigmoid")
     screen.key("q")
     screen.child.expect(pexpect.EOF, timeout=30)
+
+
+def test_what_the_students_code_prints_is_shown_under_its_failure(tmp_path):
+    """Issue 22: a learner's debugging print is not lost; it is marked as theirs."""
+    work = folder(tmp_path)
+    blank = 'raise NotImplementedError("blank (あ) in step_function is not filled yet")'
+    source = (work / "functions.py").read_text(encoding="utf-8")
+    assert blank in source
+    save(work / "functions.py", source.replace(blank, 'print("my debug", x.shape)\n    return x * 2'))
+    screen = Screen(work, env(tmp_path, "en"))
+    shown = screen.wait_for(r"\| my debug \(4, 5\)")
+    assert "Your code printed (your own output, not the grader's" in " ".join(shown.split())
+    screen.key("q")
+    screen.child.expect(pexpect.EOF, timeout=30)
