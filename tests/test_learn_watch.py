@@ -125,9 +125,14 @@ def test_a_syntax_error_and_a_hang_are_feedback_and_the_watch_goes_on(tmp_path):
     broken = screen.wait_for(r"(?i)syntax error in\s+functions\.py")
     assert "functions.py" in broken.split("Saved")[-1]
     save(work / "functions.py", solved("functions") + HANG)
+    # activations passes now: its moment, and the watch stays on it until the learner moves on
+    screen.wait_for(r"activations passes: 5/5 points")
+    screen.key("n")
     screen.wait_for(r"did not finish within 2 s")
     save(work / "functions.py", solved("functions"))
     screen.wait_for(rf"{FUNCTIONS_DONE}/{TOTAL} points")
+    screen.key("n")  # from softmax, which passes now, on to the next unfinished topic
+    screen.wait_for(r"▶ forward")
     screen.key("s")
     screen.wait_for(r"model code of forward is shown once the topic passes")
     screen.key("q")
@@ -171,7 +176,7 @@ def test_h_opens_the_ladder_of_the_failing_function_under_its_failure(tmp_path):
     screen.key("h")
     label = next(r.label for r in parse_file(SOLUTIONS / "functions.py") if r.qualname == "d_sigmoid")
     shown = screen.wait_for(rf"blank \({label}\) in d_sigmoid, hint 1/3")
-    last = shown.split("q quit")[-1] if "q quit" in shown else shown
+    last = shown.split("grader watch — ")[-1]  # the screen drawn last
     assert "first failing check is activations › d_sigmoid" in shown
     assert last.rfind("d_sigmoid: at index") < last.rfind(f"blank ({label}) in d_sigmoid")
     screen.key("q")

@@ -165,6 +165,14 @@ def _write_plot(path: Path, lang: str) -> None:
 
 
 def _submission(folder: Path, lang: str) -> Path:
+    if not folder.is_dir() and folder == Path("exercises") and _inside_exercises(Path.cwd()):
+        return Path.cwd()  # run inside exercises/ itself: that is the folder meant
     if not folder.is_dir():
         raise UsageError(t("cli.no_folder", lang, folder=folder))
     return folder
+
+
+def _inside_exercises(here: Path) -> bool:
+    """The working folder is an exercises folder: it holds the course's modules."""
+    from grader.topics.registry import topics
+    return any((here / f"{topic.module}.py").is_file() for topic in topics())

@@ -32,6 +32,9 @@ ERROR_KEYS = {
 
 def show(value: Any, limit: int = 160) -> str:
     """A short, readable rendering of an input or output value."""
+    if isinstance(value, np.ndarray) and value.ndim >= 3 and value.size and value.dtype.kind in "biuf":
+        # Nested brackets of a 4-D batch of images say nothing: its shape and range do.
+        return f"array of shape {value.shape}, values {float(value.min()):.4g} … {float(value.max()):.4g}"
     if isinstance(value, np.ndarray):
         with np.printoptions(precision=4, threshold=12, edgeitems=2, linewidth=limit):
             text = np.array2string(value, separator=", ")

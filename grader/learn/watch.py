@@ -116,14 +116,13 @@ class Watch:
         self.board.note = ""
         passed_before = self.board.passed(self.board.current)
         self.regrade(topics)
-        if self.board.current in topics and self.board.passed(self.board.current):
-            # The topic being worked on passes: its moment (s shows its model code now);
+        if self.board.current in topics and self.board.passed(self.board.current) and not passed_before:
+            # The topic being worked on passes now: its moment (s shows its model code);
             # moving on is the learner's key (n), not automatic.
-            if not passed_before:
-                got, total = self.board.points(self.board.current)
-                self.board.note = t("learn.watch.passed", self.lang, topic=self.board.current,
-                                    points=f"{got:g}/{total:g}")
-        elif self.board.current not in topics:
+            got, total = self.board.points(self.board.current)
+            self.board.note = t("learn.watch.passed", self.lang, topic=self.board.current,
+                                points=f"{got:g}/{total:g}")
+        elif self.board.current not in topics or self.board.passed(self.board.current):
             # Show what is being edited: the saved module's first unfinished topic, else the
             # next unfinished one in the course's order.
             own = [n for n in topics if registry.about(n).module in modules]

@@ -292,7 +292,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                           "results": [r.as_json(args.lang) for r in results]}, ensure_ascii=False))
     else:
         _print_check(results, args.lang)
-    _record(results, sections, args.lang)
+    _record(results, sections, args.lang, say_partial=not args.json)
     return EXIT_OK if total.all_right else EXIT_FAILED
 
 
@@ -388,7 +388,7 @@ def _progress_or_warn(lang: str) -> dict[str, progress.SectionProgress]:
     return loaded.sections
 
 
-def _record(results: list, sections: list[Section], lang: str) -> None:
+def _record(results: list, sections: list[Section], lang: str, say_partial: bool = True) -> None:
     """A section's best is recorded only from a file that holds all of its auto-graded
     questions (a blank counts as answered; self-assessed ones count in no score): a
     partial file is a practice run, not an attempt."""
@@ -396,7 +396,7 @@ def _record(results: list, sections: list[Section], lang: str) -> None:
     _progress_or_warn(lang)  # an old or damaged file is dealt with, and said so, before writing
     answered = {r.question.id for r in results}
     whole = {s.id for s in sections if all(q.id in answered for q in s.questions if q.auto_graded)}
-    for section_id in sorted({r.question.section_id for r in results} - whole):
+    for section_id in sorted({r.question.section_id for r in results} - whole) if say_partial else []:
         print(t("quiz.check.partial_not_recorded", lang, section=section_id), file=sys.stderr)
     for section_id, (score, max_score) in section_scores(results, sections).items():
         if section_id not in whole:

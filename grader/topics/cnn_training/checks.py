@@ -37,17 +37,10 @@ def _blamed(cls: str):
     return lambda e: e.inputs["broken"][:1] == [cls]
 
 
-def _how(e) -> dict:
-    """How the blamed class breaks training, in words true of this run (ja, en): on the first
-    mini-batch (which value differs), or only later (the error it raised there)."""
-    en, ja = e.inputs.get("how") or ("", "")
-    return {"how": en, "how_ja": ja}
-
-
 MISCONCEPTIONS = tuple(
     Misconception(f"cnn_training.{name}", "run", f"hint.cnn_training_{name}", _blamed(cls),
                   f"training falls short, and on the first mini-batch {cls} is the first class that differs "
-                  "from the reference given the same inputs (or the one training stopped in)", fields=_how)
+                  "from the reference given the same inputs (or the one training stopped in)")
     for name, cls in (("convolution", "Convolution"), ("relu", "Relu"), ("pooling", "Pooling"),
                       ("affine", "Affine"), ("softmax_with_loss", "SoftmaxWithLoss")))
 
@@ -112,8 +105,9 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
         stopped = (("fail.cnn_training_stopped", {"stage": stage, "topic": TOPIC_OF[cls]}),) if cls else ()
         blank = outcome["error"].get("kind") == "blank"  # its own message says all
         parts = broken_parts(spec, outcome.get("first"))
-        how = _first_batch_how(parts, broken) if broken else _later_how(stage, outcome["error"])
-        hint = () if blank else diagnose(MISCONCEPTIONS, "run", Evidence(None, {"broken": broken or [cls], "how": how}))
+        hint = () if blank else diagnose(MISCONCEPTIONS, "run", Evidence(None, {"broken": broken or [cls]}))
+        if hint:
+            hint += _first_batch_note(parts, broken) if broken else _later_note(cls, stage, outcome["error"])
         return Verdict.fail(*failed.messages, *stopped, *hint)
     final = held_out_accuracy(outcome.get("weights"))
     if final is not None and final >= THRESHOLD:
@@ -124,32 +118,25 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
         failure = ("fail.cnn_training_accuracy", {"accuracy": f"{final:.1%}", "threshold": f"{THRESHOLD:.0%}",
                                                   "epochs": EPOCHS, "images": TEST_SIZE})
     broken = broken_classes(spec, outcome.get("first"))
-    how = _first_batch_how(broken_parts(spec, outcome.get("first")), broken)
-    hint = diagnose(MISCONCEPTIONS, "run", Evidence(None, {"broken": broken, "how": how}))
+    hint = diagnose(MISCONCEPTIONS, "run", Evidence(None, {"broken": broken}))
+    if hint:
+        hint += _first_batch_note(broken_parts(spec, outcome.get("first")), broken)
     return with_warnings(Verdict.fail(failure, *hint), outcome)
 
 
-PART_WORDS = {  # which of the layer's values differs on the first mini-batch: (en, ja)
-    "forward": ("returns another forward output", "forward の出力"),
-    "dx": ("passes another gradient dx back", "backward が返す勾配 dx"),
-    "dW": ("stores other gradients dW or db", "backward が保存する勾配 dW・db"),
-    "error": ("raises an error", "エラー"),
-}
+FIRST_BATCH_NOTES = {"forward": "note.cnn_training_first_forward", "dx": "note.cnn_training_first_dx",
+                     "dW": "note.cnn_training_first_dw", "error": "note.cnn_training_first_error"}
 
 
-def _first_batch_how(parts: dict[str, str], broken: list[str]) -> tuple[str, str]:
-    en, ja = PART_WORDS[parts.get(broken[0], "forward") if broken else "forward"]
-    if parts.get(broken[0] if broken else "") == "error":
-        return f"on the very first mini-batch {en}", "最初のミニバッチですでにエラーになります"
-    return (f"on the very first mini-batch {en} than the reference does on the same inputs",
-            f"最初のミニバッチで、同じ入力に対する参照実装と{ja}が異なります")
+def _first_batch_note(parts: dict[str, str], broken: list[str]) -> tuple:
+    """Which of the blamed class's values differs on the first mini-batch, as a note after the hint."""
+    part = parts.get(broken[0], "forward") if broken else ""
+    return ((FIRST_BATCH_NOTES[part], {"cls": broken[0]}),) if part else ()
 
 
-def _later_how(stage: str, error: dict) -> tuple[str, str]:
-    """The class computed the first mini-batch right (or could not be compared) and raised later."""
-    kind = error.get("type", "an error")
-    return (f"computes the first mini-batch like the reference but raised {kind} later, in {stage}",
-            f"最初のミニバッチは参照実装と同じでしたが、その後 {stage} で {kind} が起きました")
+def _later_note(cls: str, stage: str, error: dict) -> tuple:
+    """The class computed the first mini-batch right and raised on a later one."""
+    return (("note.cnn_training_later", {"cls": cls, "stage": stage, "type": error.get("type", "")}),)
 
 
 # ---------------------------------------------------------------- the first mini-batch, class by class
