@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.instructor.autograde import TIMESTAMP_LIMIT, read_regular_file, remove_leftovers
+from grader.instructor.submission_files import TIMESTAMP_LIMIT, read_regular_file, remove_leftovers
 
 
 def test_a_timestamp_is_read_whole_when_it_is_a_small_regular_file(tmp_path: Path) -> None:

@@ -43,7 +43,9 @@ from typing import Any, Iterator
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
 
 from grader.i18n import LANGS, lang_from_argv, t  # noqa: E402
-from grader.instructor.gradebook import GradebookProblem, ensure_unlocked
+from grader.instructor.gradebook import GradebookProblem, ensure_unlocked  # noqa: E402
+from grader.instructor.submission_files import (TIMESTAMP, TIMESTAMP_LIMIT, read_regular_file,  # noqa: E402
+                                                remove_leftovers, stage_bytes, stage_notebook, stage_other_files)
 
 WORK = ".grader"  # inside the course: the sanitised notebooks, the batch's records, the lock
 EXIT_DONE, EXIT_INCOMPLETE, EXIT_UNUSABLE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -305,12 +307,12 @@ def _write_one(course: Course, gradebook: Any, assignment: str, item: Prepared, 
                 continue
             scores = fill_outputs(cleaned.notebook, rows, cleaned.missing)
             grades.append(NotebookGrades(name, scores, _answered(cleaned.notebook)))
-            staged.append(_stage_notebook(cleaned.notebook, autograded / f"{name}.ipynb"))
+            staged.append(stage_notebook(cleaned.notebook, autograded / f"{name}.ipynb"))
         timestamp, stamp = _timestamp(item)
         if staged:
-            staged += _stage_other_files(course, assignment, item.submitted, autograded)
+            staged += stage_other_files(course, assignment, item.submitted, autograded)
             if stamp is not None:  # only a timestamp that was read: bounded, not a link
-                staged.append(_stage_bytes(stamp, autograded / TIMESTAMP))
+                staged.append(stage_bytes(stamp, autograded / TIMESTAMP))
         late = write_submission(gradebook, assignment, item.student, timestamp, grades, plugin)
     except Exception as exc:  # noqa: BLE001 - one submission's problem: the others go on
         for temporary, _ in staged:
@@ -327,8 +329,16 @@ def _write_one(course: Course, gradebook: Any, assignment: str, item: Prepared, 
              max_score=f"{maximum:g}") + note
 
 
-TIMESTAMP = "timestamp.txt"
-TIMESTAMP_LIMIT = 1024  # bytes: nbgrader writes one ISO time; anything longer is not one
+def _answered(nb: Any) -> dict[str, bool]:
+    """Solution and task cells nbgrader does not comment "No response." (SaveAutoGrades)."""
+    from nbgrader.utils import compute_checksum, is_solution, is_task
+
+    answered = {}
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if (is_solution(cell) or is_task(cell)) and "grade_id" in meta:
+            answered[str(meta["grade_id"])] = is_task(cell) or meta.get("checksum") != compute_checksum(cell)
+    return answered
 
 
 def _timestamp(item: Prepared) -> tuple[Any, bytes | None]:
@@ -351,125 +361,3 @@ def _timestamp(item: Prepared) -> tuple[Any, bytes | None]:
     except (ValueError, OverflowError, UnicodeDecodeError, TypeError) as exc:
         item.problems.append(("instructor.bad_timestamp", {"path": path, "problem": str(exc)[:120]}))
         return None, data
-
-
-class NotARegularFile(OSError):
-    pass
-
-
-def read_regular_file(path: Path, limit: int) -> bytes | None:
-    """The bytes of ``path``; None when it does not exist. A link, a FIFO, a device or a file
-    longer than ``limit`` bytes: OSError saying so (nothing is followed, nothing read past it)."""
-    import stat
-
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
-    except FileNotFoundError:
-        return None
-    except OSError as exc:
-        if path.is_symlink():
-            raise NotARegularFile(f"{path.name} is a link; links are not followed") from None
-        raise exc
-    with os.fdopen(fd, "rb") as stream:
-        info = os.fstat(stream.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise NotARegularFile(f"{path.name} is not a regular file")
-        if info.st_size > limit:
-            raise NotARegularFile(f"{path.name} is {info.st_size} bytes, more than {limit}")
-        return stream.read(limit + 1)[:limit]
-
-
-TEMPORARY_SUFFIX = ".tmp"
-
-
-def _temporary(path: Path) -> Path:
-    return path.with_name(f".{path.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
-
-
-def remove_leftovers(folder: Path) -> None:
-    """Temporary files a run that was killed left behind (``.day1.ipynb.PID.tmp``): only one
-    ``grader autograde`` runs per course (the lock), so none of them is being written now."""
-    import re
-
-    pattern = re.compile(r"^\..+\.\d+" + re.escape(TEMPORARY_SUFFIX) + "$")
-    if not folder.is_dir() or folder.is_symlink():
-        return
-    for entry in os.scandir(folder):
-        if pattern.match(entry.name) and not entry.is_dir(follow_symlinks=False):
-            os.unlink(entry.path)
-
-
-def _answered(nb: Any) -> dict[str, bool]:
-    """Solution and task cells nbgrader does not comment "No response." (SaveAutoGrades)."""
-    from nbgrader.utils import compute_checksum, is_solution, is_task
-
-    answered = {}
-    for cell in nb.cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
-        if (is_solution(cell) or is_task(cell)) and "grade_id" in meta:
-            answered[str(meta["grade_id"])] = is_task(cell) or meta.get("checksum") != compute_checksum(cell)
-    return answered
-
-
-def _stage_notebook(nb: Any, path: Path) -> tuple[Path, Path]:
-    """The notebook written beside its place; formgrader never reads half a notebook."""
-    import nbformat
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _temporary(path)
-    nbformat.write(nb, str(temporary))
-    return temporary, path
-
-
-def _stage_other_files(course: Course, assignment: str, submitted: Path, autograded: Path) -> list[tuple[Path, Path]]:
-    """Every other file of the submission, as nbgrader's autograde copies them into autograded/
-    (``submission_secret.txt``, ``timestamp.txt``, data files …; its ignore patterns and
-    size limit), then the course's own files of the assignment over them (its
-    ``exclude_overwriting`` kept). Links and special files are never followed or copied."""
-    copies = [(source, autograded / relative) for relative, source in
-              _regular_files(submitted, course.coursedir.ignore, course.coursedir.max_file_size * 1000)
-              if str(relative) != TIMESTAMP]  # copied once read (_timestamp)
-    source_folder = course.path(course.coursedir.source_directory, ".", assignment)
-    excluded = set(course.config.get("Autograde", {}).get("exclude_overwriting", {}).get(assignment, []))
-    copies += [(source, autograded / relative) for relative, source in
-               _regular_files(source_folder, course.coursedir.ignore, None) if str(relative) not in excluded]
-    staged = []
-    for source, final in copies:
-        final.parent.mkdir(parents=True, exist_ok=True)
-        staged.append(_stage_copy(source, final))
-    return staged
-
-
-def _regular_files(folder: Path, ignore: list[str], limit: int | None) -> Iterator[tuple[Path, Path]]:
-    """(relative path, path) of the files nbgrader's ``find_all_files(folder, ignore + ["*.ipynb"])``
-    finds, less links and special files (never followed) and files over ``limit`` bytes."""
-    from nbgrader.utils import is_ignored
-
-    if not folder.is_dir() or folder.is_symlink():
-        return
-    exclude = [*ignore, "*.ipynb"]
-    for directory, subdirs, files in os.walk(folder):
-        subdirs[:] = sorted(d for d in subdirs if not os.path.islink(os.path.join(directory, d))
-                            and not is_ignored(os.path.join(directory, d), ignore))
-        for name in sorted(files):
-            path = Path(directory) / name
-            if is_ignored(str(path), exclude) or path.is_symlink() or not path.is_file():
-                continue
-            if limit is not None and path.stat().st_size > limit:
-                continue
-            yield path.relative_to(folder), path
-
-
-def _stage_bytes(data: bytes, path: Path) -> tuple[Path, Path]:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _temporary(path)
-    temporary.write_bytes(data)
-    return temporary, path
-
-
-def _stage_copy(source: Path, path: Path) -> tuple[Path, Path]:
-    temporary = _temporary(path)
-    with open(source, "rb", opener=lambda p, flags: os.open(p, flags | getattr(os, "O_NOFOLLOW", 0))) as data, \
-            open(temporary, "wb") as copy:
-        shutil.copyfileobj(data, copy)
-    return temporary, path
