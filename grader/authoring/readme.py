@@ -118,19 +118,20 @@ def regions(text: str) -> list[str]:
 
 def run(readme: Path, check: bool) -> int:
     """Rewrite (or, with ``check``, compare) ``readme``: 0 up to date/written, 1 differs, 2 cannot."""
+    shown = readme.resolve().relative_to(REPO_ROOT) if readme.resolve().is_relative_to(REPO_ROOT) else readme
     try:
         text = readme.read_text(encoding="utf-8")
         expected = render(text)
     except (OSError, UnknownRegion) as error:
-        print(f"README: {error}")
+        print(f"{shown}: {error}")
         return 2
     if check:
         if expected != text:
-            print(f"{readme.name}: differs in a generated region; run: python -m grader.authoring.build readme")
+            print(f"{shown}: differs in a generated region; run: python -m grader.authoring.build readme")
             return 1
-        print(f"{readme.name}: generated regions up to date ({', '.join(regions(text))})")
+        print(f"{shown}: generated regions up to date ({', '.join(regions(text))})")
         return 0
     if expected != text:
         readme.write_text(expected, encoding="utf-8")
-    print(f"{readme.name}: generated regions written ({', '.join(regions(text))})")
+    print(f"{shown}: generated regions written ({', '.join(regions(text))})")
     return 0
