@@ -46,7 +46,7 @@ SKIPPED_IMPORTS = ("grader",)
 
 @dataclass(frozen=True)
 class Cell:
-    """A cell's code and how a student finds it (``Cell In[5]``, ``cell 7``)."""
+    """A cell's code and how a student finds it (``Cell In[5]``, ``the cell that defines softmax``)."""
 
     label: str
     source: str
@@ -285,14 +285,33 @@ def notebook_cells(nb: dict) -> list[Cell]:
         if cell.get("metadata", {}).get("nbgrader", {}).get("grade"):
             continue  # a test cell calls check(); grading it again would recurse
         count = cell.get("execution_count")
-        label = f"Cell In[{count}]" if count else f"cell {index}"
         source = cell.get("source", "")
         if isinstance(source, list) and all(isinstance(line, str) for line in source):
             source = "".join(source)
         if not isinstance(source, str):
-            raise ValueError(f"{label}: its source is not text")
-        cells.append(Cell(label, source))
+            raise ValueError(f"{cell_label('', count)} (cell {index} of the file): its source is not text")
+        cells.append(Cell(cell_label(source, count), source))
     return cells
+
+
+_DEFINES = re.compile(r"^(?:async\s+)?(?:def|class)\s+(\w+)", re.MULTILINE)
+
+
+def cell_label(source: str, count: int | None) -> str:
+    """How the student finds a cell. Jupyter shows ``In [5]`` beside a cell that ran; a cell
+    never run (a cleared or generated notebook) shows no number at all, so it is named by
+    what it defines, else by its first line of code, never by its position in the file."""
+    if count:
+        return f"Cell In[{count}]"
+    names = list(dict.fromkeys(_DEFINES.findall(source)))
+    if names:
+        more = ", …" if len(names) > 3 else ""
+        return f"the cell that defines {', '.join(names[:3])}{more}"
+    first = next((line.strip() for line in source.splitlines()
+                  if line.strip() and not line.strip().startswith("#")), "")
+    if not first:
+        return "an empty cell"
+    return f"the cell that begins `{first if len(first) <= 40 else first[:39] + '…'}`"
 
 
 def program_from_notebook(path: Path) -> Program:
