@@ -72,16 +72,34 @@ def graded_lines(stdout: str) -> list[str]:
 
 
 def zygotes() -> list[str]:
-    """Command lines of every forking server still running on this machine."""
+    """Command lines of the forking servers left behind on this machine: those whose owner is
+    gone. A server whose parent is still a live Python or bubblewrap process belongs to a
+    grader that is still running (another test's, or the one-per-process server of the quiz's
+    code answers in a test worker); a server a killed grader left is an orphan (its parent is
+    the machine's init or a sub-reaper, never one of ours)."""
     found = []
     for entry in Path("/proc").iterdir():
         try:
-            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            command = _command_line(entry)
         except OSError:
             continue
-        if "grader.boundary.server" in command:
+        if "grader.boundary.server" in command and not _owner_is_alive(entry):
             found.append(command)
     return found
+
+
+def _command_line(entry: Path) -> str:
+    return (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+
+
+def _owner_is_alive(entry: Path) -> bool:
+    try:
+        status = (entry / "status").read_text()
+        parent = next(int(line.split()[1]) for line in status.splitlines() if line.startswith("PPid:"))
+        owner = _command_line(Path("/proc") / str(parent)).split(" ")[0]
+    except (OSError, StopIteration, ValueError):
+        return False
+    return parent > 1 and ("python" in owner or owner.endswith("bwrap"))
 
 
 def wait_until_no_zygotes(seconds: float = 10) -> list[str]:
