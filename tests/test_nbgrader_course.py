@@ -225,8 +225,9 @@ def test_autograde_scores_equal_the_cli_and_feedback_names_the_failing_topic(cou
     assert "he_init" in html["carol"]
     assert "CheckFailed" in html["bob"] and "Failed: weight_init" in html["bob"]
     # Graded outside the kernel (the course's GradeOutsideKernel): no execution counts, so the
-    # blank is placed by the notebook's own cell number, as grader autograde places it.
-    assert "Blank (" in html["bob"] and "is not filled yet (cell " in html["bob"]
+    # blank is placed by the cell as the student sees it (what it defines), as grader autograde
+    # places it, never by a cell number.
+    assert "Blank (" in html["bob"] and "is not filled yet (the cell that defines " in html["bob"]
     assert "grader-fail" not in html["alice"] and "CheckFailed" not in html["alice"]
     for text in html.values():  # nothing of the grader's workings: no frames, no seed
         assert "/grader/" not in text and "most recent call last" not in text and str(DEFAULT_SEED) not in text
