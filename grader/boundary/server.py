@@ -221,6 +221,11 @@ def become_child(settings: Settings, plan: dict, submission: str, read_fd: int, 
     process_limits.apply_limits(settings.limits, settings.topics, settings.processes)
     process_limits.no_new_privileges()
     if settings.drop_to:
+        # What the child will import, imported while it is still root: as another user it
+        # cannot read a Python or grader in a private folder (a quiz's server has no plan
+        # that warmed its probe up; without bubblewrap nothing else shows them to it).
+        from grader.boundary.unprivileged import import_while_root
+        import_while_root()
         process_limits.drop_privileges(*settings.drop_to)
     process_limits.die_with_parent()  # after the change of user, which clears it
     process_limits.adopt_orphans()

@@ -17,11 +17,11 @@ from grader.boundary import limits
 def leave_root_if_root(workdir: str) -> None:
     """A root grader's child becomes a user of its own before it runs student code."""
     if hasattr(os, "geteuid") and os.geteuid() == 0:
-        _import_while_root()
+        import_while_root()
         _leave_root(workdir)
 
 
-def _import_while_root() -> None:
+def import_while_root() -> None:
     """What a check's probes import, imported while it can surely be read: by a user of
     its own (``_leave_root``) a Python or grader in a private folder (``/root/.pyenv``)
     cannot be, and a module imported later would fail. Every topic's child-side code then,
