@@ -122,6 +122,23 @@ class FrameBuffer:
         self.received += size
         return message
 
+    def next(self, timeout: float) -> Any:
+        deadline = time.monotonic() + max(timeout, 0.001)
+        while True:
+            message = self._message()
+            if message is not _INCOMPLETE:
+                return message
+            if self.ended:
+                return None
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise queue.Empty
+            self._wait(left)
+
+    def _wait(self, left: float) -> None:
+        """Up to ``left`` seconds for more of the child's bytes (each reader its own way)."""
+        raise NotImplementedError
+
     def _garbled(self) -> None:
         """A frame that cannot be read: the child is treated as gone."""
         self.ended = True
@@ -152,23 +169,14 @@ class Frames(FrameBuffer):
         self.poll.register(fd, select.POLLIN)
         self.writing = False  # whether the poll also waits for room in the outbox's pipe
 
-    def next(self, timeout: float) -> Any:
-        deadline = time.monotonic() + max(timeout, 0.001)
-        while True:
-            message = self._message()
-            if message is not _INCOMPLETE:
-                return message
-            if self.ended:
-                return None
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise queue.Empty
-            self._watch_outbox()
-            for fd, _ in self.poll.poll(min(max(1, int(left * 1000)), 3_600_000)):
-                if fd == self.fd:
-                    self._fill()
-                else:
-                    self.outbox.flush()
+    def _wait(self, left: float) -> None:
+        """Up to ``left`` seconds for the child's bytes, writing the outbox while they come."""
+        self._watch_outbox()
+        for fd, _ in self.poll.poll(min(max(1, int(left * 1000)), 3_600_000)):
+            if fd == self.fd:
+                self._fill()
+            else:
+                self.outbox.flush()
 
     def _watch_outbox(self) -> None:
         if self.outbox.waiting != self.writing:
@@ -258,18 +266,9 @@ class ThreadedFrames(FrameBuffer):
         finally:
             os.close(fd)
 
-    def next(self, timeout: float) -> Any:
-        deadline = time.monotonic() + max(timeout, 0.001)
-        while True:
-            message = self._message()
-            if message is not _INCOMPLETE:
-                return message
-            if self.ended:
-                return None
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise queue.Empty
-            self.feed(self.chunks.get(timeout=left))  # queue.Empty past the deadline
+    def _wait(self, left: float) -> None:
+        """Up to ``left`` seconds for the reader thread's next chunk (queue.Empty past it)."""
+        self.feed(self.chunks.get(timeout=left))
 
     def close(self) -> None:
         self.outbox.close()  # the reader ends with the child's end of the pipe
