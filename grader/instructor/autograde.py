@@ -41,6 +41,11 @@ from typing import Any, Iterator
 # of every run, for IRI formats no notebook schema uses (jsonschema skips them without it).
 # Before the gradebook module below, which imports nbformat.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+# nbgrader's gradebook, configuration and late penalty, without its server extensions and
+# every command of its own loaded on the way (grader.instructor.nbgrader_lazy).
+from grader.instructor.nbgrader_lazy import defer_package_inits  # noqa: E402
+
+defer_package_inits()
 
 from grader.i18n import LANGS, lang_from_argv, t  # noqa: E402
 from grader.instructor.gradebook import GradebookProblem, ensure_unlocked  # noqa: E402

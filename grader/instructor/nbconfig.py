@@ -52,9 +52,9 @@ def read_config(folder: Path, root: Path | None = None) -> NbgraderConfig:
 
 def _app() -> tuple[Any, type]:
     """An nbgrader application that only loads the configuration."""
-    from nbgrader.apps.baseapp import NbGrader
+    from grader.instructor.nbgrader_lazy import nbgrader_app_class
 
-    class ReadConfig(NbGrader):
+    class ReadConfig(nbgrader_app_class()):  # type: ignore[misc]
         name = "grader"
 
         def init_logging(self, *args: Any, **kwargs: Any) -> None:  # nbgrader's log lines are not ours
