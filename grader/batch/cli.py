@@ -311,7 +311,8 @@ def _supervise(state: Run, threads: list[threading.Thread]) -> int:
         for thread in threads:
             thread.start()
         while any(thread.is_alive() for thread in threads):
-            time.sleep(0.1)
+            # joined, not slept: the run goes on the moment the last worker ends
+            next(thread for thread in threads if thread.is_alive()).join(0.1)
             if time.monotonic() - last_report > REPORT_EVERY:
                 _write_reports(state)
                 last_report = time.monotonic()
