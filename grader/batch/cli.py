@@ -168,7 +168,7 @@ def run(opts: Options) -> int:
     clear_stale_workspaces()
     root = Path(tempfile.mkdtemp(prefix=f"{WORKSPACE_PREFIX}{os.getpid()}-"))
     try:
-        workspace = _workspace(opts, judge, root) if pending else None
+        workspace = make_workspace(opts, judge, root) if pending else None
         with Progress(len(keyed)) as progress:
             state = Run(opts, judge, store, progress, names=[s.name for s in submissions], settings=key)
             if workspace is not None:
@@ -250,7 +250,9 @@ def _topics(assignment: str | None) -> list[str]:
     return [n for n in every if n in chosen]
 
 
-def _workspace(opts: Options, judge: BatchJudge, root: Path) -> Workspace:
+def make_workspace(opts: Options, judge: BatchJudge, root: Path) -> Workspace:
+    """The temporary folder, isolation, plan and servers' settings of a run (also of
+    grader.batch.warm's one slot)."""
     os.chmod(root, 0o711)  # children of another user reach their staging folder
     limits = process_limits.Limits(time_limit=opts.time_limit, cpu_seconds=opts.time_limit)
     try:

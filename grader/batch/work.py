@@ -147,6 +147,11 @@ def grade_one(state: Run, slot: Slot, item: Pending) -> None:
 
 
 def _run(state: Run, slot: Slot, staged: object) -> list:
+    return run_in_slot(state.judge, slot, state.opts.time_limit)
+
+
+def run_in_slot(judge: BatchJudge, slot: Slot, time_limit: float) -> list:
+    """The submission staged in ``slot`` run by a fresh child of its server, judged here."""
     from grader.boundary.zygote import ZygoteChild
     from grader.boundary.runner import run_topics
     from grader.grading.engine import LostFunctions
@@ -154,6 +159,6 @@ def _run(state: Run, slot: Slot, staged: object) -> list:
     # A function that hung in its own topic is not called again by the topics that use it:
     # a hanging student costs one time limit per hanging function, not one per topic.
     lost_in = LostFunctions()
-    events = run_topics(slot.submission_path, state.judge.requests, state.opts.time_limit,
+    events = run_topics(slot.submission_path, judge.requests, time_limit,
                         start=lambda _path: ZygoteChild(slot), decode=False, keep=lost_in.keep)
-    return state.judge.results(events, lost_in)
+    return judge.results(events, lost_in)

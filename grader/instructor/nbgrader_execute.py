@@ -17,8 +17,9 @@ around them — the configuration chain, ``--student``, copying every submitted 
 
 It grades the sanitised notebook as ``grader autograde`` grades it: the same staging and
 program extraction (:func:`grader.batch.inputs.stage`, :mod:`grader.nb.program`), the same
-engine, seed and sandbox (bubblewrap where it works), and the same check-cell outputs
-(:func:`grader.instructor.autograded.fill_outputs`). No cell of the student's runs in a
+slot, judge, seed and sandbox (bubblewrap where it works; one forking server for the whole
+run, a fresh child per notebook: :mod:`grader.batch.warm`), and the same check-cell
+outputs (:func:`grader.instructor.autograded.fill_outputs`). No cell of the student's runs in a
 kernel, so a notebook that redefines ``check`` changes nothing, and formgrader's Autograde
 button is as honest as ``grader autograde``. The two write the same gradebook.
 """
@@ -79,23 +80,34 @@ def notebook_topics(nb: Any) -> list[str]:
 
 
 def grade_notebook(nb: Any, topics: list[str], sandbox: str = "auto", time_limit: float = 0.0) -> list[dict]:
-    """The rows ``grader batch`` records for this notebook (topic, check, points, messages)."""
+    """The rows ``grader batch`` records for this notebook (topic, check, points, messages),
+    graded as the batch grades a student, in the process's warm slot
+    (:mod:`grader.batch.warm`): its server starts with the first notebook of the run and
+    forks a fresh child for each."""
     import nbformat
 
-    from grader.batch.inputs import Refused, Staged, Submission, stage
-    from grader.grading.engine import DEFAULT_SEED, DEFAULT_TIME_LIMIT, grade
+    from grader.batch.cli import UsageError
+    from grader.batch.inputs import Refused, Staged
+    from grader.batch.warm import close_warm_slot, warm_slot
+    from grader.boundary.pool import SlotFailed
+    from grader.grading.engine import DEFAULT_SEED, DEFAULT_TIME_LIMIT
+    from grader.i18n import t
 
     with tempfile.TemporaryDirectory(prefix="grader-nbgrader-") as tmp:
-        folder, staging = Path(tmp) / "submission", Path(tmp) / "staged"
+        folder = Path(tmp) / "submission"
         folder.mkdir()
-        staging.mkdir()
         nbformat.write(nb, str(folder / "notebook.ipynb"))
         try:
-            staged = stage(Submission("student", folder, notebooks=True), staging)
+            slot = warm_slot(topics, sandbox, time_limit or DEFAULT_TIME_LIMIT, DEFAULT_SEED)
+            staged, results = slot.grade(folder)
         except Refused as refused:  # as the batch records it: every check fails, saying why
             from grader.grading.batch_judge import BatchJudge
             return result_rows(Staged(), BatchJudge(topics, DEFAULT_SEED).failing_everything(refused.note))
-        results = grade(staging, topics, time_limit=time_limit or DEFAULT_TIME_LIMIT, sandbox=sandbox)
+        except UsageError as problem:  # --sandbox bwrap where bubblewrap does not work
+            raise RuntimeError(t(problem.key, "en", **problem.fields)) from None
+        except SlotFailed:
+            close_warm_slot()  # this notebook fails in nbgrader's log; the next starts a new server
+            raise
     return result_rows(staged, results)
 
 
