@@ -379,3 +379,25 @@ def test_temporary_files_a_killed_run_left_are_cleaned_on_the_next_run(hardened:
     assert not hardened["leftover"].exists()
     folder = hardened["course"] / "autograded" / "dave" / NAME
     assert not [p.name for p in folder.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_submission_the_gradebook_refuses_is_left_out_alone(graded: dict, tmp_path: Path) -> None:
+    """The class is written in one transaction; when the database refuses one submission
+    (here a trigger, as a constraint would), only that one is left out, said, and its
+    autograded/ folder not written; the others are written as ever."""
+    course = tmp_path / "course"
+    shutil.copytree(graded["pristine"], course)
+    for student in ("alice", "bob", "carol"):
+        submit(course, student, solved(course))
+    with sqlite3.connect(course / "gradebook.db") as db:
+        db.execute("CREATE TRIGGER refuse_bob BEFORE INSERT ON submitted_assignment "
+                   "WHEN NEW.student_id = 'bob' BEGIN SELECT RAISE(ABORT, 'bob is refused here'); END")
+    done = run_grader("autograde", NAME, cwd=course, timeout=600)
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert "bob" in done.stdout and "bob is refused here" in done.stdout
+    full = {f"check-{t}": topic_points()[t] for t in PIPELINE.topics}
+    assert gradebook(course) == {"alice": full, "carol": full}
+    assert not [p for p in (course / "autograded" / "bob").rglob("*") if p.is_file()]  # nothing, not even a .tmp
+    for student in ("alice", "carol"):
+        folder = course / "autograded" / student / NAME
+        assert (folder / PIPELINE.notebook).is_file() and not [p for p in folder.iterdir() if p.name.endswith(".tmp")]

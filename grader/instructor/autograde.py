@@ -15,7 +15,7 @@ Run in an nbgrader course folder (``grader nbgrader init`` writes one). For ever
    ``grader stats`` reads);
 3. ``autograded/<student>/<assignment>/`` written, each check cell holding the verdict the
    student saw (:mod:`grader.instructor.autograded`), and the gradebook updated through
-   nbgrader's API, one transaction per submission (:mod:`grader.instructor.gradebook`),
+   nbgrader's API, the class in one transaction (:mod:`grader.instructor.gradebook`),
    late submissions marked from ``timestamp.txt`` and the due date as nbgrader does.
 
 Nothing of the student's runs in a kernel: a notebook that redefines ``check`` changes
@@ -280,18 +280,30 @@ def _results(grades: Path) -> dict[str, dict]:
 
 def write_all(course: Course, assignment: str, prepared: list[Prepared], results: dict[str, dict],
               lang: str) -> int:
-    """autograded/ and the gradebook, submission by submission; how many were written."""
+    """autograded/ and the gradebook; how many submissions were written. Every submission's
+    files are staged beside their place first, the gradebook is written (one transaction,
+    :func:`_write_gradebook`), then the files of those written are moved in."""
     from nbgrader.plugins import LateSubmissionPlugin
 
     from grader.batch.progress import Progress
     from grader.instructor.gradebook import open_gradebook
 
     plugin = LateSubmissionPlugin(config=course.config)
-    written = 0
-    with open_gradebook(course.coursedir.db_url, course.coursedir.course_id) as gradebook, \
-            Progress(len(prepared)) as progress:
+    ready: list[tuple[Prepared, Ready | None]] = []
+    try:
         for item in prepared:
-            line = _write_one(course, gradebook, assignment, item, results.get(item.student), plugin, lang)
+            ready.append((item, _stage_one(course, assignment, item, results.get(item.student))))
+        with open_gradebook(course.coursedir.db_url, course.coursedir.course_id) as gradebook:
+            late = _write_gradebook(gradebook, assignment, [(i, r) for i, r in ready if r is not None], plugin)
+    except BaseException:  # Ctrl-C among them: nothing of this run's autograded/ left half-way
+        for _, staged in ready:
+            if staged is not None:
+                staged.discard()
+        raise
+    written = 0
+    with Progress(len(prepared)) as progress:
+        for item, staged in ready:
+            line = _finish(item, staged, late.get(item.student), lang)
             written += line is not None
             progress.step(line or t("instructor.not_written", lang, student=item.student))
             for key, fields in item.problems:
@@ -301,42 +313,89 @@ def write_all(course: Course, assignment: str, prepared: list[Prepared], results
     return written
 
 
-def _write_one(course: Course, gradebook: Any, assignment: str, item: Prepared, result: dict | None,
-               plugin: Any, lang: str) -> str | None:
+@dataclass
+class Ready:
+    """One submission's grades, timestamp and autograded/ files staged, before the gradebook."""
+    grades: list[Any]  # NotebookGrades
+    timestamp: Any
+    staged: list[tuple[Path, Path]]  # (temporary, final): moved in once the gradebook committed
+
+    def discard(self) -> None:
+        for temporary, _ in self.staged:
+            temporary.unlink(missing_ok=True)
+
+
+def _stage_one(course: Course, assignment: str, item: Prepared, result: dict | None) -> Ready | None:
+    """The submission's grades from its results, and its autograded/ files staged; None
+    (and the reason among its problems) when it cannot be written."""
     from grader.instructor.autograded import fill_outputs
-    from grader.instructor.gradebook import NotebookGrades, write_submission
+    from grader.instructor.gradebook import NotebookGrades
 
     if result is None and item.gradable:
         item.problems.append(("instructor.not_graded", {}))
         return None
     rows = result.get("results", []) if result else []
-    grades, autograded = [], course.path(course.coursedir.autograded_directory, item.student, assignment)
-    staged: list[tuple[Path, Path]] = []  # (temporary, final): moved in once the gradebook committed
+    autograded = course.path(course.coursedir.autograded_directory, item.student, assignment)
+    ready = Ready([], None, [])
     try:
         remove_leftovers(autograded)
         for name, cleaned in item.notebooks.items():
             if cleaned is None:
-                grades.append(NotebookGrades(name, [], {}))
+                ready.grades.append(NotebookGrades(name, [], {}))
                 continue
             scores = fill_outputs(cleaned.notebook, rows, cleaned.missing)
-            grades.append(NotebookGrades(name, scores, _answered(cleaned.notebook)))
-            staged.append(stage_notebook(cleaned.notebook, autograded / f"{name}.ipynb"))
-        timestamp, stamp = _timestamp(item)
-        if staged:
-            staged += stage_other_files(course, assignment, item.submitted, autograded)
+            ready.grades.append(NotebookGrades(name, scores, _answered(cleaned.notebook)))
+            ready.staged.append(stage_notebook(cleaned.notebook, autograded / f"{name}.ipynb"))
+        ready.timestamp, stamp = _timestamp(item)
+        if ready.staged:
+            ready.staged += stage_other_files(course, assignment, item.submitted, autograded)
             if stamp is not None:  # only a timestamp that was read: bounded, not a link
-                staged.append(stage_bytes(stamp, autograded / TIMESTAMP))
-        late = write_submission(gradebook, assignment, item.student, timestamp, grades, plugin)
+                ready.staged.append(stage_bytes(stamp, autograded / TIMESTAMP))
     except Exception as exc:  # noqa: BLE001 - one submission's problem: the others go on
-        for temporary, _ in staged:
-            temporary.unlink(missing_ok=True)
+        ready.discard()
         item.problems.append(("instructor.gradebook_write_failed", {"problem": f"{type(exc).__name__}: {exc}"}))
         return None
-    for temporary, final in staged:
+    return ready
+
+
+def _write_gradebook(gradebook: Any, assignment: str, ready: list[tuple[Prepared, Ready]],
+                     plugin: Any) -> dict[str, float]:
+    """student -> seconds late, for each submission written. The class in one transaction:
+    a file gradebook syncs to disk on every commit, which was most of the writing's time.
+    When any submission cannot be written, that transaction is rolled back and the class
+    written again one transaction per submission, so that only that one is left out."""
+    from grader.instructor.gradebook import commit, write_submission
+
+    try:
+        late = {item.student: write_submission(gradebook, assignment, item.student, staged.timestamp,
+                                               staged.grades, plugin, commit=False)
+                for item, staged in ready}
+        commit(gradebook)
+        return late
+    except Exception:  # noqa: BLE001 - said below, by the submission that fails alone
+        gradebook.db.rollback()
+    late = {}
+    for item, staged in ready:
+        try:
+            late[item.student] = write_submission(gradebook, assignment, item.student, staged.timestamp,
+                                                  staged.grades, plugin)
+        except Exception as exc:  # noqa: BLE001 - one submission's problem: the others go on
+            item.problems.append(("instructor.gradebook_write_failed", {"problem": f"{type(exc).__name__}: {exc}"}))
+    return late
+
+
+def _finish(item: Prepared, staged: Ready | None, late: float | None, lang: str) -> str | None:
+    """The staged files moved in (a submission written) or removed; the line to show."""
+    if staged is None:
+        return None
+    if late is None:
+        staged.discard()
+        return None
+    for temporary, final in staged.staged:
         final.parent.mkdir(parents=True, exist_ok=True)
         os.replace(temporary, final)
-    total = sum(c.points or 0.0 for g in grades for c in g.cells)
-    maximum = sum(c.max_points for g in grades for c in g.cells)
+    total = sum(c.points or 0.0 for g in staged.grades for c in g.cells)
+    maximum = sum(c.max_points for g in staged.grades for c in g.cells)
     note = t("instructor.late", lang, seconds=f"{late:.0f}") if late > 0 else ""
     return t("instructor.written", lang, student=item.student, score=f"{total:g}",
              max_score=f"{maximum:g}") + note

@@ -1,10 +1,11 @@
-"""Writing nbgrader's gradebook through nbgrader's own API, one transaction per submission.
+"""Writing nbgrader's gradebook through nbgrader's own API, whole submissions at a time.
 
 nbgrader's ``Gradebook`` methods commit after every call; a submission written that way
 is half-written when the run stops between two calls. Here one submission — the student,
 the submission and its timestamp, every grade cell's ``auto_score``, every solution
 cell's comment, the late penalty — is built with nbgrader's own models in its session and
-committed once, or rolled back. What nbgrader's SaveAutoGrades and AssignLatePenalties
+committed with it, or rolled back (``grader autograde`` commits the class at once:
+:func:`grader.instructor.autograde._write_gradebook`). What nbgrader's SaveAutoGrades and AssignLatePenalties
 decide, this decides the same way: a manual score is kept (and the grade flagged for
 review), an unanswered solution cell is commented "No response.", a late submission gets
 the penalty of the course's ``LateSubmissionPlugin``.
@@ -64,8 +65,10 @@ def open_gradebook(db_url: str, course_id: str) -> Any:
 
 
 def write_submission(gradebook: Any, assignment: str, student: str, timestamp: datetime | None,
-                     notebooks: list[NotebookGrades], late_plugin: Any) -> float:
-    """One student's submission in one transaction; the seconds it was late."""
+                     notebooks: list[NotebookGrades], late_plugin: Any, commit: bool = True) -> float:
+    """One student's submission, committed (``commit``: else left in the session's
+    transaction for :func:`commit`); the seconds it was late. On any error the session's
+    transaction is rolled back and the error raised."""
     session = gradebook.db
     try:
         submission = _submission(gradebook, assignment, student, timestamp)
@@ -80,10 +83,22 @@ def write_submission(gradebook: Any, assignment: str, student: str, timestamp: d
         for submitted in submission.notebooks:
             session.refresh(submitted)
             submitted.late_submission_penalty = _penalty(late_plugin, student, submitted, late)
-        session.commit()
+        if commit:
+            session.commit()
+        else:
+            session.flush()
         return late
     except Exception:
         session.rollback()
+        raise
+
+
+def commit(gradebook: Any) -> None:
+    """What was written in the session's transaction, committed (rolled back on error)."""
+    try:
+        gradebook.db.commit()
+    except Exception:
+        gradebook.db.rollback()
         raise
 
 
