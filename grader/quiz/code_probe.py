@@ -139,4 +139,4 @@ def run(code: str, setup: str, seed: int, compare: list[str] | None, bare_functi
 
 def answer(get: Get, spec: AnswerSpec) -> AnswerOutcome:
     """The probe the boundary's child runs: the student's answer for one seed."""
-    return run(spec["code"], spec["setup"], spec["seed"], spec["compare"], spec.get("bare_functions", ()))
+    return run(spec["code"], spec["setup"], spec["seed"], spec["compare"], spec["bare_functions"])

@@ -9,5 +9,5 @@ def batchnorm(get: Get, spec: BatchnormSpec) -> BatchnormOutcome:
     forward, backward = get("batch_norm", "batchnorm_forward"), get("batch_norm", "batchnorm_backward")
     x = spec["x"]
     out, cache = forward(x, spec["gamma"], spec["beta"], eps=spec["eps"])
-    grads = backward(spec["dout"], cache) if spec.get("backward") else None
+    grads = backward(spec["dout"], cache) if spec["backward"] else None
     return {"out": out, "grads": grads, "x_after": x}

@@ -12,7 +12,7 @@ def optimizer(get: Get, spec: OptimizerSpec) -> OptimizerOutcome:
     cls = get("optimizers", spec["cls"])
     start = {k: np.array(v, copy=True) for k, v in spec["params"].items()}
     try:
-        made = cls(**spec.get("kwargs", {}))
+        made = cls(**spec["kwargs"])
     except Exception as exc:  # noqa: BLE001 - the constructor's fault, not update's: say so
         import sys
         from pathlib import Path

@@ -29,7 +29,7 @@ def call(get: Get, spec: CallSpec) -> CallOutcome:
     args = list(spec["args"])
     held = [dict(a) if isinstance(a, dict) else None for a in args]
     with right_helpers(func, spec.get("helpers", ()), spec.get("own_helpers", ())):
-        result = func(*args, **spec.get("kwargs", {}))
+        result = func(*args)
     outcome: CallOutcome = {
         "result": result,
         "args_after": args,

@@ -51,6 +51,6 @@ def by_reference(name: str, x: np.ndarray) -> Callable[[Any], float]:
 def numerical_gradient(get: Get, spec: NumericalGradientSpec) -> NumericalGradientOutcome:
     func = get("functions", "numerical_gradient")
     x = spec["x"]
-    f = by_reference(spec["loss"], x) if spec.get("by_reference") else LOSSES[spec["loss"]]
+    f = by_reference(spec["loss"], x) if spec["by_reference"] else LOSSES[spec["loss"]]
     result = func(f, x)
     return {"result": result, "x_after": x}
