@@ -1,13 +1,14 @@
 """Every spec the grader sends and every outcome it receives is what grader/boundary/wire_types.py
-declares, and nothing else: each topic's checks graded through the real boundary (the child
-without a sandbox, and inside bubblewrap), on the solutions, on the blank exercises and on a
-submission with the mistakes that make the rarer outcomes (an error with where it stopped, a
-constructor that raises, a missing function, output, warnings), and the quiz's code answers.
+declares, and nothing else: every topic through the real boundary (no sandbox, and bubblewrap),
+and the quiz's code answers.
 
-Which declaration applies is read from the probe the spec names: its signature
-(``def call(get, spec: CallSpec) -> CallOutcome``) is the one place that pairs them. A key a
-builder or a probe adds without declaring it, a declared required key left out, or a value of
-another type fails here, named by topic, check and path.
+Graded: the solutions, the blank exercises, and a submission of the mistakes that make the
+rarer outcomes (an error with where training stopped, a constructor that raises, a missing
+function, an import that fails, printed output, warnings). Which declaration applies is read
+from the probe the spec names: its signature (``def call(get, spec: CallSpec) -> CallOutcome``)
+is the one place that pairs them. A key a builder or a probe adds without declaring it, a
+declared required key left out, or a value of another type fails here, named by topic, check
+and path.
 """
 from __future__ import annotations
 
@@ -260,3 +261,14 @@ def test_quiz_code_answers_send_and_receive_what_is_declared(seen: Seen) -> None
     assert {"value", "answer_error", "warnings"} <= sent
     assert len(seen.specs) == len(seen.outcomes) == 4 * 3  # four answers, three seeds each
     assert seen.problems() == []
+
+
+def test_the_request_frame_is_what_is_declared() -> None:
+    from grader.boundary.runner import encoded_request
+    from grader.grading.engine import Plan
+
+    plan = Plan(0)
+    request = encoded_request([TopicRequest(name, plan.inputs(name)) for name in ("softmax", "layers")],
+                              hung=["functions"])
+    assert problems(request, wire_types.Request, "request") == []
+    assert problems({"plan": ["softmax"], "hung": []}, wire_types.Request, "planned request") == []

@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterator, Literal
 import numpy as np
 
 from grader.boundary import limits, printed, wire
-from grader.boundary.wire_types import ErrorFacts, ErrorKind, Get, Outcome, Request, Spec, WarningFacts
+from grader.boundary.wire_types import ErrorFacts, ErrorKind, Get, Outcome, OutcomeReply, Request, Spec, WarningFacts
 
 BLANK_MESSAGE = re.compile(r"blank \((?P<label>[^)]+)\) in (?P<function>[\w.]+) is not filled yet")
 # Trusted code the student must not reach by import from inside the child.
@@ -351,7 +351,8 @@ def _serve_topic(name: str, checks: Iterator[tuple[str, Spec]], modules: Student
         except HungImport:
             wire.send(replies, {"hung": name})
             return
-        wire.send(replies, {"topic": name, "check": check, "outcome": _encode_safely(outcome)})
+        reply: OutcomeReply = {"topic": name, "check": check, "outcome": _encode_safely(outcome)}
+        wire.send(replies, reply)
     wire.send(replies, {"done": name})
 
 
