@@ -31,7 +31,10 @@ import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from grader.boundary.wire_types import Spec
 
 PROJECT = Path(__file__).resolve().parents[2]
 GRADER = PROJECT / "grader"
@@ -286,8 +289,11 @@ def _plain(fields: dict) -> dict:
             for key, value in fields.items()}
 
 
-def _function(topic: str, spec: dict, about: Any) -> str:
-    return str(spec.get("func") or spec.get("class") or (about.calls[0] if about.calls else topic))
+def _function(topic: str, spec: Spec, about: Any) -> str:
+    """The name an error verdict speaks of, as the check's own judge names it: the function a
+    call spec calls, the class a script spec builds (wire_types: CallSpec.func, ScriptSpec.cls)."""
+    named = dict(spec)
+    return str(named.get("func") or named.get("cls") or (about.calls[0] if about.calls else topic))
 
 
 def _variants_module(folder: Path | None, lang: str = "en") -> Any | None:
