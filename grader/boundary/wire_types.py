@@ -281,9 +281,17 @@ class AnswerSpec(Spec):
     bare_functions: list[str]  # course functions also available by their bare names
 
 
+AnswerErrorKind = Literal[
+    "syntax", "need_expression", "undefined",  # the answer cannot be read, or defines too little
+    "exception", "exit", "memory",  # running it raised
+    "setup",  # the quiz author's setup raised (the author's fault, never the student's)
+    "unsupported",  # its value is of a type the comparison cannot read (the parent's verdict)
+]
+
+
 class AnswerErrorFacts(TypedDict, total=False):
     """What went wrong with an answer, or with the author's setup (code_probe.describe)."""
-    kind: Required[str]
+    kind: Required[AnswerErrorKind]
     type: Required[str]
     message: Required[str]
     line: Required[int | None]

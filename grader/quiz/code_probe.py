@@ -26,7 +26,7 @@ SETUP_FILE = "<setup>"
 class AnswerError(Exception):
     """What went wrong with an answer, as plain facts (a ``kind`` and its details)."""
 
-    def __init__(self, error: dict) -> None:
+    def __init__(self, error: AnswerErrorFacts) -> None:
         super().__init__(error.get("kind", ""))
         self.error = error
 
