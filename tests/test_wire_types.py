@@ -171,12 +171,12 @@ def test_every_probe_declares_its_spec_and_outcome() -> None:
 
 @pytest.fixture
 def seen(monkeypatch: pytest.MonkeyPatch) -> Seen:
-    from grader.grading import engine
+    from grader.grading import engine, warm
     from grader.quiz import sandbox
 
     recorder = Seen()
-    monkeypatch.setattr(engine, "run_topics", recorder.wrap(engine.run_topics))
-    monkeypatch.setattr(sandbox, "run_topics", recorder.wrap(sandbox.run_topics))
+    for module in (engine, warm, sandbox):  # grader check, grader watch (batch's servers), quizzes
+        monkeypatch.setattr(module, "run_topics", recorder.wrap(module.run_topics))
     return recorder
 
 
@@ -228,6 +228,22 @@ def test_solutions_send_and_receive_what_is_declared(seen: Seen) -> None:
 def test_inside_bubblewrap_too(seen: Seen) -> None:
     _graded(seen, ROOT / "solutions", sandbox="bwrap")
     assert seen.problems() == []
+
+
+def test_through_a_forking_server_with_a_plan_too(seen: Seen) -> None:
+    """`grader watch` and `grader batch`: the server decodes every spec once from its plan file,
+    the children are sent topic names only, and the outcomes stay encoded until judged."""
+    from grader.grading.defaults import DEFAULT_SEED
+    from grader.grading.warm import grader_for
+
+    topics = list(registry.names())
+    watch = grader_for(ROOT / "solutions", topics, seed=DEFAULT_SEED, time_limit=60.0)
+    try:
+        results = watch.grade(topics)
+    finally:
+        watch.close()
+    assert results and all(r.passed for r in results)
+    assert len(seen.outcomes) == len(results) and seen.problems() == []
 
 
 def test_blank_exercises_send_and_receive_what_is_declared(seen: Seen) -> None:
