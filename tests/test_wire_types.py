@@ -288,3 +288,9 @@ def test_the_request_frame_is_what_is_declared() -> None:
                               hung=["functions"])
     assert problems(request, wire_types.Request, "request") == []
     assert problems({"plan": ["softmax"], "hung": []}, wire_types.Request, "planned request") == []
+
+
+def test_every_declared_error_kind_has_its_message_and_no_other() -> None:
+    from grader.judging.compare import ERROR_KEYS
+
+    assert set(ERROR_KEYS) == set(typing.get_args(wire_types.ErrorKind))
