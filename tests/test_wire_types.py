@@ -106,7 +106,8 @@ def test_the_checker_itself_finds_what_does_not_fit() -> None:
     assert problems({"error": {"kind": "blank"}, "warnings": []}, wire_types.CallOutcome, "o") == []
     assert problems({"error": {"kind": "no such"}}, wire_types.CallOutcome, "o") != []
     assert problems({"steps": [{"do": "seed", "seed": 1.5}]}, dict[str, list[wire_types.Step]], "s") != []
-    assert problems([(1, 2)], list[tuple[Any, ...]], "r") == [] and problems([[1, 2]], list[tuple[Any, ...]], "r")
+    assert problems([(1, 2)], list[tuple[Any, ...]], "r") == []
+    assert problems([[1, 2]], list[tuple[Any, ...]], "r") == ["r[0]: list '[1, 2]' is not a tuple"]
 
 
 # ---------------------------------------------------------------------------------------
