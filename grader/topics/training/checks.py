@@ -15,7 +15,7 @@ import numpy as np
 from grader.topics.training import data as run
 from grader.topics.training.probe import train_with
 from grader.judging.checks import Topic, Verdict
-from grader.judging.misconceptions import Evidence, Misconception, diagnose
+from grader.judging.misconceptions import Evidence, Misconception, diagnose, value_of
 from grader.judging.compare import as_array, error_verdict, same, show, with_warnings
 
 # Which topic grades each function training calls (directly, or inside forward/backward).
@@ -28,8 +28,10 @@ def _names(functions: list[str]) -> str:
     return ", ".join(f"{f} ({TOPIC_OF[f]})" for f in functions)
 
 
+RUN = value_of("run")  # what the training run sent back: its first step, function by function
+
 MISCONCEPTIONS = (
-    Misconception("training.broken_part", "run", "hint.training_broken_part",
+    Misconception("training.broken_part", RUN, "hint.training_broken_part",
                   lambda e: bool(e.inputs["broken"]),
                   "accuracy below the threshold, and on the first mini-batch one of the six functions "
                   "differs from the reference given the same inputs",
@@ -71,7 +73,7 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
         failure = ("fail.training_accuracy", {"accuracy": f"{final:.1%}", "threshold": threshold,
                                               "epochs": run.EPOCHS, "images": len(labels)})
     broken = broken_functions(spec, outcome.get("first_step"))
-    hint = diagnose(MISCONCEPTIONS, "run", Evidence(outcome.get("first_step"), {"broken": broken}))
+    hint = diagnose(MISCONCEPTIONS, RUN, Evidence(outcome.get("first_step"), {"broken": broken}))
     return with_warnings(Verdict.fail(failure, *hint), outcome)
 
 
