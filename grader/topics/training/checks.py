@@ -30,7 +30,21 @@ def _names(functions: list[str]) -> str:
 
 RUN = value_of("run")  # what the training run sent back: its first step, function by function
 
+
+def _update_not_stored(e: Evidence) -> bool:
+    """After the first sgd_update every array of the network is what it was before, though the
+    gradients are not zero: w − ε·∇E computed and dropped (a bare expression, or a local name
+    such as ``w = w - …``), so the network never learns."""
+    before, after, grad = e.actual["before"], e.actual["after"], e.actual["grad"]
+    moved = any(np.any(np.asarray(grad[key], dtype=float) != 0) for key in before)
+    return moved and set(after) == set(before) and all(same(after[key], before[key], 0, 0) for key in before)
+
+
+# Most specific first: a mistake recognised by its fingerprint before the function it is in.
 MISCONCEPTIONS = (
+    Misconception("training.update_not_stored", RUN, "hint.training_update_not_stored", _update_not_stored,
+                  "accuracy near chance: after the first sgd_update every array of network equals what it was "
+                  "before, although the gradients are not zero"),
     Misconception("training.broken_part", RUN, "hint.training_broken_part",
                   lambda e: bool(e.inputs["broken"]),
                   "accuracy below the threshold, and on the first mini-batch one of the six functions "
