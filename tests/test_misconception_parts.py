@@ -27,10 +27,28 @@ def test_a_part_given_as_a_string_is_refused_when_the_entry_is_made(part) -> Non
     assert "demo.keepdims" in message and "raised_by" in message and "value_of" in message
 
 
-@pytest.mark.parametrize("name", ["softmax.error", "softmax.modified", "", "two words"])
-def test_an_old_suffix_inside_a_constructor_is_refused_and_told_what_to_write(name) -> None:
-    with pytest.raises(ValueError, match=r"raised_by\('f'\)"):
+@pytest.mark.parametrize("part,instead", [("softmax.error", "raised_by('softmax')"),
+                                          ("softmax.modified", "modified_by('softmax')"),
+                                          ("softmax", "value_of('softmax')")])
+def test_a_string_part_is_told_which_constructor_says_the_same(part, instead) -> None:
+    with pytest.raises(TypeError) as refused:
+        _entry(part)
+    assert str(refused.value).endswith(f"not {part!r}: write {instead}")
+
+
+@pytest.mark.parametrize("name,instead", [("softmax.error", "raised_by('softmax')"),
+                                          ("softmax.modified", "modified_by('softmax')"),
+                                          ("sgd_update.in_place", "updated_in_place_by('sgd_update')")])
+def test_an_old_suffix_inside_a_constructor_is_refused_and_told_what_to_write(name, instead) -> None:
+    with pytest.raises(ValueError) as refused:
         value_of(name)
+    assert str(refused.value).endswith(f"not {name!r}: write {instead}")
+
+
+@pytest.mark.parametrize("name", ["", "two words", "soft-max", None])
+def test_a_name_that_is_no_identifier_is_refused(name) -> None:
+    with pytest.raises(ValueError, match="identifier"):
+        raised_by(name)
 
 
 def test_a_part_of_an_unknown_kind_is_refused() -> None:

@@ -63,7 +63,21 @@ class Part:
             raise ValueError(f"a misconception part's kind is one of {KINDS}, not {self.kind!r}")
         if not isinstance(self.name, str) or not self.name.isidentifier():
             raise ValueError(f"a misconception part names a function or an output (an identifier), not "
-                             f"{self.name!r}: write raised_by('f') or modified_by('f'), not 'f.error' or 'f.modified'")
+                             f"{self.name!r}{_instead(self.name)}")
+
+
+# The old string suffixes, and the constructor that says the same.
+_SUFFIXES = {"error": "raised_by", "modified": "modified_by", "in_place": "updated_in_place_by"}
+
+
+def _instead(name: object) -> str:
+    """What to write instead of an old-style string part (``"f"``, ``"f.error"``), when it is one."""
+    if not isinstance(name, str):
+        return ""
+    base, _, suffix = name.rpartition(".")
+    if suffix in _SUFFIXES and base.isidentifier():
+        return f": write {_SUFFIXES[suffix]}({base!r})"
+    return f": write value_of({name!r})" if name.isidentifier() else ""
 
 
 def value_of(name: str) -> Part:
@@ -91,7 +105,7 @@ def _parts(part: object) -> tuple[Part, ...]:
     parts = part if isinstance(part, tuple) else (part,)
     if not parts or not all(isinstance(p, Part) for p in parts):
         raise TypeError(f"a misconception part is made by value_of, raised_by, modified_by or "
-                        f"updated_in_place_by (or is a tuple of those), not {part!r}")
+                        f"updated_in_place_by (or is a tuple of those), not {part!r}{_instead(part)}")
     return parts
 
 
@@ -99,7 +113,7 @@ def _one(part: object) -> Part:
     """``part`` itself when it is one Part (what a check asks about), else a TypeError."""
     if not isinstance(part, Part):
         raise TypeError(f"a check asks about one part made by value_of, raised_by, modified_by or "
-                        f"updated_in_place_by, not {part!r}")
+                        f"updated_in_place_by, not {part!r}{_instead(part)}")
     return part
 
 
