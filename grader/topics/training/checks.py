@@ -16,7 +16,7 @@ from grader.boundary.wire_types import TrainingOutcome, TrainingSpec
 from grader.topics.training import data as run
 from grader.topics.training.probe import train_with
 from grader.judging.checks import Topic, Verdict
-from grader.judging.misconceptions import Evidence, Misconception, diagnose
+from grader.judging.misconceptions import Evidence, Misconception, diagnose, value_of
 from grader.judging.compare import as_array, error_verdict, same, show, with_warnings
 
 # Which topic grades each function training calls (directly, or inside forward/backward).
@@ -29,8 +29,24 @@ def _names(functions: list[str]) -> str:
     return ", ".join(f"{f} ({TOPIC_OF[f]})" for f in functions)
 
 
+RUN = value_of("run")  # what the training run sent back: its first step, function by function
+
+
+def _update_not_stored(e: Evidence) -> bool:
+    """After the first sgd_update every array of the network is what it was before, though the
+    gradients are not zero: w − ε·∇E computed and dropped (a bare expression, or a local name
+    such as ``w = w - …``), so the network never learns."""
+    before, after, grad = e.actual["before"], e.actual["after"], e.actual["grad"]
+    moved = any(np.any(np.asarray(grad[key], dtype=float) != 0) for key in before)
+    return moved and set(after) == set(before) and all(same(after[key], before[key], 0, 0) for key in before)
+
+
+# Most specific first: a mistake recognised by its fingerprint before the function it is in.
 MISCONCEPTIONS = (
-    Misconception("training.broken_part", "run", "hint.training_broken_part",
+    Misconception("training.update_not_stored", RUN, "hint.training_update_not_stored", _update_not_stored,
+                  "accuracy near chance: after the first sgd_update every array of network equals what it was "
+                  "before, although the gradients are not zero"),
+    Misconception("training.broken_part", RUN, "hint.training_broken_part",
                   lambda e: bool(e.inputs["broken"]),
                   "accuracy below the threshold, and on the first mini-batch one of the six functions "
                   "differs from the reference given the same inputs",
@@ -72,7 +88,7 @@ def _judge(spec: TrainingSpec, outcome: TrainingOutcome) -> Verdict:
         failure = ("fail.training_accuracy", {"accuracy": f"{final:.1%}", "threshold": threshold,
                                               "epochs": run.EPOCHS, "images": len(labels)})
     broken = broken_functions(spec, outcome.get("first_step"))
-    hint = diagnose(MISCONCEPTIONS, "run", Evidence(outcome.get("first_step"), {"broken": broken}))
+    hint = diagnose(MISCONCEPTIONS, RUN, Evidence(outcome.get("first_step"), {"broken": broken}))
     return with_warnings(Verdict.fail(failure, *hint), outcome)
 
 
