@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
 
 if TYPE_CHECKING:
-    from grader.boundary.wire_types import Spec
+    from grader.boundary.wire_types import Outcome, Spec
 
 PROJECT = Path(__file__).resolve().parents[2]
 GRADER = PROJECT / "grader"
@@ -189,7 +189,7 @@ TOLERANCES = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7)  # tried largest first
 MAX_PROBED_LEAVES = 300  # beyond that many numbers and arrays, a leaf has its part's tolerance
 
 
-def probed_tolerance(check: Any, spec: dict, outcome: dict) -> dict[str, float | None]:
+def probed_tolerance(check: Any, spec: Spec, outcome: Outcome) -> dict[str, float | None]:
     """Where and how closely the check's real judge looks at the reference's outcome: for each
     part (top-level key) and each number or array in it, the largest relative change of it
     alone that the judge still passes (0: exactly, as for an argument that must come back
