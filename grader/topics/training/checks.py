@@ -75,10 +75,7 @@ def _judge(spec: TrainingSpec, outcome: TrainingOutcome) -> Verdict:
     _record_plot(spec, outcome)
     if final is not None and final >= run.THRESHOLD:
         if not same(outcome.get("test_scores"), scores, rtol=1e-5, atol=1e-6):
-            # The network the student's updates produced scores well, but forward reported
-            # other scores for the held-out images: forward does not compute from the weights.
-            return Verdict.fail(("fail.training_scores_forged", {}), ("fail.training_stopped", {
-                "function": "forward", "topic": TOPIC_OF["forward"]}))
+            return _scores_differ(spec, outcome)
         return with_warnings(Verdict.ok(), outcome)
     threshold = f"{run.THRESHOLD:.0%}"
     if final is None:
@@ -90,6 +87,19 @@ def _judge(spec: TrainingSpec, outcome: TrainingOutcome) -> Verdict:
     broken = broken_functions(spec, outcome.get("first_step"))
     hint = diagnose(MISCONCEPTIONS, RUN, Evidence(outcome.get("first_step"), {"broken": broken}))
     return with_warnings(Verdict.fail(failure, *hint), outcome)
+
+
+def _scores_differ(spec: TrainingSpec, outcome: TrainingOutcome) -> Verdict:
+    """The network the student's updates produced scores well, but their forward reported other
+    scores for the held-out images. Most often forward is simply wrong (a missing ReLU trains
+    a linear net that still learns): the first mini-batch names the function, and only when
+    every function agrees there does forward stand accused of not computing from the weights."""
+    broken = broken_functions(spec, outcome.get("first_step"))
+    hint = diagnose(MISCONCEPTIONS, RUN, Evidence(outcome.get("first_step"), {"broken": broken}))
+    if hint:
+        return Verdict.fail(("fail.training_scores_differ", {}), *hint)
+    return Verdict.fail(("fail.training_scores_forged", {}), ("fail.training_stopped", {
+        "function": "forward", "topic": TOPIC_OF["forward"]}))
 
 
 def held_out_scores(spec: TrainingSpec, trained: Any) -> np.ndarray | None:
