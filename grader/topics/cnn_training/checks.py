@@ -148,10 +148,6 @@ def broken_classes(spec: CnnTrainingSpec, first: Any) -> list[str]:
     inputs (each judged on the student's own upstream values), in the network's order."""
     if not isinstance(first, list):
         return []
-    w = spec["weights"]
-    made = [lambda: cnn.Convolution(w["W1"], w["b1"], 1, 1), layers.Relu, lambda: cnn.Pooling(2, 2, 2),
-            lambda: layers.Affine(w["W2"], w["b2"]), layers.Relu, lambda: layers.Affine(w["W3"], w["b3"]),
-            layers.SoftmaxWithLoss]
     return sorted(set(broken_parts(spec, first)), key=lambda c: ORDER.index(c) if c in ORDER else len(ORDER))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.boundary.wire_types import TrainingSpec
-from grader.topics.families.digits import digits_file, load_pixels  # noqa: F401 - shared with cnn_training
+from grader.topics.families.digits import load_pixels
 
 CLASSES = 10
 TEST_SIZE = 360  # held out: a fifth of the 1797 images
