@@ -145,7 +145,8 @@ class _Finder:
         self.bound: set[str] = set()  # names the collected cells define
         self.aliases: dict[str, str] = {}
         self.compiler = _ipython_compiler()
-        self._history: list[_Binding] | None = None
+        self._history: list[str] | None = None
+        self._bindings: dict[str, _Binding] = {}
 
     def want(self, name: str, obj: Any, required: bool = False) -> None:
         """Makes ``name`` available to the program as ``obj``.
@@ -197,20 +198,21 @@ class _Finder:
         executed that assigns it, and the ones before it while it only updates the name
         (``W += 1``, ``W = W * 2``); none when no cell the kernel kept assigns it."""
         cells: list[str] = []
-        for binding in reversed(self._assignments()):
+        for cell_file in reversed(self._run_order()):  # newest first: most names are found soon
+            binding = self._bindings.get(cell_file)
+            if binding is None:
+                binding = self._bindings[cell_file] = _binding(cell_file, "".join(linecache.getlines(cell_file)))
             if name in binding.names:
-                cells.append(binding.cell_file)
+                cells.append(cell_file)
                 if name not in binding.updates:
                     break
         return cells
 
-    def _assignments(self) -> list[_Binding]:
-        """Every cell the kernel executed, oldest first, with the names its kept statements bind."""
+    def _run_order(self) -> list[str]:
+        """Every cell the kernel executed, oldest first (a cell run again counts at its last run)."""
         if self._history is None:
             files = getattr(self.compiler, "_filename_map", {}) if self.compiler else {}
-            ordered = sorted(files.items(), key=lambda item: item[1] or 0)  # stable: same count, run order
-            self._history = [_binding(cell_file, "".join(linecache.getlines(cell_file)))
-                             for cell_file, _ in ordered]
+            self._history = [f for f, _ in sorted(files.items(), key=lambda item: item[1] or 0)]  # stable
         return self._history
 
     def ordered_cells(self) -> list[Cell]:
