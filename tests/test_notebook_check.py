@@ -200,10 +200,17 @@ def test_a_value_assigned_again_later_counts_as_the_kernel_last_assigned_it(kern
     assert score_of(cell) == MSE_POINTS, html_of(cell)
 
 
-def test_a_value_no_cell_assigned_is_reported_as_missing_as_before(kernel: Kernel) -> None:
-    """No cell assigns HALF_X (exec did): nothing can compute it again, and the student is
-    told which name is missing, the same as autograde would say."""
-    kernel.run('exec("HALF_X = np.ones(1) * 0.5")')
+@pytest.mark.parametrize("assign", [
+    'exec("HALF_X = np.ones(1) * 0.5")',  # no cell assigns it
+    "HALF_X = np.ones(1) * 0.5",  # its cell's code is gone from IPython's record (below)
+])
+def test_a_value_no_cell_assigned_is_reported_as_missing_as_before(kernel: Kernel, assign: str) -> None:
+    """Nothing can compute HALF_X again, and the student is told which name is missing, the
+    same as autograde would say."""
+    kernel.run(assign)
+    kernel.run("import linecache\nfor _f, _e in list(linecache.cache.items()):\n"
+               "    if 'HALF_X = np.ones' in ''.join(_e[2]) and 'linecache' not in ''.join(_e[2]):\n"
+               "        del linecache.cache[_f]")
     kernel.run(MSE_WITH.format(half="HALF_X[0]"))
     cell = kernel.run('check("mse")')
     assert points_of(cell) < MSE_POINTS
