@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.judging.checks import Topic, Verdict
-from grader.judging.misconceptions import Misconception
+from grader.judging.misconceptions import Misconception, about_any, value_of
 from grader.topics.families import course
 from grader.topics.families.scripts import behaves_like, call, change, judge_script, read, script_spec
 from reference import layers as ref
@@ -107,7 +107,7 @@ class _LossBookOrder(ref.SoftmaxWithLoss):
 
 
 def _mistake(name: str, cls: str, key: str, mistaken: type, evidence: str) -> Misconception:
-    return Misconception(f"layers.{name}", cls, key, behaves_like(mistaken), evidence)
+    return Misconception(f"layers.{name}", value_of(cls), key, behaves_like(mistaken), evidence)
 
 
 MISCONCEPTIONS = (
@@ -141,7 +141,7 @@ MISCONCEPTIONS = (
 
 
 def _about(cls: str) -> tuple[Misconception, ...]:
-    return tuple(m for m in MISCONCEPTIONS if m.about(cls))
+    return about_any(MISCONCEPTIONS, value_of(cls))
 
 
 def _with_zeros(rng: np.random.Generator, shape: tuple) -> np.ndarray:
