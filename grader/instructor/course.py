@@ -277,7 +277,19 @@ def _run_init(args: argparse.Namespace, lang: str) -> int:
     if kept:
         print(t("nbgrader.released_kept", lang, assignments=", ".join(kept)))
     print(t("nbgrader.use_grader_autograde", lang))
+    print(t(_seed_note(folder / "nbgrader_config.py"), lang, config=folder / "nbgrader_config.py"))
     return EXIT_OK
+
+
+def _seed_note(config: Path) -> str:
+    """What the instructor is told of the course's summative seed: where it is, or how to add one."""
+    from grader.batch.course_seed import written_seed
+
+    try:
+        has_seed = written_seed(config.read_text(encoding="utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        has_seed = False
+    return "nbgrader.course_seed" if has_seed else "nbgrader.no_course_seed"
 
 
 def _problem(exc: BaseException) -> str:
