@@ -14,9 +14,10 @@ from typing import Any
 
 import numpy as np
 
+from grader.boundary.wire_types import CnnTrainingOutcome, CnnTrainingSpec
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import error_verdict, same, with_warnings
-from grader.judging.misconceptions import Evidence, Misconception, diagnose
+from grader.judging.misconceptions import Evidence, Misconception, diagnose, value_of
 from grader.topics.families.digits import load_pixels
 from reference import cnn, layers
 
@@ -37,8 +38,10 @@ def _blamed(cls: str):
     return lambda e: e.inputs["broken"][:1] == [cls]
 
 
+RUN = value_of("run")  # what the training run sent back: its first mini-batch, class by class
+
 MISCONCEPTIONS = tuple(
-    Misconception(f"cnn_training.{name}", "run", f"hint.cnn_training_{name}", _blamed(cls),
+    Misconception(f"cnn_training.{name}", RUN, f"hint.cnn_training_{name}", _blamed(cls),
                   f"training falls short, and on the first mini-batch {cls} is the first class that differs "
                   "from the reference given the same inputs (or the one training stopped in)")
     for name, cls in (("convolution", "Convolution"), ("relu", "Relu"), ("pooling", "Pooling"),
@@ -64,7 +67,7 @@ def initial_weights() -> dict[str, np.ndarray]:
             "W3": rng.standard_normal((HIDDEN, CLASSES)) / np.sqrt(HIDDEN), "b3": np.zeros(CLASSES)}
 
 
-def run_spec() -> dict:
+def run_spec() -> CnnTrainingSpec:
     """What the child needs to train: never the held-out images or labels."""
     d = data()
     return {"probe": "grader.topics.cnn_training.probe:train", "pixels_train": d["pixels_train"],
@@ -96,7 +99,7 @@ def held_out_accuracy(weights: Any) -> float | None:
     return float(np.mean(h.argmax(axis=1) == d["labels_test"]))
 
 
-def _judge(spec: dict, outcome: dict) -> Verdict:
+def _judge(spec: CnnTrainingSpec, outcome: CnnTrainingOutcome) -> Verdict:
     if outcome.get("error") is not None:
         broken = broken_classes(spec, outcome.get("first"))
         failed = error_verdict(outcome, "cnn_training")
@@ -105,7 +108,7 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
         stopped = (("fail.cnn_training_stopped", {"stage": stage, "topic": TOPIC_OF[cls]}),) if cls else ()
         blank = outcome["error"].get("kind") == "blank"  # its own message says all
         parts = broken_parts(spec, outcome.get("first"))
-        hint = () if blank else diagnose(MISCONCEPTIONS, "run", Evidence(None, {"broken": broken or [cls]}))
+        hint = () if blank else diagnose(MISCONCEPTIONS, RUN, Evidence(None, {"broken": broken or [cls]}))
         if hint:
             hint += _first_batch_note(parts, broken) if broken else _later_note(cls, stage, outcome["error"])
         return Verdict.fail(*failed.messages, *stopped, *hint)
@@ -118,7 +121,7 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
         failure = ("fail.cnn_training_accuracy", {"accuracy": f"{final:.1%}", "threshold": f"{THRESHOLD:.0%}",
                                                   "epochs": EPOCHS, "images": TEST_SIZE})
     broken = broken_classes(spec, outcome.get("first"))
-    hint = diagnose(MISCONCEPTIONS, "run", Evidence(None, {"broken": broken}))
+    hint = diagnose(MISCONCEPTIONS, RUN, Evidence(None, {"broken": broken}))
     if hint:
         hint += _first_batch_note(broken_parts(spec, outcome.get("first")), broken)
     return with_warnings(Verdict.fail(failure, *hint), outcome)
@@ -140,19 +143,15 @@ def _later_note(cls: str, stage: str, error: dict) -> tuple:
 
 
 # ---------------------------------------------------------------- the first mini-batch, class by class
-def broken_classes(spec: dict, first: Any) -> list[str]:
+def broken_classes(spec: CnnTrainingSpec, first: Any) -> list[str]:
     """The classes whose values on the first mini-batch differ from the reference's on the same
     inputs (each judged on the student's own upstream values), in the network's order."""
     if not isinstance(first, list):
         return []
-    w = spec["weights"]
-    made = [lambda: cnn.Convolution(w["W1"], w["b1"], 1, 1), layers.Relu, lambda: cnn.Pooling(2, 2, 2),
-            lambda: layers.Affine(w["W2"], w["b2"]), layers.Relu, lambda: layers.Affine(w["W3"], w["b3"]),
-            layers.SoftmaxWithLoss]
     return sorted(set(broken_parts(spec, first)), key=lambda c: ORDER.index(c) if c in ORDER else len(ORDER))
 
 
-def broken_parts(spec: dict, first: Any) -> dict[str, str]:
+def broken_parts(spec: CnnTrainingSpec, first: Any) -> dict[str, str]:
     """Each class that differs on the first mini-batch -> which of its values differs first
     ("forward", "dx", "dW", "error")."""
     if not isinstance(first, list):

@@ -12,10 +12,11 @@ from typing import Any, Callable
 
 import numpy as np
 
+from grader.boundary.wire_types import TrainingOutcome, TrainingSpec
 from grader.topics.training import data as run
 from grader.topics.training.probe import train_with
 from grader.judging.checks import Topic, Verdict
-from grader.judging.misconceptions import Evidence, Misconception, diagnose
+from grader.judging.misconceptions import Evidence, Misconception, diagnose, value_of
 from grader.judging.compare import as_array, error_verdict, same, show, with_warnings
 
 # Which topic grades each function training calls (directly, or inside forward/backward).
@@ -28,8 +29,24 @@ def _names(functions: list[str]) -> str:
     return ", ".join(f"{f} ({TOPIC_OF[f]})" for f in functions)
 
 
+RUN = value_of("run")  # what the training run sent back: its first step, function by function
+
+
+def _update_not_stored(e: Evidence) -> bool:
+    """After the first sgd_update every array of the network is what it was before, though the
+    gradients are not zero: w − ε·∇E computed and dropped (a bare expression, or a local name
+    such as ``w = w - …``), so the network never learns."""
+    before, after, grad = e.actual["before"], e.actual["after"], e.actual["grad"]
+    moved = any(np.any(np.asarray(grad[key], dtype=float) != 0) for key in before)
+    return moved and set(after) == set(before) and all(same(after[key], before[key], 0, 0) for key in before)
+
+
+# Most specific first: a mistake recognised by its fingerprint before the function it is in.
 MISCONCEPTIONS = (
-    Misconception("training.broken_part", "run", "hint.training_broken_part",
+    Misconception("training.update_not_stored", RUN, "hint.training_update_not_stored", _update_not_stored,
+                  "accuracy near chance: after the first sgd_update every array of network equals what it was "
+                  "before, although the gradients are not zero"),
+    Misconception("training.broken_part", RUN, "hint.training_broken_part",
                   lambda e: bool(e.inputs["broken"]),
                   "accuracy below the threshold, and on the first mini-batch one of the six functions "
                   "differs from the reference given the same inputs",
@@ -48,7 +65,7 @@ def declare() -> Topic:
     return topic
 
 
-def _judge(spec: dict, outcome: dict) -> Verdict:
+def _judge(spec: TrainingSpec, outcome: TrainingOutcome) -> Verdict:
     failed = error_verdict(outcome, "training")
     if failed:
         return Verdict.fail(*failed.messages, *_stopped_in(outcome))
@@ -58,10 +75,7 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
     _record_plot(spec, outcome)
     if final is not None and final >= run.THRESHOLD:
         if not same(outcome.get("test_scores"), scores, rtol=1e-5, atol=1e-6):
-            # The network the student's updates produced scores well, but forward reported
-            # other scores for the held-out images: forward does not compute from the weights.
-            return Verdict.fail(("fail.training_scores_forged", {}), ("fail.training_stopped", {
-                "function": "forward", "topic": TOPIC_OF["forward"]}))
+            return _scores_differ(spec, outcome)
         return with_warnings(Verdict.ok(), outcome)
     threshold = f"{run.THRESHOLD:.0%}"
     if final is None:
@@ -71,11 +85,24 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
         failure = ("fail.training_accuracy", {"accuracy": f"{final:.1%}", "threshold": threshold,
                                               "epochs": run.EPOCHS, "images": len(labels)})
     broken = broken_functions(spec, outcome.get("first_step"))
-    hint = diagnose(MISCONCEPTIONS, "run", Evidence(outcome.get("first_step"), {"broken": broken}))
+    hint = diagnose(MISCONCEPTIONS, RUN, Evidence(outcome.get("first_step"), {"broken": broken}))
     return with_warnings(Verdict.fail(failure, *hint), outcome)
 
 
-def held_out_scores(spec: dict, trained: Any) -> np.ndarray | None:
+def _scores_differ(spec: TrainingSpec, outcome: TrainingOutcome) -> Verdict:
+    """The network the student's updates produced scores well, but their forward reported other
+    scores for the held-out images. Most often forward is simply wrong (a missing ReLU trains
+    a linear net that still learns): the first mini-batch names the function, and only when
+    every function agrees there does forward stand accused of not computing from the weights."""
+    broken = broken_functions(spec, outcome.get("first_step"))
+    hint = diagnose(MISCONCEPTIONS, RUN, Evidence(outcome.get("first_step"), {"broken": broken}))
+    if hint:
+        return Verdict.fail(("fail.training_scores_differ", {}), *hint)
+    return Verdict.fail(("fail.training_scores_forged", {}), ("fail.training_stopped", {
+        "function": "forward", "topic": TOPIC_OF["forward"]}))
+
+
+def held_out_scores(spec: TrainingSpec, trained: Any) -> np.ndarray | None:
     """The held-out scores of the network the student's own updates produced, computed here
     with the reference's forward (None: no usable network came back)."""
     from reference import network
@@ -89,7 +116,7 @@ def held_out_scores(spec: dict, trained: Any) -> np.ndarray | None:
         return network.forward({k: w.astype(float) for k, w in weights.items()}, run.inputs_of(spec)[2])[1]
 
 
-def _stopped_in(outcome: dict) -> tuple:
+def _stopped_in(outcome: TrainingOutcome) -> tuple:
     """Which function (and so which topic) training stopped in."""
     error = outcome["error"]
     function = error.get("function") if error.get("kind") == "blank" else outcome.get("stage")
@@ -105,13 +132,13 @@ def _shape_of(value: Any) -> str:
     return f"shape {array.shape}" + ("" if np.isfinite(array).all() else " with nan/inf")
 
 
-def _record_plot(spec: dict, outcome: dict) -> None:
+def _record_plot(spec: TrainingSpec, outcome: TrainingOutcome) -> None:
     from grader.judging import curves
     if not curves.wanted():
         return
     reference, labels = reference_run(spec), data()["labels_test"]
 
-    def curve(run_outcome: dict) -> list[float]:
+    def curve(run_outcome: TrainingOutcome) -> list[float]:
         predictions = run_outcome.get("predictions")
         return [run.accuracy_of_predictions(p, labels) for p in predictions] if isinstance(predictions, list) else []
 
@@ -120,7 +147,7 @@ def _record_plot(spec: dict, outcome: dict) -> None:
 
 
 # ---------------------------------------------------------------- the first step, function by function
-def broken_functions(spec: dict, first: Any) -> list[str]:
+def broken_functions(spec: TrainingSpec, first: Any) -> list[str]:
     """The functions whose value on the first mini-batch differs from the reference's on the
     same inputs (each judged on the student's own upstream values, so one mistake is blamed once)."""
     if not isinstance(first, dict) or not isinstance(first.get("before"), dict):
@@ -131,7 +158,7 @@ def broken_functions(spec: dict, first: Any) -> list[str]:
     return [name for name, right in checks.items() if _judged(right, spec, first) is False]
 
 
-def _judged(right: Callable[[dict, dict], bool], spec: dict, first: dict) -> bool | None:
+def _judged(right: Callable[[TrainingSpec, dict], bool], spec: TrainingSpec, first: dict) -> bool | None:
     """True or False, or None when the upstream values are too broken to judge this one."""
     try:
         with np.errstate(all="ignore"):
@@ -140,11 +167,11 @@ def _judged(right: Callable[[dict, dict], bool], spec: dict, first: dict) -> boo
         return None
 
 
-def _d_batch(spec: dict, first: dict) -> np.ndarray:
+def _d_batch(spec: TrainingSpec, first: dict) -> np.ndarray:
     return run.inputs_of(spec)[1][np.asarray(first["t_batch"]).astype(int)]
 
 
-def _iterate_right(spec: dict, first: dict) -> bool:
+def _iterate_right(spec: TrainingSpec, first: dict) -> bool:
     x_train = run.inputs_of(spec)[0]
     n, size = len(x_train), spec["batch_size"]
     batches = [np.asarray(t).astype(int) for t in first["epoch_batches"]]
@@ -154,36 +181,36 @@ def _iterate_right(spec: dict, first: dict) -> bool:
     return every_sample_once and sizes and aligned
 
 
-def _forward_right(spec: dict, first: dict) -> bool:
+def _forward_right(spec: TrainingSpec, first: dict) -> bool:
     from reference import network
     z1, scores = network.forward(first["before"], first["x_batch"])
     return same(first["z1"], z1) and same(first["scores"], scores)
 
 
-def _softmax_right(spec: dict, first: dict) -> bool:
+def _softmax_right(spec: TrainingSpec, first: dict) -> bool:
     from reference import functions
     return same(first["y"], functions.softmax(np.asarray(first["scores"], dtype=float)))
 
 
-def _loss_right(spec: dict, first: dict) -> bool:
+def _loss_right(spec: TrainingSpec, first: dict) -> bool:
     from reference import functions
     return same(first["loss"], functions.cross_entropy_error(_d_batch(spec, first), np.asarray(first["y"], dtype=float)))
 
 
-def _backward_right(spec: dict, first: dict) -> bool:
+def _backward_right(spec: TrainingSpec, first: dict) -> bool:
     from reference import network
     z1, y = np.asarray(first["z1"], dtype=float), np.asarray(first["y"], dtype=float)
     expected = network.backward(first["before"], first["x_batch"], _d_batch(spec, first), z1, y)
     return all(same(first["grad"][k], expected[k], rtol=1e-6, atol=1e-9) for k in expected)
 
 
-def _update_right(spec: dict, first: dict) -> bool:
+def _update_right(spec: TrainingSpec, first: dict) -> bool:
     before, after, grad = first["before"], first["after"], first["grad"]
     return all(same(after[k], before[k] - spec["learning_rate"] * np.asarray(grad[k], dtype=float))
                for k in before)
 
 
-def reference_run(spec: dict) -> dict:
+def reference_run(spec: TrainingSpec) -> TrainingOutcome:
     """The same run with the reference's functions (for the plot beside the student's)."""
     from reference import functions, minibatch, network
     implementations = {"iterate_minibatches": minibatch.iterate_minibatches, "forward": network.forward,
