@@ -5,7 +5,7 @@ is half-written when the run stops between two calls. Here one submission — th
 the submission and its timestamp, every grade cell's ``auto_score``, every solution
 cell's comment, the late penalty — is built with nbgrader's own models in its session and
 committed with it, or rolled back (``grader autograde`` commits the class at once:
-:func:`grader.instructor.autograde._write_gradebook`). What nbgrader's SaveAutoGrades and AssignLatePenalties
+:func:`grader.instructor.autograde_write._write_gradebook`). What nbgrader's SaveAutoGrades and AssignLatePenalties
 decide, this decides the same way: a manual score is kept (and the grade flagged for
 review), an unanswered solution cell is commented "No response.", a late submission gets
 the penalty of the course's ``LateSubmissionPlugin``.
