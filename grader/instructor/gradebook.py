@@ -73,10 +73,13 @@ def write_submission(gradebook: Any, assignment: str, student: str, timestamp: d
     try:
         submission = _submission(gradebook, assignment, student, timestamp)
         by_name = {nb.notebook: nb for nb in notebooks}
-        for submitted in submission.notebooks:
-            grades = by_name.get(submitted.notebook.name)
-            _grades(submitted, grades)
-            _comments(submitted, grades)
+        # Flushed once below, not before each relationship loaded here: the rows these
+        # loads read are the submission's own, which nothing pending changes.
+        with session.no_autoflush:
+            for submitted in submission.notebooks:
+                grades = by_name.get(submitted.notebook.name)
+                _grades(submitted, grades)
+                _comments(submitted, grades)
         session.flush()
         session.refresh(submission)
         late = float(submission.total_seconds_late or 0)
