@@ -213,3 +213,12 @@ def test_grader_check_run_inside_the_exercises_folder_grades_it(tmp_path):
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert __import__("json").loads(done.stdout)["score"] > 0
+
+
+# ------------------------------------------------------------------ a form of a mistake is still that mistake
+def test_a_layer_that_copies_only_w_is_told_it_copied(tmp_path):
+    """The catalogue's broken copy copies W and b; a learner more often copies W alone, so b's
+    change in place still shows and the values match neither the reference nor that copy."""
+    from grader.i18n import t
+    text = " ".join(_messages(tmp_path, "ly.affine_copy"))
+    assert t("hint.affine_copies_weights", "en") in text

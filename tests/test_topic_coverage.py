@@ -16,13 +16,6 @@ TESTS = Path(__file__).resolve().parent
 BROKEN = TESTS / "variants" / "broken.yaml"
 MINIMUM_MISCONCEPTIONS = 2
 
-# Topics that fall short today, said plainly rather than hidden: the test fails when one of
-# them gains what it lacks (remove it here then), or when any other topic falls short.
-SHORT_TODAY = {
-    # a training run judges the whole loop; its one catalogued mistake is "the loss does not fall"
-    "training": 1,
-}
-
 
 def reference_test_text() -> str:
     """The tests of reference/: each compares it with a numerical gradient, a closed form,
@@ -44,7 +37,7 @@ def test_every_misconception_has_a_broken_copy(topic: str, broken_ids: set[str])
 def test_every_topic_has_enough_misconceptions() -> None:
     short = {name: n for name in registry.names()
              if (n := len(registry.topic_misconceptions(name))) < MINIMUM_MISCONCEPTIONS}
-    assert short == SHORT_TODAY
+    assert short == {}
 
 
 def test_every_graded_function_has_a_reference_test() -> None:

@@ -149,6 +149,18 @@ def test_scores_that_do_not_come_from_the_weights_are_refused(submission):
         "make topic forward pass first" in message
 
 
+def test_a_forward_without_relu_is_named_not_accused_of_making_up_scores(submission):
+    """A linear hidden layer still learns the digits, so the trained weights pass; the
+    student's forward then scores them otherwise. The first mini-batch names forward as
+    wrong, rather than the message for scores that do not come from the weights."""
+    status, report = check_json(submission({"network": [("z1 = relu(u1)", "z1 = u1")]}), "training")
+    assert status == 1
+    message = messages_of(report, "training")
+    assert "your forward computes other scores from the same weights" in message
+    assert "forward (forward)" in message
+    assert "your forward reported other scores" not in message
+
+
 def test_an_in_place_softmax_is_blamed_alone(submission):
     """softmax writes its result into the scores forward returned: only softmax is named."""
     code = ("def softmax(x):\n"

@@ -73,7 +73,7 @@ sample and on a batch; replace the formula, the inputs and the misconceptions to
 from __future__ import annotations
 
 from grader.judging.checks import Topic
-from grader.judging.misconceptions import Misconception, equals
+from grader.judging.misconceptions import Misconception, equals, value_of
 from grader.topics.families.calls import add_call_check
 from reference import {module} as ref
 
@@ -82,9 +82,9 @@ M = "{module}"
 # Each misconception has a broken copy in tests/variants/broken.yaml that must show exactly
 # its hint, and its sentences in this folder's messages.yaml.
 MISCONCEPTIONS = (
-    Misconception("{name}.not_squared", "{function}", "hint.{name}_not_squared",
+    Misconception("{name}.not_squared", value_of("{function}"), "hint.{name}_not_squared",
                   equals(lambda x: x), "x itself: the power was left out"),
-    Misconception("{name}.doubled", "{function}", "hint.{name}_doubled",
+    Misconception("{name}.doubled", value_of("{function}"), "hint.{name}_doubled",
                   equals(lambda x: 2 * x), "2x: the derivative instead of the value"),
 )
 

@@ -6,7 +6,8 @@ import numpy as np
 
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import all_of, as_array, compare, describe_inputs, error_verdict, same, with_warnings
-from grader.judging.misconceptions import Evidence, Misconception, any_of, diagnose, equals, raised
+from grader.judging.misconceptions import (Evidence, Misconception, Part, about_any, any_of, diagnose, equals,
+                                           modified_by, raised, raised_by, value_of)
 from grader.topics.families.calls import add_call_check, call_spec, unmodified
 from reference import functions as ref
 
@@ -21,29 +22,29 @@ def _step_reversed(e: Evidence) -> bool:
 
 
 MISCONCEPTIONS = (
-    Misconception("activations.step_reversed", "step_function", "hint.step_negative", _step_reversed,
+    Misconception("activations.step_reversed", value_of("step_function"), "hint.step_negative", _step_reversed,
                   "1 exactly where x < 0: the comparison turned round"),
-    Misconception("activations.sigmoid_sign", "sigmoid", "hint.sigmoid_sign",
+    Misconception("activations.sigmoid_sign", value_of("sigmoid"), "hint.sigmoid_sign",
                   equals(lambda x: 1 / (1 + np.exp(x))), "equals 1/(1 + exp(+x)) = sigmoid(−x)"),
-    Misconception("activations.d_sigmoid_of_output", "d_sigmoid", "hint.d_sigmoid_of_output",
+    Misconception("activations.d_sigmoid_of_output", value_of("d_sigmoid"), "hint.d_sigmoid_of_output",
                   equals(lambda x: x * (1 - x)), "equals x·(1 − x): s·(1 − s) applied to u instead of s = sigmoid(u)"),
-    Misconception("activations.d_sigmoid_plus", "d_sigmoid", "hint.d_sigmoid_formula",
+    Misconception("activations.d_sigmoid_plus", value_of("d_sigmoid"), "hint.d_sigmoid_formula",
                   equals(lambda x: ref.sigmoid(x) * (1 + ref.sigmoid(x))), "equals s·(1 + s)"),
-    Misconception("activations.relu_minimum", "relu", "hint.relu_minimum",
+    Misconception("activations.relu_minimum", value_of("relu"), "hint.relu_minimum",
                   equals(lambda x: np.minimum(0, x)), "equals np.minimum(0, x)"),
-    Misconception("activations.relu_np_max", "relu.error", "hint.relu_np_max",
+    Misconception("activations.relu_np_max", raised_by("relu"), "hint.relu_np_max",
                   any_of(raised("exception", "TypeError", ["only integer scalar arrays", "cannot be interpreted"]),
                          raised("exception", "ValueError", ["truth value of an array"])),
                   "np.max(0, x) takes x as an axis (TypeError); max(0, x) compares a whole array (ValueError)"),
-    Misconception("activations.d_relu_at_zero", "d_relu", "hint.d_relu_at_zero",
+    Misconception("activations.d_relu_at_zero", value_of("d_relu"), "hint.d_relu_at_zero",
                   equals(lambda x: np.where(x >= 0, 1.0, 0.0)), "right except 1 at exactly x = 0 (x >= 0)"),
-    Misconception("activations.d_relu_is_relu", "d_relu", "hint.d_relu_is_relu",
+    Misconception("activations.d_relu_is_relu", value_of("d_relu"), "hint.d_relu_is_relu",
                   equals(lambda x: ref.relu(x)), "equals relu(x) itself"),
 )
 
 
-def _about(*parts: str) -> tuple[Misconception, ...]:
-    return tuple(m for m in MISCONCEPTIONS if any(m.about(p) for p in parts))
+def _about(*parts: Part) -> tuple[Misconception, ...]:
+    return about_any(MISCONCEPTIONS, *parts)
 
 
 def _curve() -> np.ndarray:
@@ -61,7 +62,7 @@ def declare() -> Topic:
     helpers = {"d_sigmoid": ("sigmoid",)}
     for func, (expected, make) in funcs.items():
         add_call_check(topic, func, 1, M, func, make, expected=expected,
-                       misconceptions=_about(func, f"{func}.error", f"{func}.modified"), curve=_curve,
+                       misconceptions=_about(value_of(func), raised_by(func), modified_by(func)), curve=_curve,
                        helpers=helpers.get(func, ()))
     return topic
 
@@ -88,7 +89,7 @@ def _judge_step_function(spec: dict, outcome: dict) -> Verdict:
     if actual is not None and actual.shape == x.shape and np.isin(actual[x == 0], (0, 1)).all():
         expected[x == 0] = actual[x == 0]
     verdict = compare(outcome["result"], expected, inputs=describe_inputs(x=x), what="step_function",
-                      diagnose=lambda a: diagnose(MISCONCEPTIONS, "step_function", Evidence(a, {"x": x})))
+                      diagnose=lambda a: diagnose(MISCONCEPTIONS, value_of("step_function"), Evidence(a, {"x": x})))
     verdict = all_of(verdict, unmodified(spec, outcome, "step_function"))
     if not verdict.passed:
         from grader.judging import curves

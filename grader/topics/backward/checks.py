@@ -5,7 +5,7 @@ import numpy as np
 
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import compare, describe_inputs, error_verdict, show, with_warnings
-from grader.judging.misconceptions import Misconception, diagnoser, equals
+from grader.judging.misconceptions import Misconception, diagnoser, equals, value_of
 from grader.judging.relations import outputs
 from grader.topics.families.calls import call_spec
 from grader.topics.families.gradients import central_differences, relative_error
@@ -28,21 +28,23 @@ def _grad(alternative):
     return equals(lambda key, expected, **inputs: alternative(key=key, expected=expected, **inputs)[key])
 
 
+GRAD = value_of("grad")  # each gradient backward returned
+
 MISCONCEPTIONS = (
-    Misconception("backward.no_batch_mean", "grad", "hint.backward_batch_mean",
+    Misconception("backward.no_batch_mean", GRAD, "hint.backward_batch_mean",
                   equals(lambda key, expected, x, **_: expected[key] * x.shape[0]),
                   "every gradient exactly batch_size times the reference"),
-    Misconception("backward.sign", "grad", "hint.backward_sign",
+    Misconception("backward.sign", GRAD, "hint.backward_sign",
                   equals(lambda key, expected, **_: -expected[key]), "every gradient with its sign flipped"),
-    Misconception("backward.transpose", "grad", "hint.backward_transpose",
+    Misconception("backward.transpose", GRAD, "hint.backward_transpose",
                   equals(lambda key, expected, **_: expected[key].T), "grad['W'] has the transposed shape and values"),
-    Misconception("backward.no_relu_mask", "grad", "hint.backward_no_relu_mask",
+    Misconception("backward.no_relu_mask", GRAD, "hint.backward_no_relu_mask",
                   _grad(lambda network, x, d, z1, y, **_: _backward_with(None, network, x, d, z1, y)),
                   "W1 and b1 equal the backward without ⊙ d_relu(z1)"),
-    Misconception("backward.sigmoid_derivative", "grad", "hint.backward_sigmoid_derivative",
+    Misconception("backward.sigmoid_derivative", GRAD, "hint.backward_sigmoid_derivative",
                   _grad(lambda network, x, d, z1, y, **_: _backward_with(d_sigmoid, network, x, d, z1, y)),
                   "W1 and b1 equal the backward with d_sigmoid(z1), as in the course's notebook"),
-    Misconception("backward.bias_mean", "grad", "hint.backward_bias_sum",
+    Misconception("backward.bias_mean", GRAD, "hint.backward_bias_sum",
                   lambda e: e.inputs["key"].startswith("b") and equals(
                       lambda key, expected, x, **_: expected[key] / x.shape[0])(e),
                   "grad['b'] is the mean of delta over the batch: divided by batch_size twice"),
@@ -78,7 +80,7 @@ def _judge_backward(spec: dict, outcome: dict) -> Verdict:
     for key in KEYS:
         given = {**inputs, "key": key, "expected": expected}
         verdicts[key] = compare(grads[key], expected[key], inputs=describe_inputs(x=x, d=d),
-                                what=f"grad['{key}']", diagnose=diagnoser(MISCONCEPTIONS, "grad", given),
+                                what=f"grad['{key}']", diagnose=diagnoser(MISCONCEPTIONS, GRAD, given),
                                 rtol=1e-6, atol=1e-9, given=inputs,
                                 recompute=lambda key=key, **kw: ref.backward(**kw)[key])
     for key, verdict in verdicts.items():

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.judging.checks import Topic, Verdict
-from grader.judging.misconceptions import Misconception, diagnoser, equals
+from grader.judging.misconceptions import Misconception, diagnoser, equals, value_of
 from grader.judging.relations import outputs
 from grader.judging.compare import all_of, compare, describe_inputs, error_verdict, same, show, with_warnings
 from grader.topics.families.gradients import central_differences
@@ -20,32 +20,32 @@ def _normalise(x, gamma, beta, axis=0, ddof=0, eps=EPS):
 
 
 MISCONCEPTIONS = (
-    Misconception("batch_norm.axis", "out", "hint.bn_axis",
+    Misconception("batch_norm.axis", value_of("out"), "hint.bn_axis",
                   equals(lambda x, gamma, beta, **_: _normalise(x, gamma, beta, axis=1)),
                   "normalised per sample (axis=1), not per feature over the batch"),
-    Misconception("batch_norm.ddof", "out", "hint.bn_ddof",
+    Misconception("batch_norm.ddof", value_of("out"), "hint.bn_ddof",
                   equals(lambda x, gamma, beta, **_: _normalise(x, gamma, beta, ddof=1)),
                   "the unbiased variance (ddof=1)"),
-    Misconception("batch_norm.variance_not_std", "out", "hint.bn_std_without_sqrt",
+    Misconception("batch_norm.variance_not_std", value_of("out"), "hint.bn_std_without_sqrt",
                   equals(lambda x, gamma, beta, **_: gamma * (x - x.mean(0)) / (x.var(0) + EPS) + beta),
                   "divided by σ² + eps instead of √(σ² + eps)"),
-    Misconception("batch_norm.eps_outside_sqrt", "out", "hint.bn_eps_outside_sqrt",
+    Misconception("batch_norm.eps_outside_sqrt", value_of("out"), "hint.bn_eps_outside_sqrt",
                   equals(lambda x, gamma, beta, eps=EPS, **_: gamma * (x - x.mean(0)) / (np.sqrt(x.var(0)) + eps) + beta,
                          rtol=1e-9),
                   "(x − μ)/(√σ² + ε): ε added outside the square root"),
-    Misconception("batch_norm.no_eps", "out", "hint.bn_eps",
+    Misconception("batch_norm.no_eps", value_of("out"), "hint.bn_eps",
                   equals(lambda x, gamma, beta, **_: _normalise(x, gamma, beta, eps=0.0), rtol=1e-9),
                   "exactly (x − μ)/σ: eps left out"),
-    Misconception("batch_norm.no_gamma_beta", "out", "hint.bn_gamma_beta",
+    Misconception("batch_norm.no_gamma_beta", value_of("out"), "hint.bn_gamma_beta",
                   equals(lambda x, **_: (x - x.mean(0)) / np.sqrt(x.var(0) + EPS)), "x̂ returned without γ and β"),
-    Misconception("batch_norm.dbeta_mean", "dbeta", "hint.bn_dbeta_mean",
+    Misconception("batch_norm.dbeta_mean", value_of("dbeta"), "hint.bn_dbeta_mean",
                   equals(lambda dout, **_: dout.mean(axis=0)), "the mean of dout, batch_size times too small"),
-    Misconception("batch_norm.dgamma_raw_x", "dgamma", "hint.bn_dgamma_x",
+    Misconception("batch_norm.dgamma_raw_x", value_of("dgamma"), "hint.bn_dgamma_x",
                   equals(lambda dout, x, **_: np.sum(dout * x, axis=0)), "Σ dout·x with the raw x"),
-    Misconception("batch_norm.dx_direct_only", "dx", "hint.bn_dx_direct_only",
+    Misconception("batch_norm.dx_direct_only", value_of("dx"), "hint.bn_dx_direct_only",
                   equals(lambda dout, gamma, std, **_: dout * gamma / std),
                   "dout·γ/√(σ² + eps): only the direct path, none through μ and σ²"),
-    Misconception("batch_norm.dx_without_gamma", "dx", "hint.bn_dx_gamma",
+    Misconception("batch_norm.dx_without_gamma", value_of("dx"), "hint.bn_dx_gamma",
                   equals(lambda dx, gamma, **_: dx / gamma), "dx with dx̂ = dout instead of dout·γ"),
 )
 
@@ -72,7 +72,7 @@ def _judge_forward(spec: dict, outcome: dict) -> Verdict:
     expected, _ = ref.batchnorm_forward(x, gamma, beta, spec["eps"])
     given = {"x": x, "gamma": gamma, "beta": beta}
     verdict = compare(outcome["out"], expected, inputs=describe_inputs(x=x) + f", eps={spec['eps']}",
-                      what="batchnorm_forward → out", diagnose=diagnoser(MISCONCEPTIONS, "out", given),
+                      what="batchnorm_forward → out", diagnose=diagnoser(MISCONCEPTIONS, value_of("out"), given),
                       given=given, recompute=lambda **kw: ref.batchnorm_forward(**kw, eps=spec["eps"])[0])
     return with_warnings(all_of(verdict, _unmodified_x(spec, outcome)), outcome)
 
@@ -103,7 +103,7 @@ def _judge_backward(spec: dict, outcome: dict) -> Verdict:
     isolated = {"x": x, "gamma": gamma, "beta": beta, "dout": dout}
     # dbeta first: the simplest; dx last, as it builds on the other two
     verdicts = {what: (index, compare(grads[index], expected, inputs=inputs, what=what, rtol=rtol, atol=1e-8,
-                                      diagnose=diagnoser(MISCONCEPTIONS, what, given), given=isolated,
+                                      diagnose=diagnoser(MISCONCEPTIONS, value_of(what), given), given=isolated,
                                       recompute=recompute(index)))
                 for index, what, expected, rtol in ((2, "dbeta", dbeta, 1e-6), (1, "dgamma", dgamma, 1e-6),
                                                     (0, "dx", dx, 1e-5))}

@@ -16,7 +16,7 @@ import numpy as np
 
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import error_verdict, same, with_warnings
-from grader.judging.misconceptions import Evidence, Misconception, diagnose
+from grader.judging.misconceptions import Evidence, Misconception, diagnose, value_of
 from grader.topics.families.digits import load_pixels
 from reference import cnn, layers
 
@@ -37,8 +37,10 @@ def _blamed(cls: str):
     return lambda e: e.inputs["broken"][:1] == [cls]
 
 
+RUN = value_of("run")  # what the training run sent back: its first mini-batch, class by class
+
 MISCONCEPTIONS = tuple(
-    Misconception(f"cnn_training.{name}", "run", f"hint.cnn_training_{name}", _blamed(cls),
+    Misconception(f"cnn_training.{name}", RUN, f"hint.cnn_training_{name}", _blamed(cls),
                   f"training falls short, and on the first mini-batch {cls} is the first class that differs "
                   "from the reference given the same inputs (or the one training stopped in)")
     for name, cls in (("convolution", "Convolution"), ("relu", "Relu"), ("pooling", "Pooling"),
@@ -105,7 +107,7 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
         stopped = (("fail.cnn_training_stopped", {"stage": stage, "topic": TOPIC_OF[cls]}),) if cls else ()
         blank = outcome["error"].get("kind") == "blank"  # its own message says all
         parts = broken_parts(spec, outcome.get("first"))
-        hint = () if blank else diagnose(MISCONCEPTIONS, "run", Evidence(None, {"broken": broken or [cls]}))
+        hint = () if blank else diagnose(MISCONCEPTIONS, RUN, Evidence(None, {"broken": broken or [cls]}))
         if hint:
             hint += _first_batch_note(parts, broken) if broken else _later_note(cls, stage, outcome["error"])
         return Verdict.fail(*failed.messages, *stopped, *hint)
@@ -118,7 +120,7 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
         failure = ("fail.cnn_training_accuracy", {"accuracy": f"{final:.1%}", "threshold": f"{THRESHOLD:.0%}",
                                                   "epochs": EPOCHS, "images": TEST_SIZE})
     broken = broken_classes(spec, outcome.get("first"))
-    hint = diagnose(MISCONCEPTIONS, "run", Evidence(None, {"broken": broken}))
+    hint = diagnose(MISCONCEPTIONS, RUN, Evidence(None, {"broken": broken}))
     if hint:
         hint += _first_batch_note(broken_parts(spec, outcome.get("first")), broken)
     return with_warnings(Verdict.fail(failure, *hint), outcome)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.judging.checks import Topic
-from grader.judging.misconceptions import Misconception, any_of, raised
+from grader.judging.misconceptions import Misconception, any_of, raised, raised_by, value_of
 from grader.topics.families import course
 from grader.topics.families.scripts import behaves_like, call, change, read, script_spec, script_topic
 from reference import cnn as ref
@@ -73,7 +73,7 @@ class _DWAccumulated(ref.Convolution):
 
 
 def _mistake(name: str, key: str, mistaken: type, evidence: str) -> Misconception:
-    return Misconception(f"convolution.{name}", "Convolution", key, behaves_like(mistaken), evidence)
+    return Misconception(f"convolution.{name}", value_of("Convolution"), key, behaves_like(mistaken), evidence)
 
 
 def _strided(spec: dict, **_) -> bool:
@@ -84,7 +84,7 @@ MISCONCEPTIONS = (
     _mistake("flipped_kernel", "hint.conv_flipped_kernel", _Flipped,
              "forward equals the true convolution (kernel flipped), not the course's cross-correlation"),
     _mistake("bias_forgotten", "hint.conv_bias_forgotten", _NoBias, "forward without + b"),
-    Misconception("convolution.bias_after_transpose", ("Convolution", "Convolution.error"),
+    Misconception("convolution.bias_after_transpose", (value_of("Convolution"), raised_by("Convolution")),
                   "hint.conv_bias_after_transpose",
                   any_of(behaves_like(_BiasAfterTranspose), raised("exception", "ValueError", ["broadcast"])),
                   "b (FN,) added after the transpose to (N, FN, out_h, out_w): along the width, not per "
@@ -99,7 +99,7 @@ MISCONCEPTIONS = (
              "every db[f] = Σ of all of dout: summed over the filters too"),
     _mistake("dw_accumulated", "hint.conv_dw_accumulated", _DWAccumulated,
              "the second backward's dW is the sum of both gradients: self.dW += instead of ="),
-    Misconception("convolution.col2im_without_stride_and_pad", "Convolution.error", "hint.conv_col2im_settings",
+    Misconception("convolution.col2im_without_stride_and_pad", raised_by("Convolution"), "hint.conv_col2im_settings",
                   raised("exception", "ValueError", ["reshape"], when=_strided),
                   "stride or padding ≠ default: col2im called without them cannot reshape dcol"),
 )

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from grader.judging.checks import Topic
-from grader.judging.misconceptions import Misconception, any_of, equals, not_finite, raised
+from grader.judging.misconceptions import (Misconception, Part, about_any, any_of, equals, not_finite, raised,
+                                           raised_by, value_of)
 from grader.topics.families.calls import add_call_check
 from reference import functions as ref
 
@@ -38,21 +39,24 @@ def _one_hot(d, y) -> bool:
     return np.size(d) == np.size(y)
 
 
+# What a call of cross_entropy_error shows: its value, or the error it raised.
+RETURNED, RAISED = value_of("cross_entropy_error"), raised_by("cross_entropy_error")
+
 MISCONCEPTIONS = (
-    Misconception("cross_entropy_error.no_delta", "cross_entropy_error", "hint.cee_delta",
+    Misconception("cross_entropy_error.no_delta", RETURNED, "hint.cee_delta",
                   any_of(not_finite, equals(_cee_without_delta, rtol=1e-9)),
                   "inf where a probability is 0: no 1e-7 inside the log"),
-    Misconception("cross_entropy_error.no_batch_mean", "cross_entropy_error", "hint.cee_batch_mean",
+    Misconception("cross_entropy_error.no_batch_mean", RETURNED, "hint.cee_batch_mean",
                   equals(lambda d, y: ref.cross_entropy_error(d, y) * np.atleast_2d(y).shape[0]),
                   "one sample right; a batch off by exactly the batch size"),
-    Misconception("cross_entropy_error.sign", "cross_entropy_error", "hint.cee_sign",
+    Misconception("cross_entropy_error.sign", RETURNED, "hint.cee_sign",
                   equals(lambda d, y: -ref.cross_entropy_error(d, y)), "the reference with the sign flipped"),
-    Misconception("cross_entropy_error.all_classes", "cross_entropy_error", "hint.cee_all_entries",
+    Misconception("cross_entropy_error.all_classes", RETURNED, "hint.cee_all_entries",
                   equals(_cee_all_classes), "−Σ log(y + 1e-7) over every class, not only the true one"),
-    Misconception("cross_entropy_error.one_hot_as_index", "cross_entropy_error.error", "hint.cee_one_hot_index",
+    Misconception("cross_entropy_error.one_hot_as_index", RAISED, "hint.cee_one_hot_index",
                   raised("exception", "IndexError", when=_one_hot),
                   "labels pass; one-hot d raises IndexError: d used as indices without argmax"),
-    Misconception("cross_entropy_error.labels_as_one_hot", ("cross_entropy_error", "cross_entropy_error.error"),
+    Misconception("cross_entropy_error.labels_as_one_hot", (RETURNED, RAISED),
                   "hint.cee_labels_as_one_hot",
                   any_of(raised("exception", "ValueError", ["broadcast"], when=_labels),
                          lambda e: _labels(**e.inputs) and equals(_cee_times_labels)(e)),
@@ -60,8 +64,8 @@ MISCONCEPTIONS = (
 )
 
 
-def _about(*parts: str) -> tuple[Misconception, ...]:
-    return tuple(m for m in MISCONCEPTIONS if any(m.about(p) for p in parts))
+def _about(*parts: Part) -> tuple[Misconception, ...]:
+    return about_any(MISCONCEPTIONS, *parts)
 
 
 def declare() -> Topic:
@@ -81,5 +85,5 @@ def declare() -> Topic:
     }
     for name, make in cases.items():
         add_call_check(topic, name, 1, M, "cross_entropy_error", make, ref.cross_entropy_error,
-                       _about("cross_entropy_error", "cross_entropy_error.error"), rtol=1e-6, scalar=True)
+                       _about(RETURNED, RAISED), rtol=1e-6, scalar=True)
     return topic

@@ -14,7 +14,7 @@ import numpy as np
 
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import as_array, compare, error_verdict, show, with_warnings
-from grader.judging.misconceptions import Evidence, Misconception, diagnose
+from grader.judging.misconceptions import Evidence, Misconception, diagnose, value_of
 from grader.topics.families.scripts import call, describe_step, script_spec, seed
 
 M = "layers"
@@ -82,20 +82,22 @@ def _close(a: Any, b: np.ndarray) -> bool:
     return a is not None and a.shape == b.shape and bool(np.allclose(a, b))
 
 
+DROPOUT = value_of("dropout")  # what the layer did over its script of calls
+
 MISCONCEPTIONS = (
-    Misconception("dropout.mask_reused", "dropout", "hint.dropout_mask_reused", _mask_reused,
+    Misconception("dropout.mask_reused", DROPOUT, "hint.dropout_mask_reused", _mask_reused,
                   "two training forwards drop the very same elements: the mask drawn once and kept"),
-    Misconception("dropout.inverted", "dropout", "hint.dropout_inverted", _inverted,
+    Misconception("dropout.inverted", DROPOUT, "hint.dropout_inverted", _inverted,
                   "training outputs are 0 or x/(1 − ratio), test mode returns x: inverted dropout"),
-    Misconception("dropout.new_mask_in_backward", "dropout", "hint.dropout_new_mask", _new_mask_in_backward,
+    Misconception("dropout.new_mask_in_backward", DROPOUT, "hint.dropout_new_mask", _new_mask_in_backward,
                   "backward keeps the right share, but not the elements the forward kept: a new mask"),
-    Misconception("dropout.ratio_is_kept_share", "dropout", "hint.dropout_ratio_kept", _ratio_is_kept_share,
+    Misconception("dropout.ratio_is_kept_share", DROPOUT, "hint.dropout_ratio_kept", _ratio_is_kept_share,
                   "the share kept in training is dropout_ratio, not 1 − dropout_ratio"),
-    Misconception("dropout.drops_at_test_time", "dropout", "hint.dropout_test_mask", _drops_at_test_time,
+    Misconception("dropout.drops_at_test_time", DROPOUT, "hint.dropout_test_mask", _drops_at_test_time,
                   "test mode returns 0 or x: a mask drawn at test time too"),
-    Misconception("dropout.test_scaled_by_ratio", "dropout", "hint.dropout_test_ratio", _test_scaled_by_ratio,
+    Misconception("dropout.test_scaled_by_ratio", DROPOUT, "hint.dropout_test_ratio", _test_scaled_by_ratio,
                   "test mode returns x·dropout_ratio instead of x·(1 − dropout_ratio)"),
-    Misconception("dropout.no_test_scaling", "dropout", "hint.dropout_no_test_scaling", _no_test_scaling,
+    Misconception("dropout.no_test_scaling", DROPOUT, "hint.dropout_no_test_scaling", _no_test_scaling,
                   "test mode returns x unscaled, while training keeps 0 or x"),
 )
 
@@ -143,7 +145,7 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
     failure = _first_failure(spec, named, x, dout, ratio, trains)
     if failure is None:
         return with_warnings(Verdict.ok(), outcome)
-    return with_warnings(Verdict.fail(failure, *diagnose(MISCONCEPTIONS, "dropout", evidence)), outcome)
+    return with_warnings(Verdict.fail(failure, *diagnose(MISCONCEPTIONS, DROPOUT, evidence)), outcome)
 
 
 def _first_failure(spec: dict, named: dict, x: np.ndarray, dout: np.ndarray | None, ratio: float,

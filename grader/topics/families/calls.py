@@ -8,7 +8,8 @@ import numpy as np
 
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import all_of, compare, describe_inputs, error_verdict, same, with_warnings
-from grader.judging.misconceptions import Evidence, Misconception, diagnose, diagnoser
+from grader.judging.misconceptions import (Evidence, Misconception, diagnose, diagnoser, modified_by,
+                                           raised_by, value_of)
 from grader.topics import registry
 
 PROBE = "grader.topics.families.probes:call"
@@ -45,9 +46,9 @@ def add_call_check(topic: Topic, name: str, points: float, module: str, func: st
                    curve: Callable[[], np.ndarray] | None = None,
                    helpers: Sequence[str] = ()) -> None:
     """A check that calls ``func(**args)`` and compares its result with ``expected(**args)``;
-    the arguments must come back unmodified. ``misconceptions`` about the part ``func``
-    explain a wrong value, those about ``func + ".error"`` an exception, and those about
-    ``func + ".modified"`` a changed argument. ``helpers``: the course's functions ``func``
+    the arguments must come back unmodified. ``misconceptions`` about ``value_of(func)``
+    explain a wrong value, those about ``raised_by(func)`` an exception, and those about
+    ``modified_by(func)`` a changed argument. ``helpers``: the course's functions ``func``
     calls that other checks grade (``d_sigmoid`` calls ``sigmoid``): during this call they
     are the course's own (``families/course.py``), so one slip costs one check."""
     graded_here = {name for name, where in registry.defined_names().items() if where == module}
@@ -61,12 +62,12 @@ def add_call_check(topic: Topic, name: str, points: float, module: str, func: st
 
     def judge(spec: dict, outcome: dict) -> Verdict:
         if outcome.get("error") is not None:
-            hint = diagnose(misconceptions, f"{func}.error", Evidence(None, named_args(spec), outcome["error"]))
+            hint = diagnose(misconceptions, raised_by(func), Evidence(None, named_args(spec), outcome["error"]))
             return error_verdict(outcome, func, hint)
         args = named_args(spec)
         verdict = compare(outcome["result"], expected(**named_args(spec)),
                           inputs=describe_inputs(**args), what=func, rtol=rtol, atol=atol,
-                          diagnose=diagnoser(misconceptions, func, named_args(spec)), scalar=scalar,
+                          diagnose=diagnoser(misconceptions, value_of(func), named_args(spec)), scalar=scalar,
                           given=named_args(spec), recompute=expected)
         verdict = all_of(verdict, unmodified(spec, outcome, func, misconceptions))
         if curve is not None and not verdict.passed:
@@ -81,6 +82,6 @@ def unmodified(spec: dict, outcome: dict, func: str, misconceptions: Sequence[Mi
     """Fail when the student's function changed an array it was given."""
     for name, before, after in zip(spec["names"], spec["args"], outcome.get("args_after", [])):
         if isinstance(before, np.ndarray) and not same(after, before, rtol=0, atol=0):
-            hint = diagnose(misconceptions, f"{func}.modified", Evidence(after, named_args(spec)))
+            hint = diagnose(misconceptions, modified_by(func), Evidence(after, named_args(spec)))
             return Verdict.fail(("fail.modified", {"what": func, "arg": name}), *hint)
     return Verdict.ok()

@@ -13,7 +13,8 @@ import numpy as np
 from grader.judging import relations
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import as_array, compare, error_verdict, with_warnings
-from grader.judging.misconceptions import Evidence, Misconception, diagnose
+from grader.judging.misconceptions import (Evidence, Misconception, diagnose, raised_by, updated_in_place_by,
+                                           value_of)
 from grader.topics.families.in_place import changed_in_place, rebound
 from reference import optimizers as ref
 
@@ -24,6 +25,11 @@ EPS = 1e-7
 
 
 STEPS = 5
+
+# The parts of an optimizer check its misconceptions are about: the parameters after each
+# update (or the error a constructor or update raised), and the arrays the caller holds.
+TRAJECTORY = value_of("trajectory")
+UPDATED = updated_in_place_by("update")
 
 
 # A mistaken update: (state of one key, w, g, hyper-parameters, t) -> new w.
@@ -133,23 +139,23 @@ def family_entries(topic: str, cls: str, defaults: dict, specific: list[tuple[st
     the defaults, a constructor that needs arguments, a state of the wrong shape, not in place.
     ``same_as_own``: family members that make the same trajectory as one of the topic's own
     (AdaGrad's state forgotten is its h replaced): its own, more specific hint stands."""
-    entries = [Misconception(f"{topic}.{name}", "trajectory", key, recognise, evidence)
+    entries = [Misconception(f"{topic}.{name}", TRAJECTORY, key, recognise, evidence)
                for name, key, recognise, evidence in specific]
     own = {name for name, *_ in specific} | set(same_as_own)
-    entries += [Misconception(f"{topic}.{name}", "trajectory", key, recognise, evidence, fields=lambda e: {"cls": cls})
+    entries += [Misconception(f"{topic}.{name}", TRAJECTORY, key, recognise, evidence, fields=lambda e: {"cls": cls})
                 for name, key, recognise, evidence in (_state_family(cls, rule, eps, counts_steps) if rule else [])
                 if name not in own]
-    entries.append(Misconception(f"{topic}.constructor_defaults", "trajectory.error", "hint.constructor_defaults",
+    entries.append(Misconception(f"{topic}.constructor_defaults", raised_by("trajectory"), "hint.constructor_defaults",
                                  _constructor_defaults_missing, f"{cls}() raises TypeError: a parameter without its default",
                                  fields=lambda e: {"cls": cls, "defaults": defaults}))
     if rule is not None:
-        entries.append(Misconception(f"{topic}.state_shape", "trajectory.error", "hint.state_shared", _state_shape,
+        entries.append(Misconception(f"{topic}.state_shape", raised_by("trajectory"), "hint.state_shared", _state_shape,
                                      "update() raises a shape error: the state made with one key's shape for all"))
-    entries.append(Misconception(f"{topic}.defaults", "trajectory", "hint.optimizer_defaults",
+    entries.append(Misconception(f"{topic}.defaults", TRAJECTORY, "hint.optimizer_defaults",
                                  _explicit_defaults_right,
                                  f"{cls}() goes wrong, {cls}(**the course's defaults) is right",
                                  fields=lambda e: {"cls": cls, "defaults": defaults}))
-    entries.append(Misconception(f"{topic}.not_in_place", "in_place", "hint.not_in_place", rebound,
+    entries.append(Misconception(f"{topic}.not_in_place", UPDATED, "hint.not_in_place", rebound,
                                  "new arrays in the dict, the caller's arrays unchanged"))
     return tuple(entries)
 
@@ -231,7 +237,7 @@ def _judge_trajectory(spec: dict, outcome: dict, defaults: dict,
                       misconceptions: tuple[Misconception, ...]) -> Verdict:
     cls = spec["cls"]
     if outcome.get("error") is not None:
-        hint = diagnose(misconceptions, "trajectory.error", Evidence(None, {"kwargs": spec["kwargs"]}, outcome["error"]))
+        hint = diagnose(misconceptions, raised_by("trajectory"), Evidence(None, {"kwargs": spec["kwargs"]}, outcome["error"]))
         return error_verdict(outcome, f"{cls}.update", hint)
     hp = {**defaults, **spec["kwargs"]}
     expected = reference_trajectory(cls, spec["params"], spec["grads"], hp)
@@ -248,7 +254,7 @@ def _judge_trajectory(spec: dict, outcome: dict, defaults: dict,
                               inputs=f"{cls}({settings}), update #{step}", what=f"params['{key}']",
                               rtol=1e-4, atol=1e-7)
             if not verdict.passed:
-                hint = diagnose(misconceptions, "trajectory", evidence) or _related(
+                hint = diagnose(misconceptions, TRAJECTORY, evidence) or _related(
                     spec, actual, expected, step, key)
                 return with_warnings(Verdict.fail(*verdict.messages, *hint), outcome)
     return with_warnings(Verdict.ok(), outcome)
@@ -291,5 +297,5 @@ def _judge_in_place(spec: dict, outcome: dict, misconceptions: tuple[Misconcepti
     held, after = outcome.get("held"), outcome.get("params")
     if changed_in_place(spec["params"], held, after):
         return Verdict.ok()
-    hint = diagnose(misconceptions, "in_place", Evidence((held, after), {"before": spec["params"]}))
+    hint = diagnose(misconceptions, UPDATED, Evidence((held, after), {"before": spec["params"]}))
     return Verdict.fail(("fail.not_in_place", {"what": f"{cls}.update"}), *hint)

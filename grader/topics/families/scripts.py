@@ -12,7 +12,7 @@ from typing import Any, Callable, Sequence
 
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import compare, error_verdict, show, with_warnings
-from grader.judging.misconceptions import Evidence, Misconception, diagnose
+from grader.judging.misconceptions import Evidence, Misconception, diagnose, raised_by, value_of
 from grader.topics.families.objects import perform
 
 PROBE = "grader.topics.families.objects:script"
@@ -82,7 +82,7 @@ def judge_script(spec: dict, outcome: dict, reference_cls: type, misconceptions:
     cls = spec["cls"]
     failed = error_verdict(outcome, cls)
     if failed:
-        hint = diagnose(misconceptions, f"{cls}.error", Evidence(None, {"spec": spec, **(given or {})},
+        hint = diagnose(misconceptions, raised_by(cls), Evidence(None, {"spec": spec, **(given or {})},
                                                                  outcome["error"]))
         return Verdict.fail(*failed.messages, *hint)
     outputs = outcome.get("outputs")
@@ -95,7 +95,7 @@ def judge_script(spec: dict, outcome: dict, reference_cls: type, misconceptions:
         verdict = compare(outputs[index], expected[index], inputs=describe_step(spec, index),
                           what=f"{cls}.{step['label']}", rtol=tolerance.rtol, atol=tolerance.atol,
                           diagnose=lambda actual, evidence=evidence: diagnose(
-                              misconceptions, cls, Evidence(actual, evidence)))
+                              misconceptions, value_of(cls), Evidence(actual, evidence)))
         if not verdict.passed:
             return with_warnings(verdict, outcome)
     return with_warnings(Verdict.ok(), outcome)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.judging.checks import Topic
-from grader.judging.misconceptions import Misconception, any_of, equals
+from grader.judging.misconceptions import Misconception, about_any, any_of, equals, raised_by, value_of
 from grader.topics.families.calls import add_call_check
 from reference import cnn as ref
 
@@ -100,42 +100,43 @@ def _broadcast_into(larger: bool):
 
 
 MISCONCEPTIONS = (
-    Misconception("im2col.output_size_true_division", "conv_output_size", "hint.output_size_true_division",
+    Misconception("im2col.output_size_true_division", value_of("conv_output_size"), "hint.output_size_true_division",
                   lambda e: _true_division(**e.inputs) is not None and np.ndim(e.actual) == 0
                   and abs(float(e.actual) - _true_division(**e.inputs)) < 1e-9,
                   "a float such as 4.5 where the stride does not divide: / where // belongs"),
-    Misconception("im2col.output_size_without_pad", "conv_output_size", "hint.output_size_without_pad",
+    Misconception("im2col.output_size_without_pad", value_of("conv_output_size"), "hint.output_size_without_pad",
                   equals(lambda input_size, filter_size, stride, pad: (input_size - filter_size) // stride + 1),
                   "(H − FH)/S + 1: the padding left out"),
-    Misconception("im2col.output_size_single_pad", "conv_output_size", "hint.output_size_single_pad",
+    Misconception("im2col.output_size_single_pad", value_of("conv_output_size"), "hint.output_size_single_pad",
                   equals(lambda input_size, filter_size, stride, pad: (input_size + pad - filter_size) // stride + 1),
                   "(H + P − FH)/S + 1: the padding counted on one side only"),
-    Misconception("im2col.channels_last", "im2col", "hint.im2col_channels_last",
+    Misconception("im2col.channels_last", value_of("im2col"), "hint.im2col_channels_last",
                   equals(lambda **a: _im2col(**a, order=(0, 4, 5, 2, 3, 1))),
                   "each row flattened in (FH, FW, C) order instead of (C, FH, FW)"),
-    Misconception("im2col.no_transpose", "im2col", "hint.im2col_no_transpose",
+    Misconception("im2col.no_transpose", value_of("im2col"), "hint.im2col_no_transpose",
                   equals(lambda **a: _im2col(**a, order=())),
                   "(N, C, FH, FW, out_h, out_w) reshaped to rows without moving the positions first"),
-    Misconception("im2col.padding_one_side", "im2col", "hint.im2col_padding_one_side",
+    Misconception("im2col.padding_one_side", value_of("im2col"), "hint.im2col_padding_one_side",
                   equals(lambda pad, **a: _im2col(**a, pad=pad, pads=((0, 2 * pad), (0, 2 * pad)))),
                   "2·pad zeros after the image, none before"),
-    Misconception("im2col.padding_forgotten", "im2col.error", "hint.im2col_padding_forgotten",
+    Misconception("im2col.padding_forgotten", raised_by("im2col"), "hint.im2col_padding_forgotten",
                   _broadcast_into(larger=False),
                   "with pad > 0 the windows run off the unpadded image: a slice smaller than the window grid"),
-    Misconception("im2col.slice_without_stride", ("im2col", "im2col.error"), "hint.im2col_slice_without_stride",
+    Misconception("im2col.slice_without_stride", (value_of("im2col"), raised_by("im2col")),
+                  "hint.im2col_slice_without_stride",
                   any_of(equals(lambda stride, **a: _im2col(**a, stride=stride, step=1)), _broadcast_into(larger=True)),
                   "stride 2: the windows start one pixel apart, as for stride 1 (or a slice larger than the grid)"),
-    Misconception("im2col.output_size_rounded_up", "im2col", "hint.im2col_output_size_rounded_up",
+    Misconception("im2col.output_size_rounded_up", value_of("im2col"), "hint.im2col_output_size_rounded_up",
                   _rounded_up_rows, "where the stride does not divide, one window too many per row and column"),
-    Misconception("im2col.col2im_keeps_padding", "col2im", "hint.col2im_keeps_padding",
+    Misconception("im2col.col2im_keeps_padding", value_of("col2im"), "hint.col2im_keeps_padding",
                   equals(_col2im_padded), "the padded image returned: (N, C, H + 2P, W + 2P)"),
-    Misconception("im2col.col2im_overwrites", "col2im", "hint.col2im_overwrites",
+    Misconception("im2col.col2im_overwrites", value_of("col2im"), "hint.col2im_overwrites",
                   equals(_col2im_overwriting), "overlapping windows: the last one written wins (= instead of +=)"),
 )
 
 
 def _about(func: str) -> tuple[Misconception, ...]:
-    return tuple(m for m in MISCONCEPTIONS if m.about(func) or m.about(f"{func}.error"))
+    return about_any(MISCONCEPTIONS, value_of(func), raised_by(func))
 
 
 CASES = {  # name: (x shape (N, C, H, W), filter_h, filter_w, stride, pad)

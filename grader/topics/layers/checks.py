@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.judging.checks import Topic, Verdict
-from grader.judging.misconceptions import Misconception
+from grader.judging.misconceptions import Misconception, about_any, any_of, value_of
 from grader.topics.families import course
 from grader.topics.families.scripts import behaves_like, call, change, judge_script, read, script_spec
 from reference import layers as ref
@@ -40,6 +40,17 @@ class _SigmoidWithoutDout(ref.Sigmoid):
 class _AffineCopies(ref.Affine):
     def __init__(self, W, b):
         super().__init__(W.copy(), b.copy())
+
+
+class _AffineCopiesW(ref.Affine):
+    """Only W copied (``self.W = W.copy()``): b's change in place still shows."""
+    def __init__(self, W, b):
+        super().__init__(W.copy(), b)
+
+
+class _AffineCopiesB(ref.Affine):
+    def __init__(self, W, b):
+        super().__init__(W, b.copy())
 
 
 class _AffineDWTransposed(ref.Affine):
@@ -106,8 +117,10 @@ class _LossBookOrder(ref.SoftmaxWithLoss):
         return self.loss
 
 
-def _mistake(name: str, cls: str, key: str, mistaken: type, evidence: str) -> Misconception:
-    return Misconception(f"layers.{name}", cls, key, behaves_like(mistaken), evidence)
+def _mistake(name: str, cls: str, key: str, mistaken: type | tuple[type, ...], evidence: str) -> Misconception:
+    """``mistaken``: the class that makes the mistake, or several that each make a form of it."""
+    forms = mistaken if isinstance(mistaken, tuple) else (mistaken,)
+    return Misconception(f"layers.{name}", value_of(cls), key, any_of(*map(behaves_like, forms)), evidence)
 
 
 MISCONCEPTIONS = (
@@ -119,8 +132,8 @@ MISCONCEPTIONS = (
              "backward = dout·x·(1 − x) with the input x in place of the output y"),
     _mistake("sigmoid_backward_without_dout", "Sigmoid", "hint.sigmoid_backward_without_dout", _SigmoidWithoutDout,
              "backward = y·(1 − y), dout never multiplied in"),
-    _mistake("affine_copies_weights", "Affine", "hint.affine_copies_weights", _AffineCopies,
-             "after W changes in place, forward still uses the old W: the layer copied it"),
+    _mistake("affine_copies_weights", "Affine", "hint.affine_copies_weights", (_AffineCopies, _AffineCopiesW, _AffineCopiesB),
+             "after W and b change in place, forward still uses the old W or b: the layer copied it"),
     _mistake("affine_dw_transposed", "Affine", "hint.affine_dW_transposed", _AffineDWTransposed,
              "dW = doutᵀ·x: W's transpose"),
     _mistake("affine_db_not_summed", "Affine", "hint.affine_db_not_summed", _AffineDbNotSummed,
@@ -141,7 +154,7 @@ MISCONCEPTIONS = (
 
 
 def _about(cls: str) -> tuple[Misconception, ...]:
-    return tuple(m for m in MISCONCEPTIONS if m.about(cls))
+    return about_any(MISCONCEPTIONS, value_of(cls))
 
 
 def _with_zeros(rng: np.random.Generator, shape: tuple) -> np.ndarray:

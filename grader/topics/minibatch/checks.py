@@ -4,7 +4,8 @@ from __future__ import annotations
 import numpy as np
 
 from grader.judging.checks import Topic, Verdict
-from grader.judging.misconceptions import Evidence, Misconception, any_of, diagnose, diagnoser, equals, raised
+from grader.judging.misconceptions import (Evidence, Misconception, any_of, diagnose, diagnoser, equals,
+                                           raised, raised_by, value_of)
 from grader.judging.compare import all_of, compare, error_verdict, show, with_warnings
 from grader.topics.families.calls import call_spec
 from reference import minibatch as ref
@@ -29,27 +30,33 @@ def _two_permutations(e: Evidence) -> bool:
     return sorted(x_order) == list(range(n)) == sorted(t_order) and x_order != t_order
 
 
+# What the checks read off the batches: one batch's x, the batch sizes, the sample order
+# (shuffled or not, with shuffle left at its default), whether x and t stay paired, and
+# the error iterate_minibatches(..., rng=None) raised.
+X_BATCH, SIZES, ORDER = value_of("x_batch"), value_of("batch_sizes"), value_of("order")
+DEFAULTS, ALIGNMENT, RNG_NONE = value_of("defaults"), value_of("alignment"), raised_by("rng_none")
+
 MISCONCEPTIONS = (
-    Misconception("minibatch.i_end_off_by_one", "x_batch", "hint.i_end_off_by_one",
+    Misconception("minibatch.i_end_off_by_one", X_BATCH, "hint.i_end_off_by_one",
                   any_of(equals(lambda data_x, i, batch_size, **_: data_x[i:i + batch_size + 1]),
                          equals(lambda data_x, i, batch_size, **_: data_x[i:i + batch_size - 1])),
                   "one row too many or too few: data_x[i:i_end ± 1]"),
-    Misconception("minibatch.swapped", "x_batch", "hint.minibatch_swapped",
+    Misconception("minibatch.swapped", X_BATCH, "hint.minibatch_swapped",
                   equals(lambda data_t, i, batch_size, **_: data_t[i:i + batch_size]),
                   "the first value returned is the t slice: (t_batch, x_batch)"),
-    Misconception("minibatch.last_batch_dropped", "batch_sizes", "hint.last_batch_dropped", _full_batches_only,
+    Misconception("minibatch.last_batch_dropped", SIZES, "hint.last_batch_dropped", _full_batches_only,
                   "only full batches: the shorter last one is missing"),
-    Misconception("minibatch.shuffle_ignored", "order", "hint.shuffle_ignored",
+    Misconception("minibatch.shuffle_ignored", ORDER, "hint.shuffle_ignored",
                   lambda e: e.actual[0] == list(range(e.inputs["n"])), "shuffle=True gives the original order"),
-    Misconception("minibatch.rng_not_used", "order", "hint.rng_not_used", _rng_ignored,
+    Misconception("minibatch.rng_not_used", ORDER, "hint.rng_not_used", _rng_ignored,
                   "the same seed gives different orders (or different seeds the same)"),
-    Misconception("minibatch.rng_none", "rng_none.error", "hint.minibatch_rng_none",
+    Misconception("minibatch.rng_none", RNG_NONE, "hint.minibatch_rng_none",
                   raised("exception", "AttributeError", ["NoneType"]),
                   "a seeded rng works; rng=None raises AttributeError: 'NoneType' has no attribute 'permutation'"),
-    Misconception("minibatch.shuffle_default", "defaults", "hint.minibatch_shuffle_default",
+    Misconception("minibatch.shuffle_default", DEFAULTS, "hint.minibatch_shuffle_default",
                   lambda e: isinstance(e.actual, list) and e.actual[0] != list(range(e.inputs["n"])),
                   "shuffled when shuffle=True is passed, in order when it is left out: the default is not True"),
-    Misconception("minibatch.separate_permutations", "alignment", "hint.minibatch_one_index", _two_permutations,
+    Misconception("minibatch.separate_permutations", ALIGNMENT, "hint.minibatch_one_index", _two_permutations,
                   "x rows and t values each cover every sample, in different orders"),
 )
 
@@ -79,7 +86,7 @@ def _judge_rng_none(spec: dict, outcome: dict) -> Verdict:
     """The signature's defaults, shuffle=True and rng=None: the function makes its own rng
     (np.random.default_rng()) and gives every sample once, in batches of the right sizes, shuffled."""
     if outcome.get("error") is not None:
-        hint = diagnose(MISCONCEPTIONS, "rng_none.error", Evidence(None, {}, outcome["error"]))
+        hint = diagnose(MISCONCEPTIONS, RNG_NONE, Evidence(None, {}, outcome["error"]))
         return error_verdict(outcome, "iterate_minibatches", hint)
     n, size = len(spec["data_x"]), spec["batch_size"]
     inputs = f"len(data_x)={n}, batch_size={size}, shuffle and rng left to their defaults (True, None)"
@@ -96,7 +103,7 @@ def _judge_rng_none(spec: dict, outcome: dict) -> Verdict:
     if order == list(range(n)):
         explicit = _order_of(_batches(outcome, 1), spec)
         given = Evidence([explicit], {"n": n}) if isinstance(explicit, list) else Evidence()
-        hint = diagnose(MISCONCEPTIONS, "defaults", given) or diagnose(MISCONCEPTIONS, "order", given)
+        hint = diagnose(MISCONCEPTIONS, DEFAULTS, given) or diagnose(MISCONCEPTIONS, ORDER, given)
         return Verdict.fail(("fail.not_shuffled", {"inputs": inputs}), *hint)
     return with_warnings(Verdict.ok(), outcome)
 
@@ -113,7 +120,7 @@ def _judge_get_minibatch(spec: dict, outcome: dict) -> Verdict:
     inputs = f"len(data_x)={len(data_x)}, i={i}, batch_size={size}"
     given = {"data_x": data_x, "data_t": data_t, "i": i, "batch_size": size}
     verdict = all_of(compare(result[0], x_exp, inputs=inputs, what="x_batch",
-                             diagnose=diagnoser(MISCONCEPTIONS, "x_batch", given)),
+                             diagnose=diagnoser(MISCONCEPTIONS, X_BATCH, given)),
                      compare(result[1], t_exp, inputs=inputs, what="t_batch"))
     return with_warnings(verdict, outcome)
 
@@ -143,7 +150,7 @@ def _same_batches(batches: list | None, expected: list, spec: dict) -> Verdict:
     inputs = f"len(data_x)={len(spec['data_x'])}, batch_size={spec['batch_size']}, shuffle={spec['shuffle']}"
     if batches is None or len(batches) != len(expected):
         count = "?" if batches is None else len(batches)
-        hint = diagnose(MISCONCEPTIONS, "batch_sizes", Evidence(
+        hint = diagnose(MISCONCEPTIONS, SIZES, Evidence(
             _sizes(batches), {"n": len(spec["data_x"]), "batch_size": spec["batch_size"]}))
         return Verdict.fail(("fail.batch_count", {"inputs": inputs, "expected": len(expected),
                                                   "actual": count}), *hint)
@@ -177,10 +184,10 @@ def _judge_shuffled(spec: dict, outcome: dict) -> Verdict:
     sizes = _sizes(runs[0])
     expected_sizes = [len(range(i, min(i + size, n))) for i in range(0, n, size)]
     if sizes != expected_sizes:
-        hint = diagnose(MISCONCEPTIONS, "batch_sizes", Evidence(sizes, given))
+        hint = diagnose(MISCONCEPTIONS, SIZES, Evidence(sizes, given))
         return Verdict.fail(("fail.batch_sizes", {"inputs": inputs, "expected": expected_sizes,
                                                   "actual": sizes}), *hint)
-    order_hint = diagnose(MISCONCEPTIONS, "order", Evidence(orders, given))
+    order_hint = diagnose(MISCONCEPTIONS, ORDER, Evidence(orders, given))
     if orders[0] == list(range(n)):
         return Verdict.fail(("fail.not_shuffled", {"inputs": inputs}), *order_hint)
     if orders[0] != orders[1] or orders[0] == orders[2]:
@@ -214,6 +221,6 @@ def _order_of(batches: list | None, spec: dict) -> list[int] | Verdict:
             misaligned = number
         order.extend(int(r) for r in rows)
     if misaligned is not None:
-        hint = diagnose(MISCONCEPTIONS, "alignment", Evidence((order, t_order), {"n": len(spec["data_x"])}))
+        hint = diagnose(MISCONCEPTIONS, ALIGNMENT, Evidence((order, t_order), {"n": len(spec["data_x"])}))
         return Verdict.fail(("fail.misaligned", {"number": misaligned}), *hint)
     return order

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.judging.checks import Topic
-from grader.judging.misconceptions import Misconception, equals
+from grader.judging.misconceptions import Misconception, Part, about_any, equals, raised_by, value_of
 from grader.topics.families.calls import add_call_check
 from reference import functions as ref
 
@@ -14,23 +14,23 @@ M = "functions"
 
 
 MISCONCEPTIONS = (
-    Misconception("mse.no_half", "mean_squared_error", "hint.mse_no_half",
+    Misconception("mse.no_half", value_of("mean_squared_error"), "hint.mse_no_half",
                   equals(lambda d, y: 2 * ref.mean_squared_error(d, y)), "exactly twice the reference"),
-    Misconception("mse.element_mean", "mean_squared_error", "hint.mse_element_mean",
+    Misconception("mse.element_mean", value_of("mean_squared_error"), "hint.mse_element_mean",
                   equals(lambda d, y: 0.5 * np.mean((y - d) ** 2)), "½·mean over every element"),
-    Misconception("mse.no_batch_mean", "mean_squared_error", "hint.mse_no_batch_mean",
+    Misconception("mse.no_batch_mean", value_of("mean_squared_error"), "hint.mse_no_batch_mean",
                   equals(lambda d, y: 0.5 * np.sum((y - d) ** 2)), "one sample right; a batch off by the batch size"),
-    Misconception("mse.d_element_mean", "d_mean_squared_error", "hint.d_mse_element_mean",
+    Misconception("mse.d_element_mean", value_of("d_mean_squared_error"), "hint.d_mse_element_mean",
                   equals(lambda d, y: (y - d) / y.size), "(y − d) / y.size: the course's element mean"),
-    Misconception("mse.d_sign", "d_mean_squared_error", "hint.d_mse_sign",
+    Misconception("mse.d_sign", value_of("d_mean_squared_error"), "hint.d_mse_sign",
                   equals(lambda d, y: -ref.d_mean_squared_error(d, y)), "the reference with the sign flipped"),
-    Misconception("mse.d_no_batch_mean", "d_mean_squared_error", "hint.d_mse_no_batch_mean",
+    Misconception("mse.d_no_batch_mean", value_of("d_mean_squared_error"), "hint.d_mse_no_batch_mean",
                   equals(lambda d, y: y - d), "one sample right; a batch's gradient batch_size times too large"),
 )
 
 
-def _about(*parts: str) -> tuple[Misconception, ...]:
-    return tuple(m for m in MISCONCEPTIONS if any(m.about(p) for p in parts))
+def _about(*parts: Part) -> tuple[Misconception, ...]:
+    return about_any(MISCONCEPTIONS, *parts)
 
 
 def declare() -> Topic:
@@ -43,5 +43,5 @@ def declare() -> Topic:
             ("gradient_one_sample", "d_mean_squared_error", ref.d_mean_squared_error, one, False),
             ("gradient_batch", "d_mean_squared_error", ref.d_mean_squared_error, batch, False)):
         add_call_check(topic, name, 1, M, func, make, expected,
-                       misconceptions=_about(func, f"{func}.error"), scalar=scalar)
+                       misconceptions=_about(value_of(func), raised_by(func)), scalar=scalar)
     return topic

@@ -7,7 +7,7 @@ import numpy as np
 
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import as_array, compare, describe_inputs, error_verdict, same, with_warnings
-from grader.judging.misconceptions import Evidence, Misconception, diagnose, equals
+from grader.judging.misconceptions import Evidence, Misconception, diagnose, equals, modified_by, value_of
 from reference import functions as ref
 from grader.topics.numerical_gradient import probe as probes
 
@@ -87,22 +87,25 @@ def _multiple(factor: float, of: str) -> Callable[..., np.ndarray]:
     return lambda **inputs: factor * inputs[of]
 
 
+# What a call of numerical_gradient shows: the gradient it returned, the x it left behind.
+RETURNED, MODIFIED = value_of("numerical_gradient"), modified_by("numerical_gradient")
+
 MISCONCEPTIONS = (
-    Misconception("numerical_gradient.step_rounded_off", "numerical_gradient", "hint.numgrad_step_rounded_off",
+    Misconception("numerical_gradient.step_rounded_off", RETURNED, "hint.numgrad_step_rounded_off",
                   _rounded_off, "exactly 0 for a loss that gets x itself: x + h == x, the step below rounding"),
-    Misconception("numerical_gradient.step", "numerical_gradient", "hint.numgrad_step", _other_step,
+    Misconception("numerical_gradient.step", RETURNED, "hint.numgrad_step", _other_step,
                   "a central difference with another step: the cubic loss's error CUBIC·h² names it",
                   fields=lambda e: {"h": f"{step_used(e):.2g}"}),
-    Misconception("numerical_gradient.forward_difference", "numerical_gradient", "hint.numgrad_forward_difference",
+    Misconception("numerical_gradient.forward_difference", RETURNED, "hint.numgrad_forward_difference",
                   lambda e: same(e.actual, _forward_difference(probes.LOSSES[e.inputs["loss"]], e.inputs["x"]),
                                  rtol=1e-4), "equals (f(x + h) − f(x)) / h"),
-    Misconception("numerical_gradient.no_2h", "numerical_gradient", "hint.numgrad_no_2h",
+    Misconception("numerical_gradient.no_2h", RETURNED, "hint.numgrad_no_2h",
                   equals(_multiple(2, "expected"), rtol=1e-4), "exactly twice the central difference"),
-    Misconception("numerical_gradient.row_by_row", "numerical_gradient", "hint.numgrad_row_by_row", _row_by_row,
+    Misconception("numerical_gradient.row_by_row", RETURNED, "hint.numgrad_row_by_row", _row_by_row,
                   "right when the loss is a sum over rows; f(row) for each row of a 2-D x otherwise"),
-    Misconception("numerical_gradient.perturbs_copy", "numerical_gradient", "hint.numgrad_by_reference",
+    Misconception("numerical_gradient.perturbs_copy", RETURNED, "hint.numgrad_by_reference",
                   _zeros_for_lambda, "right for f(x); all zeros for the course's lambda W: loss(...) that reads x"),
-    Misconception("numerical_gradient.not_restored", "numerical_gradient.modified", "hint.numgrad_restore",
+    Misconception("numerical_gradient.not_restored", MODIFIED, "hint.numgrad_restore",
                   _left_shifted, "x comes back moved by ±h: entries not put back"),
 )
 
@@ -137,7 +140,7 @@ def _judge_numerical_gradient(spec: dict, outcome: dict) -> Verdict:
     evidence = {"x": spec["x"], "loss": spec["loss"], "by_reference": spec["by_reference"], "expected": expected}
     # Restoring x comes first: a gradient taken around moved entries is wrong for that reason.
     if not same(outcome.get("x_after"), spec["x"], rtol=0, atol=0):
-        hint = diagnose(MISCONCEPTIONS, "numerical_gradient.modified", Evidence(outcome.get("x_after"), evidence))
+        hint = diagnose(MISCONCEPTIONS, MODIFIED, Evidence(outcome.get("x_after"), evidence))
         return with_warnings(Verdict.fail(("fail.modified", {"what": "numerical_gradient", "arg": "x"}), *hint),
                              outcome)
     rtol, atol = 1e-5, 1e-7
@@ -147,7 +150,7 @@ def _judge_numerical_gradient(spec: dict, outcome: dict) -> Verdict:
         expected, rtol, atol = probes.EXACT_GRADIENTS["cubic"](spec["x"]), 0.0, 2 * probes.CUBIC * ref.H ** 2
     verdict = compare(outcome["result"], expected, inputs=describe_inputs(x=spec["x"]) + f", f={spec['loss']}",
                       what="numerical_gradient", rtol=rtol, atol=atol,
-                      diagnose=lambda a: diagnose(MISCONCEPTIONS, "numerical_gradient", Evidence(a, evidence)))
+                      diagnose=lambda a: diagnose(MISCONCEPTIONS, RETURNED, Evidence(a, evidence)))
     if not verdict.passed:
         verdict = Verdict.fail(*verdict.messages, *_against_exact_derivative(outcome["result"], spec))
     return with_warnings(verdict, outcome)

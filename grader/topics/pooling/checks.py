@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.judging.checks import Topic
-from grader.judging.misconceptions import Misconception, any_of
+from grader.judging.misconceptions import Misconception, any_of, raised_by, value_of
 from grader.topics.families.scripts import behaves_like, call, script_spec, script_topic
 from grader.topics.families import course
 from reference import cnn as ref
@@ -105,11 +105,11 @@ def _one_value_per_window(e) -> bool:
 
 
 def _mistake(name: str, key: str, mistaken: type, evidence: str) -> Misconception:
-    return Misconception(f"pooling.{name}", "Pooling", key, behaves_like(mistaken), evidence)
+    return Misconception(f"pooling.{name}", value_of("Pooling"), key, behaves_like(mistaken), evidence)
 
 
 MISCONCEPTIONS = (
-    Misconception("pooling.across_channels", ("Pooling", "Pooling.error"), "hint.pool_across_channels",
+    Misconception("pooling.across_channels", (value_of("Pooling"), raised_by("Pooling")), "hint.pool_across_channels",
                   any_of(behaves_like(_AcrossChannels), _one_value_per_window),
                   "one maximum per window over all channels: (N, 1, out_h, out_w), or a reshape error"),
     _mistake("without_stride", "hint.pool_without_stride", _WithoutStride,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.judging.checks import Topic
-from grader.judging.misconceptions import Misconception, any_of, equals, not_finite
+from grader.judging.misconceptions import Misconception, about_any, any_of, equals, not_finite, value_of
 from grader.topics.families.calls import add_call_check
 from reference import regularization as ref
 
@@ -17,39 +17,39 @@ def _sum(weights, term) -> float:
 
 
 MISCONCEPTIONS = (
-    Misconception("regularization.l2_norm_not_squared", "l2_penalty", "hint.l2_norm_not_squared",
+    Misconception("regularization.l2_norm_not_squared", value_of("l2_penalty"), "hint.l2_norm_not_squared",
                   equals(lambda weights, weight_decay_lambda: 0.5 * weight_decay_lambda * sum(
                       np.sqrt(np.sum(W ** 2)) for W in weights)),
                   "½·λ·Σ √(ΣW²): the norm, not its square (the course's own slip)"),
-    Misconception("regularization.l2_no_half", "l2_penalty", "hint.l2_no_half",
+    Misconception("regularization.l2_no_half", value_of("l2_penalty"), "hint.l2_no_half",
                   equals(lambda weights, weight_decay_lambda: weight_decay_lambda * _sum(weights, np.square)),
                   "λ·ΣW²: twice the reference, the ½ left out"),
-    Misconception("regularization.l2_last_array_only", "l2_penalty", "hint.penalty_last_array_only",
+    Misconception("regularization.l2_last_array_only", value_of("l2_penalty"), "hint.penalty_last_array_only",
                   equals(lambda weights, weight_decay_lambda: 0.5 * weight_decay_lambda * np.sum(weights[-1] ** 2)),
                   "only the last array of the list counts: = instead of +="),
-    Misconception("regularization.l2_gradient_doubled", "l2_gradient", "hint.l2_gradient_doubled",
+    Misconception("regularization.l2_gradient_doubled", value_of("l2_gradient"), "hint.l2_gradient_doubled",
                   equals(lambda W, weight_decay_lambda: 2 * weight_decay_lambda * W),
                   "2λW: the derivative of λ·ΣW² rather than of ½·λ·ΣW²"),
-    Misconception("regularization.l1_signed_sum", "l1_penalty", "hint.l1_signed_sum",
+    Misconception("regularization.l1_signed_sum", value_of("l1_penalty"), "hint.l1_signed_sum",
                   equals(lambda weights, weight_decay_lambda: weight_decay_lambda * _sum(weights, lambda W: W)),
                   "λ·ΣW: the signed sum, without |·|"),
-    Misconception("regularization.l1_with_half", "l1_penalty", "hint.l1_with_half",
+    Misconception("regularization.l1_with_half", value_of("l1_penalty"), "hint.l1_with_half",
                   equals(lambda weights, weight_decay_lambda: 0.5 * weight_decay_lambda * _sum(weights, np.abs)),
                   "½·λ·Σ|W|: the L2 penalty's ½ carried over"),
-    Misconception("regularization.l1_gradient_nan_at_zero", "l1_gradient", "hint.l1_gradient_nan_at_zero",
+    Misconception("regularization.l1_gradient_nan_at_zero", value_of("l1_gradient"), "hint.l1_gradient_nan_at_zero",
                   not_finite, "nan where W = 0: λ·W/|W| instead of λ·sign(W)"),
-    Misconception("regularization.l1_gradient_without_sign", "l1_gradient", "hint.l1_gradient_without_sign",
+    Misconception("regularization.l1_gradient_without_sign", value_of("l1_gradient"), "hint.l1_gradient_without_sign",
                   any_of(equals(lambda W, weight_decay_lambda: weight_decay_lambda * np.ones_like(W)),
                          lambda e: np.size(e.actual) == 1 and np.size(e.inputs["W"]) > 1
                          and equals(lambda W, weight_decay_lambda: weight_decay_lambda)(e)),
                   "λ everywhere (or λ alone, one number): the sign of W left out"),
-    Misconception("regularization.l1_gradient_is_l2", "l1_gradient", "hint.l1_gradient_is_l2",
+    Misconception("regularization.l1_gradient_is_l2", value_of("l1_gradient"), "hint.l1_gradient_is_l2",
                   equals(lambda W, weight_decay_lambda: weight_decay_lambda * W), "λ·W: the L2 gradient"),
 )
 
 
 def _about(func: str) -> tuple[Misconception, ...]:
-    return tuple(m for m in MISCONCEPTIONS if m.about(func))
+    return about_any(MISCONCEPTIONS, value_of(func))
 
 
 def _weights(rng: np.random.Generator) -> list[np.ndarray]:

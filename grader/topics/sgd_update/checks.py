@@ -5,18 +5,19 @@ import numpy as np
 
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import compare, error_verdict, same, with_warnings
-from grader.judging.misconceptions import Evidence, Misconception, diagnose, diagnoser, equals
+from grader.judging.misconceptions import (Evidence, Misconception, diagnose, diagnoser, equals,
+                                           updated_in_place_by, value_of)
 from grader.topics.families.calls import call_spec
 from grader.topics.families.in_place import changed_in_place, rebound
 from grader.topics.families.network import KEYS, M, make_network
 
 
 MISCONCEPTIONS = (
-    Misconception("sgd_update.sign", "network", "hint.sgd_sign",
+    Misconception("sgd_update.sign", value_of("network"), "hint.sgd_sign",
                   equals(lambda before, grad, lr, key: before[key] + lr * grad[key]), "w + ε·∇E"),
-    Misconception("sgd_update.no_learning_rate", "network", "hint.sgd_no_learning_rate",
+    Misconception("sgd_update.no_learning_rate", value_of("network"), "hint.sgd_no_learning_rate",
                   equals(lambda before, grad, lr, key: before[key] - grad[key]), "w − ∇E: no learning rate"),
-    Misconception("sgd_update.not_in_place", "sgd_update.in_place", "hint.not_in_place", rebound,
+    Misconception("sgd_update.not_in_place", updated_in_place_by("sgd_update"), "hint.not_in_place", rebound,
                   "the dict holds new values but the arrays the caller holds are unchanged"),
 )
 
@@ -50,7 +51,7 @@ def _judge_sgd_values(spec: dict, outcome: dict) -> Verdict:
         given = {"before": network, "grad": grad, "lr": lr, "key": key}
         verdict = compare(after.get(key) if isinstance(after, dict) else None, expected[key],
                           inputs=f"learning_rate={lr}", what=f"network['{key}']",
-                          diagnose=diagnoser(MISCONCEPTIONS, "network", given),
+                          diagnose=diagnoser(MISCONCEPTIONS, value_of("network"), given),
                           given={"network": network, "grad": grad, "learning_rate": lr}, previous=network[key],
                           recompute=lambda network, grad, learning_rate, key=key: network[key] - learning_rate * grad[key])
         if not verdict.passed:
@@ -68,5 +69,5 @@ def _judge_sgd_in_place(spec: dict, outcome: dict) -> Verdict:
     held, after = outcome["held_after"][:1], outcome["args_after"][:1]
     if changed_in_place(network, held, after):
         return Verdict.ok()
-    hint = diagnose(MISCONCEPTIONS, "sgd_update.in_place", Evidence((held, after), {"before": network}))
+    hint = diagnose(MISCONCEPTIONS, updated_in_place_by("sgd_update"), Evidence((held, after), {"before": network}))
     return Verdict.fail(("fail.not_in_place", {"what": "sgd_update"}), *hint)

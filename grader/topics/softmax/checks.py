@@ -6,7 +6,8 @@ import numpy as np
 
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import as_array, compare, describe_inputs, error_verdict, same, with_warnings
-from grader.judging.misconceptions import Evidence, Misconception, diagnose, equals, not_finite, raised
+from grader.judging.misconceptions import (Evidence, Misconception, Part, about_any, diagnose, equals,
+                                           modified_by, not_finite, raised, raised_by, value_of)
 from grader.topics.families.calls import add_call_check, call_spec
 from reference import functions as ref
 
@@ -54,25 +55,25 @@ def _rows_of_different_scale(rng: np.random.Generator) -> dict:
 
 
 MISCONCEPTIONS = (
-    Misconception("softmax.global_max", "softmax", "hint.softmax_global_max", _global_max,
+    Misconception("softmax.global_max", value_of("softmax"), "hint.softmax_global_max", _global_max,
                   "rows far below the batch's maximum come back nan: np.max(x) over the whole batch"),
-    Misconception("softmax.axis", "softmax", "hint.softmax_axis", _axis0,
+    Misconception("softmax.axis", value_of("softmax"), "hint.softmax_axis", _axis0,
                   "a batch's result equals the softmax over axis 0 (columns) instead of rows"),
-    Misconception("softmax.overflow", "softmax", "hint.softmax_overflow", not_finite,
+    Misconception("softmax.overflow", value_of("softmax"), "hint.softmax_overflow", not_finite,
                   "right on small inputs, nan/inf at x ≈ 1000: no maximum subtracted before exp"),
-    Misconception("softmax.global_sum", "softmax", "hint.softmax_global_sum", _global_sum,
+    Misconception("softmax.global_sum", value_of("softmax"), "hint.softmax_global_sum", _global_sum,
                   "rows in the right proportions, but the whole batch sums to 1"),
-    Misconception("softmax.keepdims", "softmax.error", "hint.softmax_keepdims",
+    Misconception("softmax.keepdims", raised_by("softmax"), "hint.softmax_keepdims",
                   raised("exception", "ValueError", ["broadcast"], when=lambda x: x.ndim == 2),
                   "1-D inputs pass, a (B, C) batch raises a broadcasting ValueError: max/sum without keepdims"),
-    Misconception("softmax.in_place", "softmax.modified", "hint.softmax_in_place",
+    Misconception("softmax.in_place", modified_by("softmax"), "hint.softmax_in_place",
                   equals(lambda x: x - x.max(axis=-1, keepdims=True)),
                   "the caller's x comes back as x − max: `x -= …` changed the argument"),
 )
 
 
-def _about(*parts: str) -> tuple[Misconception, ...]:
-    return tuple(m for m in MISCONCEPTIONS if any(m.about(p) for p in parts))
+def _about(*parts: Part) -> tuple[Misconception, ...]:
+    return about_any(MISCONCEPTIONS, *parts)
 
 
 def declare() -> Topic:
@@ -87,7 +88,7 @@ def declare() -> Topic:
     }
     for name, make in cases.items():
         add_call_check(topic, name, 1, M, "softmax", make, expected=ref.softmax,
-                       misconceptions=_about("softmax", "softmax.error", "softmax.modified"),
+                       misconceptions=_about(value_of("softmax"), raised_by("softmax"), modified_by("softmax")),
                        curve=softmax_curve)
     topic.add("rows_sum_to_one", 1, lambda rng: call_spec(M, "softmax", {"x": rng.normal(size=(6, 3)) * 50}),
               _judge_rows_sum_to_one)
@@ -110,6 +111,6 @@ def _judge_rows_sum_to_one(spec: dict, outcome: dict) -> Verdict:
     array = as_array(result)
     sums = array.sum(axis=-1) if array is not None and array.shape == x.shape else result
     verdict = compare(sums, np.ones(x.shape[0]), inputs=describe_inputs(x=x), what="softmax(x).sum(axis=1)",
-                      diagnose=lambda _: diagnose(MISCONCEPTIONS, "softmax", Evidence(result, {"x": x})),
+                      diagnose=lambda _: diagnose(MISCONCEPTIONS, value_of("softmax"), Evidence(result, {"x": x})),
                       rtol=1e-9, atol=1e-9)
     return with_warnings(verdict, outcome)

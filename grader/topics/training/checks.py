@@ -15,7 +15,7 @@ import numpy as np
 from grader.topics.training import data as run
 from grader.topics.training.probe import train_with
 from grader.judging.checks import Topic, Verdict
-from grader.judging.misconceptions import Evidence, Misconception, diagnose
+from grader.judging.misconceptions import Evidence, Misconception, diagnose, value_of
 from grader.judging.compare import as_array, error_verdict, same, show, with_warnings
 
 # Which topic grades each function training calls (directly, or inside forward/backward).
@@ -28,8 +28,24 @@ def _names(functions: list[str]) -> str:
     return ", ".join(f"{f} ({TOPIC_OF[f]})" for f in functions)
 
 
+RUN = value_of("run")  # what the training run sent back: its first step, function by function
+
+
+def _update_not_stored(e: Evidence) -> bool:
+    """After the first sgd_update every array of the network is what it was before, though the
+    gradients are not zero: w − ε·∇E computed and dropped (a bare expression, or a local name
+    such as ``w = w - …``), so the network never learns."""
+    before, after, grad = e.actual["before"], e.actual["after"], e.actual["grad"]
+    moved = any(np.any(np.asarray(grad[key], dtype=float) != 0) for key in before)
+    return moved and set(after) == set(before) and all(same(after[key], before[key], 0, 0) for key in before)
+
+
+# Most specific first: a mistake recognised by its fingerprint before the function it is in.
 MISCONCEPTIONS = (
-    Misconception("training.broken_part", "run", "hint.training_broken_part",
+    Misconception("training.update_not_stored", RUN, "hint.training_update_not_stored", _update_not_stored,
+                  "accuracy near chance: after the first sgd_update every array of network equals what it was "
+                  "before, although the gradients are not zero"),
+    Misconception("training.broken_part", RUN, "hint.training_broken_part",
                   lambda e: bool(e.inputs["broken"]),
                   "accuracy below the threshold, and on the first mini-batch one of the six functions "
                   "differs from the reference given the same inputs",
@@ -58,10 +74,7 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
     _record_plot(spec, outcome)
     if final is not None and final >= run.THRESHOLD:
         if not same(outcome.get("test_scores"), scores, rtol=1e-5, atol=1e-6):
-            # The network the student's updates produced scores well, but forward reported
-            # other scores for the held-out images: forward does not compute from the weights.
-            return Verdict.fail(("fail.training_scores_forged", {}), ("fail.training_stopped", {
-                "function": "forward", "topic": TOPIC_OF["forward"]}))
+            return _scores_differ(spec, outcome)
         return with_warnings(Verdict.ok(), outcome)
     threshold = f"{run.THRESHOLD:.0%}"
     if final is None:
@@ -71,8 +84,21 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
         failure = ("fail.training_accuracy", {"accuracy": f"{final:.1%}", "threshold": threshold,
                                               "epochs": run.EPOCHS, "images": len(labels)})
     broken = broken_functions(spec, outcome.get("first_step"))
-    hint = diagnose(MISCONCEPTIONS, "run", Evidence(outcome.get("first_step"), {"broken": broken}))
+    hint = diagnose(MISCONCEPTIONS, RUN, Evidence(outcome.get("first_step"), {"broken": broken}))
     return with_warnings(Verdict.fail(failure, *hint), outcome)
+
+
+def _scores_differ(spec: dict, outcome: dict) -> Verdict:
+    """The network the student's updates produced scores well, but their forward reported other
+    scores for the held-out images. Most often forward is simply wrong (a missing ReLU trains
+    a linear net that still learns): the first mini-batch names the function, and only when
+    every function agrees there does forward stand accused of not computing from the weights."""
+    broken = broken_functions(spec, outcome.get("first_step"))
+    hint = diagnose(MISCONCEPTIONS, RUN, Evidence(outcome.get("first_step"), {"broken": broken}))
+    if hint:
+        return Verdict.fail(("fail.training_scores_differ", {}), *hint)
+    return Verdict.fail(("fail.training_scores_forged", {}), ("fail.training_stopped", {
+        "function": "forward", "topic": TOPIC_OF["forward"]}))
 
 
 def held_out_scores(spec: dict, trained: Any) -> np.ndarray | None:

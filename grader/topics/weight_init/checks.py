@@ -6,7 +6,7 @@ from typing import Callable
 import numpy as np
 
 from grader.judging.checks import Topic, Verdict
-from grader.judging.misconceptions import Evidence, Misconception, Recogniser, diagnose
+from grader.judging.misconceptions import Evidence, Misconception, Recogniser, diagnose, value_of
 from grader.judging.compare import as_array, error_verdict, same, with_warnings
 
 # 37,500 samples: enough that the sample std lies within 2 % of the true one (≈ 5 standard
@@ -41,20 +41,20 @@ def _same_form(scale_of_n):
 
 
 MISCONCEPTIONS = (
-    Misconception("weight_init.fan_out", "draw", "hint.init_fan_out", _std_is(_same_form(lambda i, o: o)),
+    Misconception("weight_init.fan_out", value_of("draw"), "hint.init_fan_out", _std_is(_same_form(lambda i, o: o)),
                   "standard deviation 1/√n_out or √(2/n_out)"),
-    Misconception("weight_init.no_sqrt", "draw", "hint.init_no_sqrt",
+    Misconception("weight_init.no_sqrt", value_of("draw"), "hint.init_no_sqrt",
                   _std_is(lambda f, i, o: 1 / i, lambda f, i, o: 2 / i, lambda f, i, o: 2 / np.sqrt(i)),
                   "standard deviation 1/n_in, 2/n_in or 2/√n_in: no square root"),
-    Misconception("weight_init.unscaled", "draw", "hint.init_unscaled", _std_is(lambda f, i, o: 1.0),
+    Misconception("weight_init.unscaled", value_of("draw"), "hint.init_unscaled", _std_is(lambda f, i, o: 1.0),
                   "standard deviation 1: the standard normal draw left unscaled"),
-    Misconception("weight_init.he_factor", "draw", "hint.he_factor",
+    Misconception("weight_init.he_factor", value_of("draw"), "hint.he_factor",
                   _std_is(lambda f, i, o: SCALE["xavier_init" if f == "he_init" else "he_init"](i)),
                   "Xavier's scale in he_init or He's in xavier_init: off by √2"),
-    Misconception("weight_init.uniform", "draw", "hint.init_normal",
+    Misconception("weight_init.uniform", value_of("draw"), "hint.init_normal",
                   lambda e: abs(_within_one_std(e.actual) - ONE_SIGMA_UNIFORM) < 0.02,
                   "57.7 % of the draw within one standard deviation: uniform, not normal"),
-    Misconception("weight_init.rng_not_used", "rng", "hint.rng_not_used",
+    Misconception("weight_init.rng_not_used", value_of("rng"), "hint.rng_not_used",
                   lambda e: not same(e.actual[0], e.actual[1], 0, 0) or same(e.actual[0], e.actual[2], 0, 0),
                   "the same seed gives different arrays (or different seeds the same)"),
 )
@@ -99,7 +99,7 @@ def _judge_distribution(spec: dict, outcome: dict) -> Verdict:
         return draws
     w = draws[0].astype(float).ravel()
     func, n_in, n_out = spec["func"], spec["n_in"], spec["n_out"]
-    hint = diagnose(MISCONCEPTIONS, "draw", Evidence(w, {"func": func, "n_in": n_in, "n_out": n_out}))
+    hint = diagnose(MISCONCEPTIONS, value_of("draw"), Evidence(w, {"func": func, "n_in": n_in, "n_out": n_out}))
     want = SCALE[func](n_in)
     std, mean = float(w.std()), float(w.mean())
     inputs = f"n_in={n_in}, n_out={n_out}"
@@ -132,5 +132,5 @@ def _judge_rng(spec: dict, outcome: dict) -> Verdict:
     first, again, other = draws
     if same(first, again, 0, 0) and not same(first, other, 0, 0):
         return with_warnings(Verdict.ok(), outcome)
-    hint = diagnose(MISCONCEPTIONS, "rng", Evidence(draws, {}))
+    hint = diagnose(MISCONCEPTIONS, value_of("rng"), Evidence(draws, {}))
     return Verdict.fail(("fail.rng_not_used", {"what": spec["func"]}), *hint)
