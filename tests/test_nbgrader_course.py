@@ -122,6 +122,9 @@ def test_init_force_keeps_the_instructors_lines_and_leaves_released_assignments_
     config = copy / "nbgrader_config.py"
     mine = 'c.Exchange.root = "/srv/nbgrader/exchange"\nc.LateSubmissionPlugin.penalty_method = "zero"\n'
     config.write_text(config.read_text(encoding="utf-8") + mine, encoding="utf-8")
+    from grader.batch.course_seed import written_seed
+    seed = written_seed(config.read_text(encoding="utf-8"))  # the course's summative seed, drawn by init
+    assert seed is not None
     day1 = ASSIGNMENTS[0]
     (copy / "submitted" / "alice" / day1.name).mkdir(parents=True)  # day1 is in the students' hands
     released_before = (copy / "release" / day1.name / day1.notebook).read_bytes()
@@ -132,6 +135,8 @@ def test_init_force_keeps_the_instructors_lines_and_leaves_released_assignments_
     assert done.returncode == 0, done.stderr
     assert config.read_text(encoding="utf-8").endswith(mine)
     assert "GradeOutsideKernel" in config.read_text(encoding="utf-8")
+    assert written_seed(config.read_text(encoding="utf-8")) == seed  # kept: grades stay reproducible
+    assert "c.GradeOutsideKernel.seed" in done.stdout
     assert (copy / "release" / day1.name / day1.notebook).read_bytes() == released_before + b"\n"
     assert day1.name in done.stdout and "--regenerate-released" in done.stdout
     assert (copy / "release" / others[0].name / others[0].notebook).read_text(encoding="utf-8") != "stale"

@@ -97,7 +97,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory, kernel_env: Path) -> dict:
         nbformat.write(answer(student, nbformat.read(path, as_version=4), source), path)
         as_student(student, student_home, student_env, "submit", NAME, "--course", COURSE_ID)
     nbgrader(home, env, "collect", NAME)
-    return {"course": course, "home": home, "env": env, "db_url": db_url, "exchange": exchange}
+    return {"course": course, "home": home, "env": env, "db_url": db_url, "exchange": exchange, "base": base}
 
 
 def snapshot(db_url: str) -> dict:
@@ -168,3 +168,18 @@ def test_db_url_and_root_from_the_jupyter_config_folder_are_honoured(graded: dic
     assert Path(setup["db_url"].removeprefix("sqlite:///")).is_file()
     assert (setup["course"] / "autograded" / "alice" / NAME / PIPELINE.notebook).is_file()
 
+
+
+def test_the_course_grades_with_a_seed_of_its_own_that_no_student_was_given(graded: dict, setup: dict) -> None:
+    """The seed init drew is in the instructor's nbgrader_config.py only: nothing released,
+    fetched, submitted or fed back holds it (the gradebooks above agree under it)."""
+    from grader.batch.course_seed import written_seed
+    from grader.grading.defaults import DEFAULT_SEED
+
+    seed = written_seed((setup["course"] / "nbgrader_config.py").read_text(encoding="utf-8"))
+    assert seed is not None and seed != DEFAULT_SEED
+    students = [setup["base"] / name for name in ("alice", "bob", "mallory")]
+    for folder in (setup["exchange"], setup["course"] / "release", setup["course"] / "source", *students):
+        for path in folder.rglob("*"):
+            if path.is_file():
+                assert str(seed) not in path.read_text(encoding="utf-8", errors="replace"), path

@@ -156,6 +156,68 @@ def test_the_last_definition_counts_and_helpers_from_other_cells_come_along(kern
     assert score_of(cell) == SOFTMAX_POINTS, html_of(cell)
 
 
+MSE_POINTS = declare("mse").max_points
+MSE_WITH = """
+    def mean_squared_error(d, y):
+        y = np.atleast_2d(y)
+        d = np.reshape(d, y.shape)
+        return {half} * np.sum((y - d) ** 2) / y.shape[0]
+
+    def d_mean_squared_error(d, y):
+        d = np.reshape(d, np.shape(y))
+        return (y - d) / (y.shape[0] if y.ndim == 2 else 1)
+"""
+
+
+def points_of(cell) -> float:
+    """The score a check() cell showed, 0 when it failed (an error, no value)."""
+    return score_of(cell) if of_type(cell, "execute_result") else 0.0
+
+
+def test_values_computed_in_other_cells_come_along_and_their_experiments_do_not_run(
+        kernel: Kernel, tmp_path: Path) -> None:
+    """Issue 23 item 3: a constant that is no literal (an array, a helper's result), set in
+    another cell, is computed again by its cell; what else that cell does never runs."""
+    ran = tmp_path / "experiment-ran"
+    kernel.run("SCALE_K = np.float64(0.25) * 1")
+    kernel.run("def make_half_k():\n    return np.full(1, 2.0) * SCALE_K")
+    kernel.run(f"HALF_K = make_half_k()\nW_K = np.eye(3) * SCALE_K\nopen({str(ran)!r}, 'w').close()")
+    ran.unlink()
+    kernel.run(MSE_WITH.format(half="(HALF_K[0] + W_K[1, 1] - SCALE_K)"))
+    cell = kernel.run('check("mse")')
+    assert score_of(cell) == MSE_POINTS, html_of(cell)
+    assert not ran.exists()  # the grader ran the cell's assignments the function needs, nothing else
+
+
+def test_a_value_assigned_again_later_counts_as_the_kernel_last_assigned_it(kernel: Kernel) -> None:
+    kernel.run("HALF_R = np.ones(1) * 0.5")
+    kernel.run(MSE_WITH.format(half="HALF_R[0]"))
+    kernel.run("HALF_R = np.ones(1) * 0.75")  # a later cell: the kernel's value now
+    assert points_of(kernel.run('check("mse")')) < MSE_POINTS
+    kernel.run("HALF_R = np.ones(1)")
+    kernel.run("HALF_R *= 0.5")  # an update reads the value before it: both cells count
+    cell = kernel.run('check("mse")')
+    assert score_of(cell) == MSE_POINTS, html_of(cell)
+
+
+@pytest.mark.parametrize("assign", [
+    'exec("HALF_X = np.ones(1) * 0.5")',  # no cell assigns it
+    "HALF_X = np.ones(1) * 0.5",  # its cell's code is gone from IPython's record (below)
+])
+def test_a_value_no_cell_assigned_is_reported_as_missing_as_before(kernel: Kernel, assign: str) -> None:
+    """Nothing can compute HALF_X again, and the student is told which name is missing, the
+    same as autograde would say."""
+    kernel.run(assign)
+    kernel.run("import linecache\nfor _f, _e in list(linecache.cache.items()):\n"
+               "    if 'HALF_X = np.ones' in ''.join(_e[2]) and 'linecache' not in ''.join(_e[2]):\n"
+               "        del linecache.cache[_f]")
+    kernel.run(MSE_WITH.format(half="HALF_X[0]"))
+    cell = kernel.run('check("mse")')
+    assert points_of(cell) < MSE_POINTS
+    assert "name &#x27;HALF_X&#x27; is not defined" in html_of(cell)
+    assert "HALF_X is used before anything is assigned to it" in html_of(cell)
+
+
 def test_an_error_in_the_students_code_points_at_the_cell_and_line(kernel: Kernel) -> None:
     code = kernel.run('''
         def mean_squared_error(d, y):

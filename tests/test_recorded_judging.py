@@ -132,3 +132,20 @@ def test_a_right_mask_drawn_another_way_is_not_judged_here_and_a_known_mistake_s
     mine, real = both(no_scaling, ["dropout"], bundle)
     assert [(r.check, r.passed, r.hint) for r in mine] == [(r.check, r.passed, r.hint) for r in real]
     assert "dropout.no_test_scaling" in {r.hint for r in mine}
+
+
+def test_the_bundle_names_what_each_checks_judge_names() -> None:
+    """A script check's error speaks of its class (the spec's ``cls``), a call check's of its
+    function (``func``), in the bundle as in the engine (layers: Affine, not the topic's first class)."""
+    import numpy as np
+
+    from grader.topics.registry import about, declare
+
+    for topic in ("layers", "softmax"):
+        for check in declare(topic).checks:
+            spec = check.build(np.random.default_rng(0))
+            named = spec.get("cls") or spec.get("func")
+            assert named and kernel_package._function(topic, spec, about(topic)) == named, (topic, check.name)
+    affine = [c for c in declare("layers").checks if c.build(np.random.default_rng(0))["cls"] == "Affine"]
+    assert affine and kernel_package._function("layers", affine[0].build(np.random.default_rng(0)),
+                                                about("layers")) == "Affine"

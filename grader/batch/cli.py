@@ -100,9 +100,26 @@ def options(argv: list[str], lang: str) -> Options:
     out = Path(args.out)
     if out.exists() and not out.is_dir():
         raise UsageError("batch.out_not_folder", folder=out)
+    seed = args.seed if args.seed is not None else _course_seed(Path(args.submissions), MAX_SEED)
     return Options(Path(args.submissions), out, jobs, args.force, args.gradescope, args.assignment,
-                   args.lang or lang, DEFAULT_SEED if args.seed is None else args.seed, time_limit,
+                   args.lang or lang, DEFAULT_SEED if seed is None else seed, time_limit,
                    args.sandbox)
+
+
+def _course_seed(submissions: Path, most: int) -> int | None:
+    """The summative seed of the nbgrader course the submissions lie in (its
+    nbgrader_config.py's ``c.GradeOutsideKernel.seed`` line), so that a batch of the course
+    grades as its autograde does; None outside a course or without the line."""
+    from grader.batch.course_seed import seed_in_course
+    from grader.grading.defaults import valid_seed
+
+    found = seed_in_course(submissions.resolve()) if submissions.is_dir() else None
+    if found is None or found[1] is None:
+        return None
+    config, seed = found
+    if not valid_seed(seed):
+        raise UsageError("batch.bad_course_seed", config=config, value=seed, most=most)
+    return seed
 
 
 def _cores() -> int:

@@ -21,11 +21,12 @@ import sys
 import traceback
 import warnings
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Literal
 
 import numpy as np
 
 from grader.boundary import limits, printed, wire
+from grader.boundary.wire_types import ErrorFacts, ErrorKind, Get, Outcome, OutcomeReply, Request, Spec, WarningFacts
 
 BLANK_MESSAGE = re.compile(r"blank \((?P<label>[^)]+)\) in (?P<function>[\w.]+) is not filled yet")
 # Trusted code the student must not reach by import from inside the child.
@@ -117,7 +118,7 @@ def student_module_names(folder: Path) -> set[str]:
         return set()
 
 
-def probe_of(spec: dict) -> Callable[[Callable[[str, str], Any], dict], dict]:
+def probe_of(spec: Spec) -> Callable[[Get, Spec], Outcome]:
     """The child-side function a check's spec names, ``"grader.topics.x.probe:function"``."""
     module, _, function = spec["probe"].partition(":")
     if not module.startswith(PROBE_PACKAGES):
@@ -136,7 +137,7 @@ class _Pristine:
         self.modules.update(_probe_modules())
         self.saved = {name: dict(vars(module)) for name, module in self.modules.items()}
 
-    def guard(self, spec: dict) -> None:
+    def guard(self, spec: Spec) -> None:
         """Keep the probe's module as it is now, before any student code runs in it."""
         name = spec["probe"].partition(":")[0]
         if name not in self.modules and name in sys.modules:
@@ -171,7 +172,7 @@ class StudentModules:
     def __init__(self, submission: Path) -> None:
         self.submission = submission
         self.modules: dict[str, Any] = {}
-        self.failures: dict[str, dict] = {}
+        self.failures: dict[str, ErrorFacts] = {}
 
     def get(self, module: str, name: str) -> Any:
         if module in self.failures:
@@ -191,7 +192,7 @@ class StudentModules:
 
 
 class ImportFailed(Exception):
-    def __init__(self, error: dict) -> None:
+    def __init__(self, error: ErrorFacts) -> None:
         self.error = error
 
 
@@ -200,32 +201,37 @@ class Missing(Exception):
         self.module, self.name = module, name
 
 
-def describe(exc: BaseException, submission: Path, phase: str, module: str = "") -> dict:
+def describe(exc: BaseException, submission: Path, phase: Literal["import", "call"],
+             module: str = "") -> ErrorFacts:
     """The student-facing facts of an exception: kind, type, message, file and line."""
-    error: dict[str, Any] = {"phase": phase, "type": type(exc).__name__,
-                             "message": _short(str(exc)), "module": module}
-    match = BLANK_MESSAGE.search(str(exc)) if isinstance(exc, NotImplementedError) else None
-    if match:
-        error.update(kind="blank", label=match["label"], function=match["function"])
-    elif isinstance(exc, SystemExit):
-        error["kind"] = "exit"
-    elif isinstance(exc, KeyboardInterrupt):
-        error["kind"] = "interrupt"
-    elif isinstance(exc, MemoryError):
-        error["kind"] = "memory"
-    elif isinstance(exc, RecursionError):
-        error["kind"] = "recursion"
-    elif isinstance(exc, ModuleNotFoundError) and phase == "import" and exc.name == module:
-        error["kind"] = "missing_module"
-    elif isinstance(exc, SyntaxError):
-        error["kind"] = "syntax"
-    else:
-        error["kind"] = "exception"
+    kind, blank = _kind(exc, phase, module)
+    error: ErrorFacts = {"phase": phase, "type": type(exc).__name__, "message": _short(str(exc)),
+                         "module": module, "kind": kind, **blank}
     error.update(_student_location(exc, submission))
     return error
 
 
-def _student_location(exc: BaseException, submission: Path) -> dict:
+def _kind(exc: BaseException, phase: str, module: str) -> tuple[ErrorKind, dict[str, str]]:
+    """What kind of error ``exc`` is, and a blank's label and function when it is one."""
+    match = BLANK_MESSAGE.search(str(exc)) if isinstance(exc, NotImplementedError) else None
+    if match:
+        return "blank", {"label": match["label"], "function": match["function"]}
+    if isinstance(exc, SystemExit):
+        return "exit", {}
+    if isinstance(exc, KeyboardInterrupt):
+        return "interrupt", {}
+    if isinstance(exc, MemoryError):
+        return "memory", {}
+    if isinstance(exc, RecursionError):
+        return "recursion", {}
+    if isinstance(exc, ModuleNotFoundError) and phase == "import" and exc.name == module:
+        return "missing_module", {}
+    if isinstance(exc, SyntaxError):
+        return "syntax", {}
+    return "exception", {}
+
+
+def _student_location(exc: BaseException, submission: Path) -> dict[str, Any]:
     """The innermost frame of the traceback that lies in the student's folder."""
     if isinstance(exc, SyntaxError) and exc.filename:
         return {"file": _relative(exc.filename, submission), "line": exc.lineno or 0,
@@ -263,7 +269,7 @@ def _nothing() -> None:
     pass
 
 
-def run_probe(modules: StudentModules, spec: dict, restore: Callable[[], None] = _nothing) -> dict:
+def run_probe(modules: StudentModules, spec: Spec, restore: Callable[[], None] = _nothing) -> Outcome:
     """One check's outcome: the probe's values, or the error, plus any NumPy warnings.
 
     ``restore`` runs the moment student code stops, before the outcome is put together."""
@@ -272,7 +278,7 @@ def run_probe(modules: StudentModules, spec: dict, restore: Callable[[], None] =
         warnings.simplefilter("always")
         try:
             try:
-                outcome = probe(modules.get, spec)
+                outcome: Outcome = probe(modules.get, spec)
             finally:
                 restore()
         except ImportFailed as failed:
@@ -290,8 +296,8 @@ def run_probe(modules: StudentModules, spec: dict, restore: Callable[[], None] =
     return outcome
 
 
-def _warnings_seen(caught: list, submission: Path) -> list[dict]:
-    seen = []
+def _warnings_seen(caught: list, submission: Path) -> list[WarningFacts]:
+    seen: list[WarningFacts] = []
     for w in caught[:5]:
         seen.append({"category": w.category.__name__, "message": _short(str(w.message), 120),
                      "file": _relative(w.filename, submission) if _inside(w.filename, submission) else "",
@@ -300,7 +306,7 @@ def _warnings_seen(caught: list, submission: Path) -> list[dict]:
 
 
 def serve(read_fd: int, write_fd: int, submission: str, workdir: str,
-          plan: dict[str, list[tuple[str, dict]]] | None = None,
+          plan: dict[str, list[tuple[str, Spec]]] | None = None,
           cpu_per_topic: float | None = None) -> None:
     """Answer requests until the parent closes the pipe.
 
@@ -316,6 +322,7 @@ def serve(read_fd: int, write_fd: int, submission: str, workdir: str,
     with os.fdopen(read_fd, "rb") as requests, os.fdopen(write_fd, "wb") as replies:
         watch = _ImportWatch(lambda message: _tell(replies, message), student_modules)
         sys.meta_path.insert(1, watch)
+        request: Request | None
         while (request := wire.receive(requests, wire.MAX_REQUEST)) is not None:
             watch.hung = set(request.get("hung") or ())
             for name, checks in _topics(request, plan):
@@ -324,7 +331,8 @@ def serve(read_fd: int, write_fd: int, submission: str, workdir: str,
                 _serve_topic(name, checks, modules, replies, pristine)
 
 
-def _topics(request: dict, plan: dict | None) -> Iterator[tuple[str, Iterator[tuple[str, dict]]]]:
+def _topics(request: Request, plan: dict[str, list[tuple[str, Spec]]] | None
+            ) -> Iterator[tuple[str, Iterator[tuple[str, Spec]]]]:
     if "plan" in request:
         for name in request["plan"]:
             yield name, iter((plan or {}).get(name, ()))
@@ -333,7 +341,7 @@ def _topics(request: dict, plan: dict | None) -> Iterator[tuple[str, Iterator[tu
             yield topic["name"], ((c["name"], wire.decode(c["spec"])) for c in topic["checks"])
 
 
-def _serve_topic(name: str, checks: Iterator[tuple[str, dict]], modules: StudentModules,
+def _serve_topic(name: str, checks: Iterator[tuple[str, Spec]], modules: StudentModules,
                  replies: Any, pristine: _Pristine) -> None:
     for check, spec in checks:
         try:
@@ -343,7 +351,8 @@ def _serve_topic(name: str, checks: Iterator[tuple[str, dict]], modules: Student
         except HungImport:
             wire.send(replies, {"hung": name})
             return
-        wire.send(replies, {"topic": name, "check": check, "outcome": _encode_safely(outcome)})
+        reply: OutcomeReply = {"topic": name, "check": check, "outcome": _encode_safely(outcome)}
+        wire.send(replies, reply)
     wire.send(replies, {"done": name})
 
 
@@ -354,7 +363,7 @@ def _tell(replies: Any, message: dict) -> None:
         pass
 
 
-def _encode_safely(outcome: dict) -> Any:
+def _encode_safely(outcome: Outcome) -> Any:
     try:
         return wire.encode(outcome)
     except BaseException as exc:  # noqa: BLE001 - e.g. a student array subclass that breaks

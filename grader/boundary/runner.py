@@ -18,6 +18,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 from grader.boundary import ending, limits, wire
 from grader.boundary.frames import Frames, Outbox, Reader, threaded, widen
+from grader.boundary.wire_types import Outcome, Request, Spec
 
 USE_FORK = hasattr(os, "fork") and os.environ.get("GRADER_SPAWN") != "1"
 # Whether a pipe can be polled (Linux, macOS); Windows selects sockets only: threads read it.
@@ -30,13 +31,13 @@ class TopicRequest:
     instead, they are made when the child is about to need them: the parent prepares the
     next topic while the child works on this one."""
 
-    def __init__(self, name: str, checks: list[tuple[str, dict]] | None = None,
-                 build: Callable[[], list[tuple[str, dict]]] | None = None) -> None:
+    def __init__(self, name: str, checks: list[tuple[str, Spec]] | None = None,
+                 build: Callable[[], list[tuple[str, Spec]]] | None = None) -> None:
         self.name = name
         self._checks, self._build = checks, build
 
     @property
-    def checks(self) -> list[tuple[str, dict]]:
+    def checks(self) -> list[tuple[str, Spec]]:
         if self._checks is None:
             self._checks = self._build() if self._build is not None else []
         return self._checks
@@ -48,7 +49,7 @@ class Event:
     kind: str  # "outcome" | "done" | "timeout" | "died"
     topic: str = ""
     check: str = ""
-    outcome: dict = field(default_factory=dict)
+    outcome: Outcome = field(default_factory=dict)
     detail: str = ""
     raw: Any = None  # the outcome as sent, still encoded (when run_topics(decode=False))
     digest: bytes = b""  # hash of the frame's bytes as they arrived (children that keep digests)
@@ -82,7 +83,7 @@ class ChildBase:
         else:
             self._frames = threaded(os.dup(from_child), os.dup(to_child), self.digests)
 
-    def request(self, topics: list[TopicRequest], hung: Sequence[str]) -> dict:
+    def request(self, topics: list[TopicRequest], hung: Sequence[str]) -> Request:
         return encoded_request(topics, hung)
 
     def send(self, topics: list[TopicRequest], hung: Sequence[str] = ()) -> None:
@@ -107,7 +108,7 @@ class ChildBase:
         return ""
 
 
-def encoded_request(topics: list[TopicRequest], hung: Sequence[str] = ()) -> dict:
+def encoded_request(topics: list[TopicRequest], hung: Sequence[str] = ()) -> Request:
     """What the child is sent: every topic's checks with their encoded inputs."""
     return {"topics": [{"name": t.name,
                         "checks": [{"name": n, "spec": wire.encode(s)} for n, s in t.checks]}
@@ -235,7 +236,7 @@ def limit_memory() -> None:
     limits.limit_memory(MEMORY_HEADROOM)
 
 
-def decode_outcome(raw: Any) -> dict:
+def decode_outcome(raw: Any) -> Outcome:
     """The outcome of a check as plain values; a frame the grader cannot read becomes the
     student's error (never the grader's crash)."""
     try:

@@ -20,12 +20,16 @@ import socket
 import sys
 import time
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from grader.boundary import bwrap, ending, limits as process_limits
 from grader.boundary.cleanup import empty_folder
 from grader.boundary.control import Channel
 from grader.boundary.preload import CHECK_PROBES, WARM_MODULES  # noqa: F401 - also the server's
+
+if TYPE_CHECKING:  # numpy with it: this module is imported by a parent that has none yet
+    from grader.boundary.wire_types import Spec
+
 MAX_TOPICS = 1000  # a spawn request's count of topics beyond this is not a count
 
 
@@ -61,7 +65,7 @@ class Settings(NamedTuple):
 
 class Server:
     def __init__(self, control: Channel, settings: Settings,
-                 plan: dict[str, list[tuple[str, dict]]]) -> None:
+                 plan: dict[str, list[tuple[str, Spec]]]) -> None:
         self.control, self.settings, self.plan = control, settings, plan
         self.ended: dict[int, str] = {}  # pid -> how it ended, once reaped
         self.live: set[int] = set()  # children forked and not reaped yet (found without /proc)
@@ -203,7 +207,7 @@ def _empty(root: Path) -> None:
     empty_folder(root, kept if str(root) == "/tmp" else frozenset())
 
 
-def become_child(settings: Settings, plan: dict, submission: str, read_fd: int, write_fd: int,
+def become_child(settings: Settings, plan: dict[str, list[tuple[str, Spec]]], submission: str, read_fd: int, write_fd: int,
                  control_fd: int) -> None:
     """Turn this fresh fork into a limited, unprivileged child and serve the parent."""
     import tempfile  # in the child, before it may lose the right to read the standard library
@@ -250,7 +254,7 @@ def _max_fd() -> int:
         return 1024
 
 
-def read_plan(stream: Any) -> dict[str, list[tuple[str, dict]]]:
+def read_plan(stream: Any) -> dict[str, list[tuple[str, Spec]]]:
     """Every topic's checks with their inputs, decoded once for all children."""
     from grader.boundary import wire  # numpy: this module is imported by a parent that has none yet
 
@@ -275,7 +279,7 @@ def warm_up(standard: bool = True, probes: tuple[str, ...] = ()) -> None:
             continue
 
 
-def warm_probes(plan: dict[str, list[tuple[str, dict]]]) -> None:
+def warm_probes(plan: dict[str, list[tuple[str, Spec]]]) -> None:
     """The child-side code of the topics being graded, imported once before any fork."""
     from grader.boundary.child import probe_of
 

@@ -11,6 +11,7 @@ from typing import Sequence
 
 from grader.boundary.pool import Slot
 from grader.boundary.runner import ChildBase, TopicRequest
+from grader.boundary.wire_types import Request
 
 
 class ZygoteChild(ChildBase):
@@ -32,7 +33,7 @@ class ZygoteChild(ChildBase):
             for fd in (to_child_r, to_child_w, from_child_r, from_child_w):
                 os.close(fd)
 
-    def request(self, topics: list[TopicRequest], hung: Sequence[str]) -> dict:
+    def request(self, topics: list[TopicRequest], hung: Sequence[str]) -> Request:
         if not self.planned:  # a server started before the inputs were known: sent as to any child
             return super().request(topics, hung)
         # The server decoded every check's inputs once; the child needs only the names.

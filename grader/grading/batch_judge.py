@@ -27,6 +27,7 @@ import numpy as np
 from grader.judging.checks import Check, Verdict, check_rng
 from grader.grading.engine import DEFAULT_SEED, LostFunctions, Result, hint_of, judge_safely, lost, settled_results
 from grader.boundary.runner import Event, TopicRequest, decode_outcome
+from grader.boundary.wire_types import Spec
 
 # Reference functions that neither keep state nor change their arguments: safe to
 # answer from memory. (sgd_update works in place; numerical_gradient calls back;
@@ -110,7 +111,8 @@ class BatchJudge:
 
         topics = [declare(name) for name in topic_names]
         self.checks: dict[tuple[str, str], Check] = {(c.topic, c.name): c for t in topics for c in t.checks}
-        self.specs = {key: c.build(check_rng(seed, c.topic, c.name)) for key, c in self.checks.items()}
+        self.specs: dict[tuple[str, str], Spec] = {key: c.build(check_rng(seed, c.topic, c.name))
+                                                   for key, c in self.checks.items()}
         self.requests = [TopicRequest(t.name, [(c.name, self.specs[(t.name, c.name)]) for c in t.checks])
                          for t in topics]
         self.topic_names = [t.name for t in topics]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Iterable
 from grader.grading.defaults import DEFAULT_SEED, DEFAULT_TIME_LIMIT  # noqa: F401 - also the engine's
 from grader.judging.checks import Check, Message, Verdict, check_rng
 from grader.boundary.runner import Child, Event, TopicRequest, fresh_child, run_topics
+from grader.boundary.wire_types import Outcome, Spec
 
 if TYPE_CHECKING:
     from grader.grading.sandboxed import Sandbox
@@ -156,7 +157,7 @@ class Plan:
     def __init__(self, seed: int) -> None:
         self.seed = seed
         self._checks: dict[str, dict[str, Check]] = {}
-        self._specs: dict[tuple[str, str], dict] = {}
+        self._specs: dict[tuple[str, str], Spec] = {}
         self._built: set[str] = set()  # topics whose inputs were made for the child
 
     def checks(self, topic: str) -> dict[str, Check]:
@@ -165,13 +166,13 @@ class Plan:
             self._checks[topic] = {c.name: c for c in declare(topic).checks}
         return self._checks[topic]
 
-    def spec(self, check: Check) -> dict:
+    def spec(self, check: Check) -> Spec:
         key = (check.topic, check.name)
         if key not in self._specs:
             self._specs[key] = check.build(check_rng(self.seed, check.topic, check.name))
         return self._specs[key]
 
-    def inputs(self, topic: str) -> list[tuple[str, dict]]:
+    def inputs(self, topic: str) -> list[tuple[str, Spec]]:
         """What the child is sent for ``topic``."""
         made = [(name, self.spec(check)) for name, check in self.checks(topic).items()]
         self._built.add(topic)
@@ -218,7 +219,7 @@ class LostFunctions:
         return Verdict.fail((f"error.skipped_{kind}", {"function": function, "topic": own}))
 
 
-def judge_safely(check: Check, spec: dict, outcome: dict) -> Verdict:
+def judge_safely(check: Check, spec: Spec, outcome: Outcome) -> Verdict:
     """A verdict even when a judge raises. The values it judges were decoded here, in the
     grader's process, into plain arrays and numbers: an exception while judging them is the
     grader's own error, logged with its traceback and reported as such (the check fails
@@ -233,7 +234,7 @@ def judge_safely(check: Check, spec: dict, outcome: dict) -> Verdict:
     return with_printed(verdict, outcome)
 
 
-def with_printed(verdict: Verdict, outcome: dict) -> Verdict:
+def with_printed(verdict: Verdict, outcome: Outcome) -> Verdict:
     """A failing verdict ends with what the student's code printed during the check: the
     learner's own debugging prints, shown where the failure is (a passing check says nothing)."""
     if verdict.passed:

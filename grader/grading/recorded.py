@@ -34,6 +34,7 @@ import numpy as np
 
 from grader.boundary import wire
 from grader.boundary.runner import Event, TopicRequest, fresh_child, run_topics
+from grader.boundary.wire_types import Outcome, Spec
 from grader.grading.defaults import DEFAULT_TIME_LIMIT
 from grader.grading.engine import LostFunctions, Result, StagedCopy, lost, settled_results
 from grader.judging.checks import Message, Verdict
@@ -53,7 +54,7 @@ class Recorded:
 
     source: str  # "reference", "blank", or the misconception id of a broken copy
     digest: str
-    outcome: dict
+    outcome: Outcome
     passed: bool
     messages: tuple[Message, ...]
 
@@ -66,7 +67,7 @@ class RecordedCheck:
     function: str  # the name an error verdict speaks of
     rtol: dict[str, float]  # per part of the outcome: how far from right the real judge still passes (probed)
     drawn: bool  # the check grades a random draw: right values other than the recorded ones exist
-    spec: dict  # the inputs sent to the child (formative seed)
+    spec: Spec  # the inputs sent to the child (formative seed)
     recorded: tuple[Recorded, ...]
 
     @property
@@ -122,7 +123,7 @@ def _graded(value: Any) -> Any:
 # --- judging ------------------------------------------------------------------------
 
 
-def judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Verdict:
+def judge(check: RecordedCheck, outcome: Outcome, hint_keys: dict[str, str]) -> Verdict:
     """The verdict on ``outcome`` from what was recorded for ``check`` (see the module's doc)."""
     try:
         return _judge(check, outcome, hint_keys)
@@ -134,7 +135,7 @@ def judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Ver
                                                       "type": type(exc).__name__, "message": str(exc)[:200]}))
 
 
-def _judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Verdict:
+def _judge(check: RecordedCheck, outcome: Outcome, hint_keys: dict[str, str]) -> Verdict:
     notes = tuple(warning_messages(outcome))
     found = digest(outcome)
     for record in check.recorded:
@@ -165,7 +166,7 @@ def _judge(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Ve
     return _with_notes(_differs(check, outcome, check.reference, loose), notes)
 
 
-def _error(check: RecordedCheck, outcome: dict, hint_keys: dict[str, str]) -> Verdict:
+def _error(check: RecordedCheck, outcome: Outcome, hint_keys: dict[str, str]) -> Verdict:
     """The engine's own error verdict, with the hint of a recorded mistake that raised the
     same: the same words, else the one hint every recorded mistake raising that type shares."""
     error = outcome["error"]
@@ -189,7 +190,7 @@ def _same_words(a: str, b: str) -> bool:
     return words(a) == words(b)
 
 
-def _differs(check: RecordedCheck, outcome: dict, reference: Recorded | None, rtol: Tolerance) -> Verdict:
+def _differs(check: RecordedCheck, outcome: Outcome, reference: Recorded | None, rtol: Tolerance) -> Verdict:
     """Neither right nor a recorded mistake: the first value that differs from the expected one."""
     unrecorded = ("bundle.unrecorded", {})
     found = first_difference(outcome, reference.outcome, rtol=rtol) if reference is not None else None

@@ -148,6 +148,7 @@ def autograde(course: Course, args: argparse.Namespace, lang: str) -> int:
     from grader.instructor.gradebook import open_gradebook
     from grader.instructor.sanitize import source_notebooks
 
+    seed = summative_seed(course)  # a bad value is said before anything is graded
     if course.coursedir.db_url.startswith("sqlite:///"):  # other databases lock per row
         ensure_unlocked(Path(course.coursedir.db_url.removeprefix("sqlite:///")))
     with open_gradebook(course.coursedir.db_url, course.coursedir.course_id) as gradebook:
@@ -163,7 +164,7 @@ def autograde(course: Course, args: argparse.Namespace, lang: str) -> int:
     work = course.root / WORK / args.assignment
     _forget_others(work / "sanitized" / "submitted", set(students))
     prepared = [prepare(course, args.assignment, student, sources, work / "sanitized") for student in students]
-    status = _grade(work, args, lang, any(p.gradable for p in prepared))
+    status = _grade(work, args, lang, any(p.gradable for p in prepared), seed)
     if status in (EXIT_UNUSABLE, EXIT_INTERRUPTED):
         return status
     results = _results(work / "grades")
@@ -243,14 +244,27 @@ def prepare(course: Course, assignment: str, student: str, sources: dict, out: P
     return Prepared(student, folder, found, problems)
 
 
-def _grade(work: Path, args: argparse.Namespace, lang: str, any_gradable: bool) -> int:
+def summative_seed(course: Course) -> int:
+    """The seed the course grades with: its ``c.GradeOutsideKernel.seed`` (nbgrader's whole
+    configuration chain, as ``nbgrader autograde`` reads it), else the default."""
+    from grader.batch.course_seed import BadSeed, configured_seed
+    from grader.grading.defaults import DEFAULT_SEED, MAX_SEED
+
+    try:
+        seed = configured_seed(course.config)
+    except BadSeed as bad:
+        raise Problem("instructor.bad_course_seed", value=str(bad), most=MAX_SEED) from None
+    return DEFAULT_SEED if seed is None else seed
+
+
+def _grade(work: Path, args: argparse.Namespace, lang: str, any_gradable: bool, seed: int) -> int:
     """The sanitised class through ``grader batch``: its sandbox, slots, records, progress."""
     if not any_gradable:
         return EXIT_DONE
     from grader.batch.cli import main as batch_main
 
     argv = [str(work / "sanitized"), "--assignment", args.assignment, "--out", str(work / "grades"),
-            "--lang", lang, "--sandbox", args.sandbox]
+            "--lang", lang, "--sandbox", args.sandbox, "--seed", str(seed)]
     if args.jobs is not None:
         argv += ["-j", str(args.jobs)]
     if args.force:

@@ -57,7 +57,7 @@ c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE\\nraise NotImplemente
 # check() changes nothing). `grader autograde ASSIGNMENT` writes the same gradebook, in parallel.
 c.Autograde.autograde_preprocessors = [
 {preprocessors}]
-{end}
+{seed}{end}
 '''
 
 CONFIG_TAIL = '''
@@ -68,21 +68,47 @@ CONFIG_TAIL = '''
 '''
 
 
-def generated_block(course_id: str) -> str:
+SEED_SET = """
+# The course's summative seed, drawn at random for this course: both autograde paths, `grader
+# batch` on the course's folders and `grader gradescope build --course` generate the graded
+# inputs from it. Students never see this file; keep it, and never change it once grading began.
+{line}
+"""
+
+SEED_MISSING = """
+# This course has no summative seed of its own: grading uses the grader's public default
+# seed. To give it one (before any grading), add below this block, e.g.:
+# {line}
+"""
+
+
+def generated_block(course_id: str, seed: int | None = None, suggested: int | None = None) -> str:
+    """The block: ``seed`` the course's summative seed, or (None) a comment that suggests
+    ``suggested`` to an existing course without one (nothing when that is None too)."""
+    from grader.batch.course_seed import seed_line
     from grader.instructor.nbgrader_execute import AUTOGRADE_PREPROCESSORS
 
     listed = "".join(f"    {name!r},\n" for name in AUTOGRADE_PREPROCESSORS)
-    return GENERATED_BLOCK.format(begin=BEGIN_MARK, end=END_MARK, course_id=course_id, preprocessors=listed)
+    said = (SEED_SET.format(line=seed_line(seed)) if seed is not None else
+            SEED_MISSING.format(line=seed_line(suggested)) if suggested is not None else "")
+    return GENERATED_BLOCK.format(begin=BEGIN_MARK, end=END_MARK, course_id=course_id, preprocessors=listed,
+                                  seed=said)
 
 
-def config_text(course_id: str, existing: str | None = None) -> str:
-    """nbgrader_config.py: a new one, or ``existing`` with only its generated block rewritten
-    (a file from before the block existed keeps every line, after the new block)."""
-    block = generated_block(course_id)
+def config_text(course_id: str, existing: str | None = None, seed: int | None = None) -> str:
+    """nbgrader_config.py: a new one (with ``seed``, default: a new random one), or
+    ``existing`` with only its generated block rewritten — the block's seed kept, never a
+    new one (a file from before the block existed keeps every line, after the new block)."""
+    from grader.batch.course_seed import new_seed, written_seed
+
     if existing is None:
-        return CONFIG_HEAD + block + CONFIG_TAIL
+        return CONFIG_HEAD + generated_block(course_id, new_seed() if seed is None else seed) + CONFIG_TAIL
     begin, end = existing.find(BEGIN_MARK), existing.find(END_MARK)
-    if begin != -1 and end > begin:
+    found = begin != -1 and end > begin
+    kept_seed = written_seed(existing[begin:end]) if found else None
+    elsewhere = written_seed(existing) is not None
+    block = generated_block(course_id, kept_seed, None if kept_seed is not None or elsewhere else new_seed())
+    if found:
         end = existing.find("\n", end)
         end = len(existing) if end == -1 else end + 1
         return existing[:begin] + block + existing[end:]
@@ -256,7 +282,19 @@ def _run_init(args: argparse.Namespace, lang: str) -> int:
     if kept:
         print(t("nbgrader.released_kept", lang, assignments=", ".join(kept)))
     print(t("nbgrader.use_grader_autograde", lang))
+    print(t(_seed_note(folder / "nbgrader_config.py"), lang, config=folder / "nbgrader_config.py"))
     return EXIT_OK
+
+
+def _seed_note(config: Path) -> str:
+    """What the instructor is told of the course's summative seed: where it is, or how to add one."""
+    from grader.batch.course_seed import written_seed
+
+    try:
+        has_seed = written_seed(config.read_text(encoding="utf-8")) is not None
+    except (OSError, UnicodeDecodeError):
+        has_seed = False
+    return "nbgrader.course_seed" if has_seed else "nbgrader.no_course_seed"
 
 
 def _problem(exc: BaseException) -> str:

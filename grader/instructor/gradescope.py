@@ -167,15 +167,18 @@ def _add(bundle: zipfile.ZipFile, name: str, text: str | bytes, executable: bool
     bundle.writestr(info, text)
 
 
-def build(out: Path, topics: list[str] | None) -> list[str]:
-    """Writes the bundle (atomically); the names it holds."""
+def build(out: Path, topics: list[str] | None, seed: int | None = None) -> list[str]:
+    """Writes the bundle (atomically); the names it holds. ``seed``: the course's summative
+    seed (None: the grader's default), in the bundle's configuration: only Gradescope's
+    machines and the instructor see the bundle."""
     temporary = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
         with zipfile.ZipFile(temporary, "w") as bundle:
             _add(bundle, "setup.sh", SETUP_SH, executable=True)
             _add(bundle, "run_autograder", RUN_AUTOGRADER, executable=True)
             _add(bundle, "requirements.txt", requirements())
-            _add(bundle, CONFIG, json.dumps({"topics": topics or []}, indent=1) + "\n")
+            settings = {"topics": topics or [], **({"seed": seed} if seed is not None else {})}
+            _add(bundle, CONFIG, json.dumps(settings, indent=1) + "\n")
             for path in _package_files():
                 _add(bundle, str(path.relative_to(PROJECT)), path.read_bytes())
             names = bundle.namelist()
@@ -194,6 +197,7 @@ def main(argv: list[str]) -> int:
     build_cmd = commands.add_parser("build", help=t("gradescope.help_build", lang))
     build_cmd.add_argument("out", type=Path, metavar="OUT.zip")
     build_cmd.add_argument("--topics", nargs="+", default=None, metavar="TOPIC", help=t("gradescope.help_topics", lang))
+    build_cmd.add_argument("--course", type=Path, default=None, metavar="DIR", help=t("gradescope.help_course", lang))
     build_cmd.add_argument("--lang", choices=LANGS, default=None)
     try:
         args = p.parse_args(argv)
@@ -210,8 +214,13 @@ def main(argv: list[str]) -> int:
         return _fail(lang, t("gradescope.not_zip", lang, path=args.out))
     if not args.out.parent.is_dir() or args.out.is_dir():
         return _fail(lang, t("stats.cannot_write", lang, path=args.out, problem="no such folder"))
+    seed = None
+    if args.course is not None:
+        seed, problem = course_seed(args.course, lang)
+        if problem:
+            return _fail(lang, problem)
     try:
-        names = build(args.out, args.topics)
+        names = build(args.out, args.topics, seed)
     except _Usage as problem:  # a requirement is not installed here: nothing to pin it to
         return _fail(lang, str(problem))
     except OSError as exc:
@@ -219,6 +228,17 @@ def main(argv: list[str]) -> int:
     print(t("gradescope.wrote", lang, path=args.out, files=len(names),
             topics=", ".join(args.topics) if args.topics else t("gradescope.all_topics", lang)))
     return EXIT_OK
+
+
+def course_seed(folder: Path, lang: str) -> tuple[int | None, str]:
+    """The summative seed of the nbgrader course ``folder`` (read as ``grader autograde
+    --course`` reads it: nbgrader's configuration chain), or why it cannot be had."""
+    from grader.instructor.autograde import Problem, open_course, summative_seed
+
+    try:
+        return summative_seed(open_course(folder.resolve())), ""
+    except Problem as problem:
+        return None, t(problem.key, lang, **problem.fields)
 
 
 def _fail(lang: str, text: str) -> int:

@@ -94,9 +94,11 @@ def grade(root: Path) -> dict:
     """The results of the submission in ``root``; never raises (a results.json is always
     written, and when grading fails it says why, with score 0)."""
     started = time.monotonic()
-    topics = _config(root).get("topics") or None
+    config = _config(root)
+    topics = config.get("topics") or None
+    seed = config.get("seed")  # the course's summative seed, baked in by `build --course`
     try:
-        return _grade(root, topics, started)
+        return _grade(root, topics, started, seed if isinstance(seed, int) and not isinstance(seed, bool) else None)
     except ImportError as exc:  # the image lacks a dependency: setup.sh did not complete
         problem = (f"採点環境に必要なパッケージがありません: {exc.name or exc}。setup.sh の出力を確認してください。\n"
                    f"The grader's environment lacks a package: {exc.name or exc}. See setup.sh's output.")
@@ -108,7 +110,7 @@ def grade(root: Path) -> dict:
     return results_json(None, topics, time.monotonic() - started, problem)
 
 
-def _grade(root: Path, topics: list[str] | None, started: float) -> dict:
+def _grade(root: Path, topics: list[str] | None, started: float, seed: int | None = None) -> dict:
     from grader.batch.cli import main as batch_main
     from grader.instructor.gradescope_upload import STUDENT, find_upload, stage_upload
 
@@ -120,7 +122,8 @@ def _grade(root: Path, topics: list[str] | None, started: float) -> dict:
         said = tuple(both(key, **fields) for key, fields in notes)
         out = Path(tmp) / "out"
         with contextlib.redirect_stdout(sys.stderr):  # the batch's log goes to Gradescope's stdout pane
-            status = batch_main([str(folder), "--out", str(out), "-j", "1", "--lang", "ja", *extra])
+            seeded = ["--seed", str(seed)] if seed is not None else []
+            status = batch_main([str(folder), "--out", str(out), "-j", "1", "--lang", "ja", *seeded, *extra])
         try:
             report = json.loads((out / "results.json").read_text(encoding="utf-8"))["students"][STUDENT]
         except (OSError, ValueError, KeyError):

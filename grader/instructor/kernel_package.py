@@ -31,7 +31,10 @@ import tempfile
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:
+    from grader.boundary.wire_types import Outcome, Spec
 
 PROJECT = Path(__file__).resolve().parents[2]
 GRADER = PROJECT / "grader"
@@ -186,7 +189,7 @@ TOLERANCES = (1e-3, 1e-4, 1e-5, 1e-6, 1e-7)  # tried largest first
 MAX_PROBED_LEAVES = 300  # beyond that many numbers and arrays, a leaf has its part's tolerance
 
 
-def probed_tolerance(check: Any, spec: dict, outcome: dict) -> dict[str, float | None]:
+def probed_tolerance(check: Any, spec: Spec, outcome: Outcome) -> dict[str, float | None]:
     """Where and how closely the check's real judge looks at the reference's outcome: for each
     part (top-level key) and each number or array in it, the largest relative change of it
     alone that the judge still passes (0: exactly, as for an argument that must come back
@@ -286,8 +289,11 @@ def _plain(fields: dict) -> dict:
             for key, value in fields.items()}
 
 
-def _function(topic: str, spec: dict, about: Any) -> str:
-    return str(spec.get("func") or spec.get("class") or (about.calls[0] if about.calls else topic))
+def _function(topic: str, spec: Spec, about: Any) -> str:
+    """The name an error verdict speaks of, as the check's own judge names it: the function a
+    call spec calls, the class a script spec builds (wire_types: CallSpec.func, ScriptSpec.cls)."""
+    named = dict(spec)
+    return str(named.get("func") or named.get("cls") or (about.calls[0] if about.calls else topic))
 
 
 def _variants_module(folder: Path | None, lang: str = "en") -> Any | None:

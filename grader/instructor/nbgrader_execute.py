@@ -29,10 +29,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from traitlets import Enum, Float
+from traitlets import Enum, Float, Int
 
 from nbgrader.preprocessors import NbGraderPreprocessor
 
+from grader.grading.defaults import MAX_SEED
 from grader.instructor.autograded import LANGS, fill_outputs, topic_of
 
 PREPROCESSOR = f"{__name__}.GradeOutsideKernel"
@@ -56,10 +57,13 @@ class GradeOutsideKernel(NbGraderPreprocessor):
     sandbox = Enum(["auto", "bwrap", "none"], default_value="auto",
                    help="bubblewrap around the student's code: auto (where it works), bwrap, none").tag(config=True)
     time_limit = Float(0.0, help="seconds per topic (0: the grader's default)").tag(config=True)
+    # The course's summative seed (`grader nbgrader init` draws one); None: the public default.
+    seed = Int(None, allow_none=True, min=0, max=MAX_SEED,
+               help="seed of the generated inputs (None: the grader's default seed)").tag(config=True)
 
     def preprocess(self, nb: Any, resources: dict) -> tuple[Any, dict]:
         topics = notebook_topics(nb)
-        rows = grade_notebook(nb, topics, self.sandbox, self.time_limit) if topics else []
+        rows = grade_notebook(nb, topics, self.sandbox, self.time_limit, self.seed) if topics else []
         fill_outputs(nb, rows, [])
         return nb, resources
 
@@ -78,7 +82,8 @@ def notebook_topics(nb: Any) -> list[str]:
     return found
 
 
-def grade_notebook(nb: Any, topics: list[str], sandbox: str = "auto", time_limit: float = 0.0) -> list[dict]:
+def grade_notebook(nb: Any, topics: list[str], sandbox: str = "auto", time_limit: float = 0.0,
+                   seed: int | None = None) -> list[dict]:
     """The rows ``grader batch`` records for this notebook (topic, check, points, messages)."""
     import nbformat
 
@@ -94,8 +99,10 @@ def grade_notebook(nb: Any, topics: list[str], sandbox: str = "auto", time_limit
             staged = stage(Submission("student", folder, notebooks=True), staging)
         except Refused as refused:  # as the batch records it: every check fails, saying why
             from grader.grading.batch_judge import BatchJudge
-            return result_rows(Staged(), BatchJudge(topics, DEFAULT_SEED).failing_everything(refused.note))
-        results = grade(staging, topics, time_limit=time_limit or DEFAULT_TIME_LIMIT, sandbox=sandbox)
+            return result_rows(Staged(), BatchJudge(topics, DEFAULT_SEED if seed is None else seed)
+                               .failing_everything(refused.note))
+        results = grade(staging, topics, seed=DEFAULT_SEED if seed is None else seed,
+                        time_limit=time_limit or DEFAULT_TIME_LIMIT, sandbox=sandbox)
     return result_rows(staged, results)
 
 

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
+
+from grader.boundary.wire_types import Spec
 
 Message = tuple[str, dict]  # (catalogue key, fields)
 
@@ -34,8 +36,10 @@ class Check:
     topic: str
     name: str
     points: float
-    build: Callable[[np.random.Generator], dict]  # rng -> the spec sent to the child
-    judge: Callable[[dict, dict], Verdict]  # (spec, outcome) -> verdict
+    build: Callable[[np.random.Generator], Spec]  # rng -> the spec sent to the child
+    # (that spec, the child's outcome) -> verdict: typed by each judge as its probe's pair
+    # (grader/boundary/wire_types.py: CallSpec and CallOutcome, …), a narrower dict than Spec
+    judge: Callable[[Any, Any], Verdict]
 
 
 @dataclass
@@ -43,7 +47,8 @@ class Topic:
     name: str
     checks: list[Check] = field(default_factory=list)
 
-    def add(self, name: str, points: float, build: Callable, judge: Callable) -> None:
+    def add(self, name: str, points: float, build: Callable[[np.random.Generator], Spec],
+            judge: Callable[[Any, Any], Verdict]) -> None:
         self.checks.append(Check(self.name, name, points, build, judge))
 
     @property

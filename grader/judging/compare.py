@@ -14,6 +14,7 @@ from grader.judging import relations
 from grader.judging.error_relations import explain_error
 from grader.judging.checks import Message, Verdict
 from grader.boundary.wire import Other
+from grader.boundary.wire_types import ErrorFacts, Outcome
 
 # The hint (at most one) that names the mistake an output shows: see grader.judging.misconceptions.
 Diagnose = Callable[[Any], tuple[Message, ...]]
@@ -64,7 +65,7 @@ def describe_inputs(**inputs: Any) -> Described:
     return Described(inputs)
 
 
-def error_verdict(outcome: dict, function: str, hint: tuple[Message, ...] = ()) -> Verdict | None:
+def error_verdict(outcome: Outcome, function: str, hint: tuple[Message, ...] = ()) -> Verdict | None:
     """The verdict for an outcome that is an error (a blank, an exception, ...), else None;
     with the catalogue's ``hint`` when one matched, else what the exception itself says."""
     error = outcome.get("error")
@@ -80,14 +81,14 @@ def error_verdict(outcome: dict, function: str, hint: tuple[Message, ...] = ()) 
     return Verdict.fail((key, fields), *(hint or explain_error(error)), *warning_messages(outcome))
 
 
-def _where(error: dict, with_code: bool = True) -> str:
+def _where(error: ErrorFacts, with_code: bool = True) -> str:
     if not error.get("file"):
         return ""
     code = f" `{error['code']}`" if error.get("code") and with_code else ""
     return f"{error['file']}:{error.get('line', '?')}{code}"
 
 
-def warning_messages(outcome: dict) -> list[Message]:
+def warning_messages(outcome: Outcome) -> list[Message]:
     messages = []
     for w in outcome.get("warnings", [])[:2]:
         where = f" ({w['file']}:{w['line']})" if w.get("file") else ""
@@ -100,7 +101,7 @@ PRINTED_LINES = 5  # lines of the student's printed output shown under a failure
 PRINTED_WIDTH = 100  # characters per line shown
 
 
-def printed_messages(outcome: dict) -> list[Message]:
+def printed_messages(outcome: Outcome) -> list[Message]:
     """What the student's code printed during the check, its first lines, marked as theirs.
 
     The child keeps at most a few thousand characters (grader/boundary/printed.py); here
@@ -232,7 +233,7 @@ def close_to(actual: np.ndarray, expected: np.ndarray, rtol: float, atol: float)
     return np.isclose(actual, expected, rtol=rtol, atol=atol)
 
 
-def with_warnings(verdict: Verdict, outcome: dict) -> Verdict:
+def with_warnings(verdict: Verdict, outcome: Outcome) -> Verdict:
     """Attach the NumPy warnings the student's code raised to the check's message."""
     notes = warning_messages(outcome)
     return Verdict(verdict.passed, verdict.messages + tuple(notes)) if notes else verdict

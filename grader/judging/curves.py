@@ -12,6 +12,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from grader.boundary.wire_types import CallOutcome, CallSpec
+
 STUDENT_COLOUR = "#d62728"  # red: the student's run
 REFERENCE_COLOUR = "#1f77b4"  # blue: the reference's
 THRESHOLD_COLOUR = "#7f7f7f"
@@ -53,7 +55,8 @@ def wanted() -> bool:
     return _request.path is not None
 
 
-def record_curve(topic: str, func: str, spec: dict, outcome: dict, expected: Callable[[np.ndarray], Any]) -> None:
+def record_curve(topic: str, func: str, spec: CallSpec, outcome: CallOutcome,
+                 expected: Callable[[np.ndarray], Any]) -> None:
     """A failing function over the input range its check also sent (see ``call_spec``)."""
     x = spec.get("curve")
     if not wanted() or x is None or func in _request.panels:

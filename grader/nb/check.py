@@ -20,14 +20,16 @@ import sys
 import tempfile
 import types
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from grader.i18n import LANGS, t
 from grader.authoring.assignments import NAMES, TOPICS
 from grader.nb.feedback import CheckFailed, CheckResult, GraderUnavailable, TopicFeedback
-from grader.nb.program import (ORIGINS_FILE, Cell, Program, kept_statements, program_from_cells,
-                               write_origins, write_submission)
+from grader.nb.program import (ORIGINS_FILE, Cell, Program, bound_names, graded_roots, kept_statements,
+                               program_from_cells, read_names, write_origins,
+                               write_submission)
 
 WORKER_TIMEOUT = 120.0  # seconds; the engine gives each topic 10 s, a whole topic well under that
 
@@ -122,7 +124,18 @@ def kernel_program(namespace: dict[str, Any], topic: str | None = None,
 
 
 class _Finder:
-    """Collects the cells behind objects, and how to recreate what those cells use."""
+    """Collects the cells behind the kernel's values, and how to recreate what no cell made.
+
+    A function or class comes from the cell that compiled it; a module, or an object a
+    module holds, from an import. Any other value a kept statement reads (``W = np.eye(3) *
+    SCALE``, ``TABLE = make_table()``) is computed again by the cell that last assigned it —
+    the kernel's executed cells, each numbered, are IPython's own record (its compiler's
+    ``_filename_map``, their code in ``linecache``) — so the program computes it as
+    ``grader autograde`` does from the notebook file. The program keeps only the
+    assignments the graded functions need, so an experiment in that cell still never runs.
+    A value no cell assigned (``exec``, ``%run``, a record cleared) is written down when a
+    literal can, else left out: the function then meets a NameError, as in autograde.
+    """
 
     def __init__(self, namespace: dict[str, Any]) -> None:
         self.namespace = namespace
@@ -132,13 +145,15 @@ class _Finder:
         self.bound: set[str] = set()  # names the collected cells define
         self.aliases: dict[str, str] = {}
         self.compiler = _ipython_compiler()
+        self._history: list[str] | None = None
+        self._bindings: dict[str, _Binding] = {}
 
     def want(self, name: str, obj: Any, required: bool = False) -> None:
         """Makes ``name`` available to the program as ``obj``.
 
         ``required`` names (the exercise's) always come from the object's own cell: a
         function defined twice is graded as the kernel last defined it."""
-        if not required and (name in self.resolved or name in vars(builtins)):
+        if not required and name in self.resolved:
             return
         self.resolved.add(name)
         cell_file = _cell_file(obj, self.compiler)
@@ -148,7 +163,13 @@ class _Finder:
             if own_name != name and own_name in self.bound:
                 self.aliases[name] = own_name  # e.g. softmax = my_softmax, or a check() argument
             return
-        line = _recreate(name, obj)
+        line = _import_line(name, obj)  # a module or a module's object: the import is exact
+        binders = [] if line else self._binders(name)
+        for binder in binders:
+            self._add_cell(binder)
+        if binders or not required and name in vars(builtins):
+            return
+        line = line or _literal_line(name, obj)
         if line:
             self.preamble.append(line)
 
@@ -158,24 +179,52 @@ class _Finder:
         source = "".join(linecache.getlines(cell_file))
         self.cells[cell_file] = Cell(self._label(cell_file), source)
         for statement in kept_statements(source) or []:
-            self.bound |= _bound_names(statement)
-        self.resolved |= self.bound
+            self.bound |= bound_names(statement)
 
     def close(self) -> None:
-        """Follows every name the collected cells use until nothing new turns up."""
-        seen: set[str] = set()
-        while set(self.cells) - seen:
-            for cell_file in list(set(self.cells) - seen):
-                seen.add(cell_file)
-                for name in sorted(_used_names(self.cells[cell_file].source)):
-                    if name in self.namespace and name not in self.resolved:
-                        self.want(name, self.namespace[name])
+        """Follows every name the program's kept statements read until nothing new turns up."""
+        while True:
+            statements = [s for cell in self.cells.values() for s in kept_statements(cell.source) or []]
+            roots = graded_roots() | set(self.aliases.values())
+            new = sorted(name for name in read_names(statements, roots)
+                         if name in self.namespace and name not in self.resolved)
+            if not new:
+                return
+            for name in new:
+                self.want(name, self.namespace[name])
+
+    def _binders(self, name: str) -> list[str]:
+        """The cells whose assignments give ``name`` its value in the kernel: the last cell
+        executed that assigns it, and the ones before it while it only updates the name
+        (``W += 1``, ``W = W * 2``); none when no cell the kernel kept assigns it."""
+        cells: list[str] = []
+        for cell_file in reversed(self._run_order()):  # newest first: most names are found soon
+            binding = self._bindings.get(cell_file)
+            if binding is None:
+                binding = self._bindings[cell_file] = _binding(cell_file, "".join(linecache.getlines(cell_file)))
+            if name in binding.names:
+                cells.append(cell_file)
+                if name not in binding.updates:
+                    break
+        return cells
+
+    def _run_order(self) -> list[str]:
+        """Every cell the kernel executed, oldest first (a cell run again counts at its last run)."""
+        if self._history is None:
+            files = getattr(self.compiler, "_filename_map", {}) if self.compiler else {}
+            self._history = [f for f, _ in sorted(files.items(), key=lambda item: item[1] or 0)]  # stable
+        return self._history
 
     def ordered_cells(self) -> list[Cell]:
-        """Cells in the order the kernel ran them: a class may build on an earlier one."""
-        def order(item: tuple[int, str]) -> tuple[int, int]:
+        """Cells in the order the kernel ran them: a class may build on an earlier one, a
+        value on the import it uses. (Cells run without a number of their own share the
+        count; IPython's record then keeps them in the order they ran.)"""
+        files = list(getattr(self.compiler, "_filename_map", {}) if self.compiler else {})
+        run_order = {cell_file: index for index, cell_file in enumerate(files)}
+
+        def order(item: tuple[int, str]) -> tuple[int, int, int]:
             index, cell_file = item
-            return (self._execution_count(cell_file) or 0, index)
+            return (self._execution_count(cell_file) or 0, run_order.get(cell_file, len(files)), index)
         return [self.cells[f] for _, f in sorted(enumerate(self.cells), key=order)]
 
     def _execution_count(self, cell_file: str) -> int | None:
@@ -184,6 +233,47 @@ class _Finder:
     def _label(self, cell_file: str) -> str:
         count = self._execution_count(cell_file)
         return f"Cell In[{count}]" if count is not None else Path(cell_file).name
+
+
+@dataclass(frozen=True)
+class _Binding:
+    """What one executed cell assigns: ``names`` bound by its kept statements, and of them
+    the ``updates``, the names it only rebinds from their own value (``W += 1``)."""
+
+    cell_file: str
+    names: frozenset[str]
+    updates: frozenset[str]
+
+
+def _binding(cell_file: str, source: str) -> _Binding:
+    fresh: set[str] = set()
+    updated: set[str] = set()
+    for statement in kept_statements(source) or []:
+        names = bound_names(statement)
+        reads = _reads_when_run(statement)
+        updated |= names & reads
+        fresh |= names - reads
+    return _Binding(cell_file, frozenset(fresh | updated), frozenset(updated - fresh))
+
+
+def _reads_when_run(statement: ast.stmt) -> set[str]:
+    """The names an assignment reads as it runs (``W = W * 2``, ``W += 1``): not those a
+    lambda in it reads later, nor anything a ``def`` or ``class`` reads."""
+    if isinstance(statement, ast.AugAssign):
+        return bound_names(statement)
+    value = getattr(statement, "value", None)
+    if not isinstance(statement, (ast.Assign, ast.AnnAssign)) or value is None:
+        return set()
+    reads: set[str] = set()
+    todo: list[ast.AST] = [value]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.Lambda):
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            reads.add(node.id)
+        todo.extend(ast.iter_child_nodes(node))
+    return reads
 
 
 def _ipython_compiler() -> Any:
@@ -223,17 +313,15 @@ def _code_file(obj: Any) -> str | None:
     return code.co_filename if code is not None else None
 
 
-def _recreate(name: str, obj: Any) -> str | None:
-    """A line of source that gives ``name`` the value ``obj`` again, when one exists."""
+def _import_line(name: str, obj: Any) -> str | None:
+    """An import that gives ``name`` the object ``obj`` again: a module, or an object its
+    module holds under its own name (not the grader's, not the notebook's)."""
     if isinstance(obj, types.ModuleType):
         module = obj.__name__
         return f"import {module}" if module == name else f"import {module} as {name}"
-    if type(obj).__module__ == "numpy" and hasattr(obj, "item") and getattr(obj, "ndim", None) == 0:
-        obj = obj.item()  # a NumPy scalar constant, e.g. EPS = np.float64(1e-7)
-    if _is_literal(obj):
-        return f"{name} = {obj!r}"
     module, qualname = getattr(obj, "__module__", None), getattr(obj, "__qualname__", None)
-    if not module or not qualname or module == "__main__" or module.split(".")[0] == "grader":
+    if not isinstance(module, str) or not isinstance(qualname, str) or module == "__main__" \
+            or module.split(".")[0] == "grader" or "." in qualname or "<" in qualname:
         return None
     try:
         if getattr(importlib.import_module(module), qualname) is obj:
@@ -243,24 +331,15 @@ def _recreate(name: str, obj: Any) -> str | None:
     return None
 
 
+def _literal_line(name: str, obj: Any) -> str | None:
+    """``name = <literal>`` for a value a literal writes down, e.g. one set by ``%run``."""
+    if type(obj).__module__ == "numpy" and hasattr(obj, "item") and getattr(obj, "ndim", None) == 0:
+        obj = obj.item()  # a NumPy scalar constant, e.g. EPS = np.float64(1e-7)
+    return f"{name} = {obj!r}" if _is_literal(obj) else None
+
+
 def _is_literal(value: Any) -> bool:
     try:
         return ast.literal_eval(repr(value)) == value and not isinstance(value, (list, dict, set))
     except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
         return False
-
-
-def _bound_names(statement: ast.stmt) -> set[str]:
-    if isinstance(statement, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return {statement.name}
-    if isinstance(statement, (ast.Import, ast.ImportFrom)):
-        return {(a.asname or a.name).split(".")[0] for a in statement.names}
-    targets = statement.targets if isinstance(statement, ast.Assign) else [getattr(statement, "target", None)]
-    return {n.id for target in targets if target is not None for n in ast.walk(target) if isinstance(n, ast.Name)}
-
-
-def _used_names(source: str) -> set[str]:
-    used: set[str] = set()
-    for statement in kept_statements(source) or []:
-        used |= {n.id for n in ast.walk(statement) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-    return used

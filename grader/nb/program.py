@@ -193,6 +193,22 @@ def needed_names(statements: list[ast.stmt], roots: set[str]) -> set[str]:
     return needed
 
 
+def read_names(statements: list[ast.stmt], roots: set[str]) -> set[str]:
+    """Every module-level name the program of ``statements`` can read: those ``roots`` need,
+    transitively, and those its always-kept definitions read (a decorator, a default, a
+    helper's body). The notebook's ``check()`` looks these up in the kernel."""
+    needed = needed_names(statements, roots)
+    read = set(needed)
+    for node in statements:
+        if _is_definition(node) or node_is_star_import(node):
+            read |= used_globals(node)
+    return read
+
+
+def node_is_star_import(node: ast.stmt) -> bool:
+    return isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names)
+
+
 def graded_roots() -> set[str]:
     """The names the engine looks up in a submission: every exercise function and class."""
     from grader.authoring.assignments import NAMES
@@ -202,7 +218,7 @@ def graded_roots() -> set[str]:
 def _keep(node: ast.stmt, needed: set[str]) -> bool:
     if _is_definition(node):
         return True
-    if isinstance(node, ast.ImportFrom) and any(a.name == "*" for a in node.names):
+    if node_is_star_import(node):
         return True
     return bool(bound_names(node) & needed)
 

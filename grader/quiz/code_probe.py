@@ -13,9 +13,11 @@ import ast
 import math
 import traceback
 import types
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
+
+from grader.boundary.wire_types import AnswerErrorFacts, AnswerOutcome, AnswerSpec, Get
 
 ANSWER_FILE = "<answer>"
 SETUP_FILE = "<setup>"
@@ -24,7 +26,7 @@ SETUP_FILE = "<setup>"
 class AnswerError(Exception):
     """What went wrong with an answer, as plain facts (a ``kind`` and its details)."""
 
-    def __init__(self, error: dict) -> None:
+    def __init__(self, error: AnswerErrorFacts) -> None:
         super().__init__(error.get("kind", ""))
         self.error = error
 
@@ -103,7 +105,7 @@ def value_of(code: str, namespace: dict, compare: list[str] | None) -> Any:
     return {name: namespace[name] for name in compare}
 
 
-def describe(exc: BaseException, filename: str, namespace: dict | None = None) -> dict:
+def describe(exc: BaseException, filename: str, namespace: dict | None = None) -> AnswerErrorFacts:
     """The facts of an exception raised by an answer (or by the setup)."""
     line = None
     for frame in traceback.extract_tb(exc.__traceback__):
@@ -114,14 +116,14 @@ def describe(exc: BaseException, filename: str, namespace: dict | None = None) -
         kind = "exit"
     elif isinstance(exc, MemoryError):
         kind = "memory"
-    error = {"kind": kind, "type": type(exc).__name__, "message": str(exc)[:500], "line": line}
+    error: AnswerErrorFacts = {"kind": kind, "type": type(exc).__name__, "message": str(exc)[:500], "line": line}
     if isinstance(exc, NameError) and namespace is not None:
         error["names"] = sorted(k for k in namespace
                                 if not k.startswith("_") and k not in ("seed", "numpy", "math", "__builtins__"))
     return error
 
 
-def run(code: str, setup: str, seed: int, compare: list[str] | None, bare_functions: list[str] = ()) -> dict:
+def run(code: str, setup: str, seed: int, compare: list[str] | None, bare_functions: list[str] = ()) -> AnswerOutcome:
     """``{"value": …}`` or ``{"answer_error": {…}}`` (``{"setup_error": …}`` for the author's)."""
     try:
         namespace = namespace_for(seed, setup, bare_functions)
@@ -135,6 +137,6 @@ def run(code: str, setup: str, seed: int, compare: list[str] | None, bare_functi
         return {"answer_error": describe(exc, ANSWER_FILE, namespace)}
 
 
-def answer(get: Callable[[str, str], Any], spec: dict) -> dict:
+def answer(get: Get, spec: AnswerSpec) -> AnswerOutcome:
     """The probe the boundary's child runs: the student's answer for one seed."""
-    return run(spec["code"], spec["setup"], spec["seed"], spec["compare"], spec.get("bare_functions", ()))
+    return run(spec["code"], spec["setup"], spec["seed"], spec["compare"], spec["bare_functions"])

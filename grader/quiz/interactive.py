@@ -8,7 +8,7 @@ file at once, so stopping early (Ctrl-C, end of input) keeps what was answered.
 from __future__ import annotations
 
 import sys
-from typing import Any, Callable, TextIO
+from typing import Callable, TextIO
 
 from grader.i18n import t
 from grader.quiz.grading import Result, grade

@@ -20,6 +20,7 @@ from grader.boundary.bwrap import missing_for_servers
 from grader.boundary.pool import SlotFailed
 from grader.boundary.runner import Child, TopicRequest, run_topics
 from grader.boundary.wire import Other
+from grader.boundary.wire_types import AnswerErrorFacts, AnswerOutcome, AnswerSpec, ErrorFacts
 from grader.boundary.zygote import ZygoteChild
 from grader.quiz import boundary_slot, code_probe
 
@@ -67,8 +68,7 @@ def model_values(setup: str, model: str, compare: list[str] | None, seeds: list[
 
 def student_values(setup: str, student: str, compare: list[str] | None, seeds: list[int],
                    timeout: float, expected: dict, bare_functions: list[str]) -> RunReport:
-    checks = [(f"seed {seed}", {"probe": PROBE, "code": student, "setup": setup, "seed": seed,
-                                "compare": compare, "bare_functions": bare_functions}) for seed in seeds]
+    checks = [(f"seed {seed}", answer_spec(student, setup, seed, compare, bare_functions)) for seed in seeds]
     try:
         if missing_for_servers():
             outcomes = _spawned_outcomes(checks, timeout)
@@ -95,13 +95,21 @@ def student_values(setup: str, student: str, compare: list[str] | None, seeds: l
     return RunReport("ok", model=expected, student={"ok": True, "values": values})
 
 
-def _outcomes(slot, checks: list, timeout: float) -> dict[str, dict] | RunReport:
+def answer_spec(student: str, setup: str, seed: int, compare: list[str] | None,
+                bare_functions: list[str]) -> AnswerSpec:
+    """What the child is sent to run one answer for one seed."""
+    return {"probe": PROBE, "code": student, "setup": setup, "seed": seed, "compare": compare,
+            "bare_functions": bare_functions}
+
+
+def _outcomes(slot, checks: list[tuple[str, AnswerSpec]], timeout: float) -> dict[str, AnswerOutcome] | RunReport:
     """Each check's outcome from one child of the quiz's server, or how the child ended."""
     start = lambda _path: ZygoteChild(slot, planned=False, topics=1)  # noqa: E731
     return _collect(slot.submission_path, checks, timeout, start)
 
 
-def _spawned_outcomes(checks: list, timeout: float) -> dict[str, dict] | RunReport:
+def _spawned_outcomes(checks: list[tuple[str, AnswerSpec]],
+                      timeout: float) -> dict[str, AnswerOutcome] | RunReport:
     """The same, from a spawned child reading an empty submission folder (no server here)."""
     import tempfile
     from pathlib import Path
@@ -110,8 +118,9 @@ def _spawned_outcomes(checks: list, timeout: float) -> dict[str, dict] | RunRepo
         return _collect(Path(empty), checks, timeout, Child)
 
 
-def _collect(where, checks: list, timeout: float, start) -> dict[str, dict] | RunReport:
-    outcomes: dict[str, dict] = {}
+def _collect(where, checks: list[tuple[str, AnswerSpec]], timeout: float,
+             start) -> dict[str, AnswerOutcome] | RunReport:
+    outcomes: dict[str, AnswerOutcome] = {}
     for event in run_topics(where, [TopicRequest(TOPIC, checks)], timeout, start=start):
         if event.kind == "outcome":
             outcomes[event.check] = event.outcome
@@ -148,7 +157,7 @@ def _unsupported(value: Any) -> str:
     return ""
 
 
-def _error(problem: Any) -> dict:
+def _error(problem: AnswerErrorFacts | ErrorFacts | None) -> AnswerErrorFacts | ErrorFacts:
     """The student's error in the quiz's terms (an error the boundary described is an exception)."""
     if not isinstance(problem, dict):
         return {"kind": "exception", "type": "", "message": "", "line": None}

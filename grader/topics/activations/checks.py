@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.boundary.wire_types import CallOutcome, CallSpec
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import all_of, as_array, compare, describe_inputs, error_verdict, same, with_warnings
 from grader.judging.misconceptions import (Evidence, Misconception, Part, about_any, any_of, diagnose, equals,
@@ -72,13 +73,13 @@ def _with_zeros(x: np.ndarray) -> np.ndarray:
     return x
 
 
-def _step_spec(rng: np.random.Generator) -> dict:
+def _step_spec(rng: np.random.Generator) -> CallSpec:
     from grader.judging import curves
     return call_spec(M, "step_function", {"x": _with_zeros(rng.normal(size=(4, 5)) * 3)},
                      _curve() if curves.wanted() else None)
 
 
-def _judge_step_function(spec: dict, outcome: dict) -> Verdict:
+def _judge_step_function(spec: CallSpec, outcome: CallOutcome) -> Verdict:
     """At exactly 0 the course allows either value, so there the student's 0 or 1 stands."""
     failed = error_verdict(outcome, "step_function")
     if failed:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.boundary.wire_types import CallOutcome, CallSpec
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import compare, describe_inputs, error_verdict, show, with_warnings
 from grader.judging.misconceptions import Misconception, diagnoser, equals, value_of
@@ -58,7 +59,7 @@ def declare() -> Topic:
     return topic
 
 
-def _backward_spec(rng: np.random.Generator, b: int, d: int, h: int, o: int) -> dict:
+def _backward_spec(rng: np.random.Generator, b: int, d: int, h: int, o: int) -> CallSpec:
     network = make_network(rng, d, h, o)
     x, target = rng.normal(size=(b, d)), rng.normal(size=(b, o))
     z1, y = ref.forward(network, x)
@@ -66,7 +67,7 @@ def _backward_spec(rng: np.random.Generator, b: int, d: int, h: int, o: int) -> 
                      helpers=("d_relu",))
 
 
-def _judge_backward(spec: dict, outcome: dict) -> Verdict:
+def _judge_backward(spec: CallSpec, outcome: CallOutcome) -> Verdict:
     failed = error_verdict(outcome, "backward")
     if failed:
         return failed

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.boundary.wire_types import BatchnormOutcome, BatchnormSpec
 from grader.judging.checks import Topic, Verdict
 from grader.judging.misconceptions import Misconception, diagnoser, equals, value_of
 from grader.judging.relations import outputs
@@ -58,13 +59,13 @@ def declare() -> Topic:
     return topic
 
 
-def _spec(rng: np.random.Generator, batch: int, features: int, backward: bool) -> dict:
+def _spec(rng: np.random.Generator, batch: int, features: int, backward: bool) -> BatchnormSpec:
     return {"probe": "grader.topics.batch_norm.probe:batchnorm", "x": rng.normal(size=(batch, features)) * 3 + 2,
             "gamma": rng.uniform(0.5, 2, size=features), "beta": rng.normal(size=features),
             "dout": rng.normal(size=(batch, features)), "eps": EPS, "backward": backward}
 
 
-def _judge_forward(spec: dict, outcome: dict) -> Verdict:
+def _judge_forward(spec: BatchnormSpec, outcome: BatchnormOutcome) -> Verdict:
     failed = error_verdict(outcome, "batchnorm_forward")
     if failed:
         return failed
@@ -77,13 +78,13 @@ def _judge_forward(spec: dict, outcome: dict) -> Verdict:
     return with_warnings(all_of(verdict, _unmodified_x(spec, outcome)), outcome)
 
 
-def _unmodified_x(spec: dict, outcome: dict) -> Verdict:
+def _unmodified_x(spec: BatchnormSpec, outcome: BatchnormOutcome) -> Verdict:
     if same(outcome.get("x_after"), spec["x"], 0, 0):
         return Verdict.ok()
     return Verdict.fail(("fail.modified", {"what": "batchnorm_forward", "arg": "x"}))
 
 
-def _judge_backward(spec: dict, outcome: dict) -> Verdict:
+def _judge_backward(spec: BatchnormSpec, outcome: BatchnormOutcome) -> Verdict:
     failed = error_verdict(outcome, "batchnorm_backward")
     if failed:
         return failed

@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.boundary.wire_types import CnnTrainingOutcome, CnnTrainingSpec
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import error_verdict, same, with_warnings
 from grader.judging.misconceptions import Evidence, Misconception, diagnose, value_of
@@ -66,7 +67,7 @@ def initial_weights() -> dict[str, np.ndarray]:
             "W3": rng.standard_normal((HIDDEN, CLASSES)) / np.sqrt(HIDDEN), "b3": np.zeros(CLASSES)}
 
 
-def run_spec() -> dict:
+def run_spec() -> CnnTrainingSpec:
     """What the child needs to train: never the held-out images or labels."""
     d = data()
     return {"probe": "grader.topics.cnn_training.probe:train", "pixels_train": d["pixels_train"],
@@ -98,7 +99,7 @@ def held_out_accuracy(weights: Any) -> float | None:
     return float(np.mean(h.argmax(axis=1) == d["labels_test"]))
 
 
-def _judge(spec: dict, outcome: dict) -> Verdict:
+def _judge(spec: CnnTrainingSpec, outcome: CnnTrainingOutcome) -> Verdict:
     if outcome.get("error") is not None:
         broken = broken_classes(spec, outcome.get("first"))
         failed = error_verdict(outcome, "cnn_training")
@@ -142,19 +143,15 @@ def _later_note(cls: str, stage: str, error: dict) -> tuple:
 
 
 # ---------------------------------------------------------------- the first mini-batch, class by class
-def broken_classes(spec: dict, first: Any) -> list[str]:
+def broken_classes(spec: CnnTrainingSpec, first: Any) -> list[str]:
     """The classes whose values on the first mini-batch differ from the reference's on the same
     inputs (each judged on the student's own upstream values), in the network's order."""
     if not isinstance(first, list):
         return []
-    w = spec["weights"]
-    made = [lambda: cnn.Convolution(w["W1"], w["b1"], 1, 1), layers.Relu, lambda: cnn.Pooling(2, 2, 2),
-            lambda: layers.Affine(w["W2"], w["b2"]), layers.Relu, lambda: layers.Affine(w["W3"], w["b3"]),
-            layers.SoftmaxWithLoss]
     return sorted(set(broken_parts(spec, first)), key=lambda c: ORDER.index(c) if c in ORDER else len(ORDER))
 
 
-def broken_parts(spec: dict, first: Any) -> dict[str, str]:
+def broken_parts(spec: CnnTrainingSpec, first: Any) -> dict[str, str]:
     """Each class that differs on the first mini-batch -> which of its values differs first
     ("forward", "dx", "dW", "error")."""
     if not isinstance(first, list):

@@ -12,10 +12,11 @@ from __future__ import annotations
 import contextlib
 import sys
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
+from grader.boundary.wire_types import CnnTrainingOutcome, CnnTrainingSpec, Get
 from grader.topics.families import course
 from grader.topics.families.objects import injected
 
@@ -24,7 +25,7 @@ CLASSES = (("cnn", "Convolution"), ("layers", "Relu"), ("cnn", "Pooling"), ("lay
 PARAMETERS = (("W1", "b1"), ("W2", "b2"), ("W3", "b3"))  # of layers 0, 3 and 5
 
 
-def train(get: Callable[[str, str], Any], spec: dict) -> dict:
+def train(get: Get, spec: CnnTrainingSpec) -> CnnTrainingOutcome:
     classes = {name: get(module, name) for module, name in CLASSES}  # import errors first
     stage, first = ["Convolution.__init__"], []
     try:
@@ -46,7 +47,7 @@ def network(classes: dict, weights: dict) -> list:
             affine(weights["W2"], weights["b2"]), relu(), affine(weights["W3"], weights["b3"])]
 
 
-def train_with(classes: dict, spec: dict, stage: list[str], first: list) -> dict:
+def train_with(classes: dict, spec: CnnTrainingSpec, stage: list[str], first: list) -> dict[str, np.ndarray]:
     weights = spec["weights"]
     layers = network(classes, weights)
     last = classes["SoftmaxWithLoss"]()
@@ -63,7 +64,7 @@ def train_with(classes: dict, spec: dict, stage: list[str], first: list) -> dict
     return weights
 
 
-def images(pixels: np.ndarray, spec: dict) -> np.ndarray:
+def images(pixels: np.ndarray, spec: CnnTrainingSpec) -> np.ndarray:
     """(N, 1, 8, 8), standardised with the training set's mean and spread (the same in the parent)."""
     return ((pixels - spec["pixel_mean"]) / spec["pixel_std"]).reshape(-1, 1, 8, 8)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.boundary.wire_types import ScriptSpec
 from grader.judging.checks import Topic
 from grader.judging.misconceptions import Misconception, any_of, raised, raised_by, value_of
 from grader.topics.families import course
@@ -76,7 +77,7 @@ def _mistake(name: str, key: str, mistaken: type, evidence: str) -> Misconceptio
     return Misconception(f"convolution.{name}", value_of("Convolution"), key, behaves_like(mistaken), evidence)
 
 
-def _strided(spec: dict, **_) -> bool:
+def _strided(spec: ScriptSpec, **_) -> bool:
     return bool(spec["kwargs"].get("stride", 1) != 1 or spec["kwargs"].get("pad", 0))
 
 
@@ -117,7 +118,7 @@ CASES = {  # name: (points, x shape, W shape (FN, C, FH, FW), stride, pad, scrip
 }
 
 
-def _spec(rng: np.random.Generator, x_shape: tuple, w_shape: tuple, stride: int, pad: int, kind: str) -> dict:
+def _spec(rng: np.random.Generator, x_shape: tuple, w_shape: tuple, stride: int, pad: int, kind: str) -> ScriptSpec:
     W, b = rng.normal(size=w_shape), rng.normal(size=w_shape[0])
     x = rng.normal(size=x_shape)
     out = (x_shape[0], w_shape[0], ref.output_size(x_shape[2], w_shape[2], stride, pad),

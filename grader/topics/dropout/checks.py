@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.boundary.wire_types import ScriptOutcome, ScriptSpec
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import as_array, compare, error_verdict, show, with_warnings
 from grader.judging.misconceptions import Evidence, Misconception, diagnose, value_of
@@ -107,7 +108,7 @@ def _x(rng: np.random.Generator) -> np.ndarray:
     return rng.uniform(0.5, 2.0, size=SHAPE) * rng.choice([-1.0, 1.0], size=SHAPE)
 
 
-def _spec(rng: np.random.Generator, order: tuple[str, ...], ratio: float | None = RATIO) -> dict:
+def _spec(rng: np.random.Generator, order: tuple[str, ...], ratio: float | None = RATIO) -> ScriptSpec:
     x, dout = _x(rng), rng.normal(size=SHAPE)
     steps = [seed(int(rng.integers(2**31)))]
     for what in order:
@@ -123,12 +124,12 @@ def _spec(rng: np.random.Generator, order: tuple[str, ...], ratio: float | None 
     return spec
 
 
-def _named(spec: dict, outputs: list) -> dict:
+def _named(spec: ScriptSpec, outputs: list) -> dict:
     """Each output by its role ("train", "test", "backward": the last of each)."""
     return {what: outputs[i + 1] for i, what in enumerate(spec["order"])}
 
 
-def _judge(spec: dict, outcome: dict) -> Verdict:
+def _judge(spec: ScriptSpec, outcome: ScriptOutcome) -> Verdict:
     failed = error_verdict(outcome, "Dropout")
     if failed:
         return failed
@@ -148,7 +149,7 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
     return with_warnings(Verdict.fail(failure, *diagnose(MISCONCEPTIONS, DROPOUT, evidence)), outcome)
 
 
-def _first_failure(spec: dict, named: dict, x: np.ndarray, dout: np.ndarray | None, ratio: float,
+def _first_failure(spec: ScriptSpec, named: dict, x: np.ndarray, dout: np.ndarray | None, ratio: float,
                    trains: list = ()):
     where = describe_step(spec, len(spec["steps"]) - 1)
     if len(trains) >= 2 and _mask_reused(Evidence(None, {"trains": trains})):

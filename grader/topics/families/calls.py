@@ -6,6 +6,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from grader.boundary.wire_types import CallOutcome, CallSpec
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import all_of, compare, describe_inputs, error_verdict, same, with_warnings
 from grader.judging.misconceptions import (Evidence, Misconception, diagnose, diagnoser, modified_by,
@@ -19,11 +20,11 @@ Args = dict[str, Any]  # named arguments, in call order
 
 
 def call_spec(module: str, func: str, args: Args, curve: np.ndarray | None = None,
-              helpers: Sequence[str] = (), own_helpers: Sequence[str] = ()) -> dict:
+              helpers: Sequence[str] = (), own_helpers: Sequence[str] = ()) -> CallSpec:
     """``helpers``: names of the contract's helpers (relu, d_relu) bound to right ones during the
     call where the module imported them; ``own_helpers``: graded functions of the module itself
     (sigmoid beside d_sigmoid), bound to right ones too, since another check grades them."""
-    spec = {"probe": PROBE, "module": module, "func": func,
+    spec: CallSpec = {"probe": PROBE, "module": module, "func": func,
             "args": list(args.values()), "names": list(args)}
     if helpers:
         spec["helpers"] = list(helpers)
@@ -34,7 +35,7 @@ def call_spec(module: str, func: str, args: Args, curve: np.ndarray | None = Non
     return spec
 
 
-def named_args(spec: dict) -> Args:
+def named_args(spec: CallSpec) -> Args:
     return dict(zip(spec["names"], copy.deepcopy(spec["args"])))
 
 
@@ -55,12 +56,12 @@ def add_call_check(topic: Topic, name: str, points: float, module: str, func: st
     own = tuple(h for h in helpers if h in graded_here)
     imported = tuple(h for h in helpers if h not in graded_here)
 
-    def build(rng: np.random.Generator) -> dict:
+    def build(rng: np.random.Generator) -> CallSpec:
         from grader.judging import curves
         return call_spec(module, func, make_args(rng), curve() if curve and curves.wanted() else None,
                          helpers=imported, own_helpers=own)
 
-    def judge(spec: dict, outcome: dict) -> Verdict:
+    def judge(spec: CallSpec, outcome: CallOutcome) -> Verdict:
         if outcome.get("error") is not None:
             hint = diagnose(misconceptions, raised_by(func), Evidence(None, named_args(spec), outcome["error"]))
             return error_verdict(outcome, func, hint)
@@ -78,7 +79,8 @@ def add_call_check(topic: Topic, name: str, points: float, module: str, func: st
     topic.add(name, points, build, judge)
 
 
-def unmodified(spec: dict, outcome: dict, func: str, misconceptions: Sequence[Misconception] = ()) -> Verdict:
+def unmodified(spec: CallSpec, outcome: CallOutcome, func: str,
+               misconceptions: Sequence[Misconception] = ()) -> Verdict:
     """Fail when the student's function changed an array it was given."""
     for name, before, after in zip(spec["names"], spec["args"], outcome.get("args_after", [])):
         if isinstance(before, np.ndarray) and not same(after, before, rtol=0, atol=0):

@@ -17,30 +17,31 @@ from __future__ import annotations
 import contextlib
 import copy
 import sys
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 import numpy as np
 
+from grader.boundary.wire_types import Get, ScriptOutcome, ScriptSpec, Step
 from grader.topics.families import course
 
 
-def script(get: Callable[[str, str], Any], spec: dict) -> dict:
+def script(get: Get, spec: ScriptSpec) -> ScriptOutcome:
     cls = get(spec["module"], spec["cls"])
-    with injected(cls, spec.get("inject", ())):
+    with injected(cls, spec["inject"]):
         return {"outputs": perform(cls, spec)}
 
 
-def perform(cls: Any, spec: dict) -> list:
+def perform(cls: Any, spec: ScriptSpec) -> list:
     """Every step's output (None for steps that return nothing to judge)."""
-    args = copy.deepcopy(list(spec.get("args", ())))  # the arrays the object is given, kept to change later
-    obj = cls(*args, **spec.get("kwargs", {}))
+    args = copy.deepcopy(list(spec["args"]))  # the arrays the object is given, kept to change later
+    obj = cls(*args, **spec["kwargs"])
     return [_step(obj, args, step) for step in spec["steps"]]
 
 
-def _step(obj: Any, args: list, step: dict) -> Any:
+def _step(obj: Any, args: list, step: Step) -> Any:
     do = step["do"]
     if do == "call":  # a copy of every input: a backward may change its dout, as the course's Relu does
-        result = getattr(obj, step["method"])(*copy.deepcopy(step.get("args", [])), **step.get("kwargs", {}))
+        result = getattr(obj, step["method"])(*copy.deepcopy(step["args"]), **step["kwargs"])
         return _plain(result)
     if do == "read":
         return _plain(getattr(obj, step["attr"], None))

@@ -10,6 +10,7 @@ from typing import Callable
 
 import numpy as np
 
+from grader.boundary.wire_types import OptimizerOutcome, OptimizerSpec
 from grader.judging import relations
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import as_array, compare, error_verdict, with_warnings
@@ -204,19 +205,19 @@ def optimizer_topic(topic_name: str, cls: str, settings: dict, defaults: dict,
     shapes = {"W": (3, 4), "b": (4,)}
     same_shapes = {"W1": (3, 3), "W2": (3, 3)}  # shared state would not crash here: values show it
 
-    def spec(rng, shapes=shapes, kwargs=settings):
+    def spec(rng: np.random.Generator, shapes: dict = shapes, kwargs: dict = settings) -> OptimizerSpec:
         params = {k: rng.normal(size=s) for k, s in shapes.items()}
         return {"probe": PROBE, "cls": cls, "kwargs": dict(kwargs), "params": params,
                 "grads": gradients(rng, shapes, STEPS)}
 
-    def defaults_spec(rng):
+    def defaults_spec(rng: np.random.Generator) -> OptimizerSpec:
         # The same run once more with the defaults given by name: tells wrong defaults from a wrong update.
         return {**spec(rng, kwargs={}), "explicit": dict(defaults)}
 
-    def judge_trajectory(spec: dict, outcome: dict) -> Verdict:
+    def judge_trajectory(spec: OptimizerSpec, outcome: OptimizerOutcome) -> Verdict:
         return _judge_trajectory(spec, outcome, defaults, misconceptions)
 
-    def judge_in_place(spec: dict, outcome: dict) -> Verdict:
+    def judge_in_place(spec: OptimizerSpec, outcome: OptimizerOutcome) -> Verdict:
         return _judge_in_place(spec, outcome, misconceptions)
 
     topic.add("trajectory", 2, spec, judge_trajectory)
@@ -224,7 +225,7 @@ def optimizer_topic(topic_name: str, cls: str, settings: dict, defaults: dict,
     topic.add("state_per_key", 1, lambda rng: spec(rng, shapes=same_shapes), judge_trajectory)
     topic.add("in_place", 1, spec, judge_in_place)
     if small:
-        def small_spec(rng):
+        def small_spec(rng: np.random.Generator) -> OptimizerSpec:
             made = spec(rng)
             if small == "tiny":  # small parameters: an update's relative error shows in them
                 made["params"] = {k: v * 1e-3 for k, v in made["params"].items()}
@@ -233,7 +234,7 @@ def optimizer_topic(topic_name: str, cls: str, settings: dict, defaults: dict,
     return topic
 
 
-def _judge_trajectory(spec: dict, outcome: dict, defaults: dict,
+def _judge_trajectory(spec: OptimizerSpec, outcome: OptimizerOutcome, defaults: dict,
                       misconceptions: tuple[Misconception, ...]) -> Verdict:
     cls = spec["cls"]
     if outcome.get("error") is not None:
@@ -260,7 +261,7 @@ def _judge_trajectory(spec: dict, outcome: dict, defaults: dict,
     return with_warnings(Verdict.ok(), outcome)
 
 
-def _related(spec: dict, actual: list, expected: list, step: int, key: str) -> tuple:
+def _related(spec: OptimizerSpec, actual: list, expected: list, step: int, key: str) -> tuple:
     """How the student's update #step of one key relates to the right one (the change made,
     not the parameters: a sign or a factor shows in the update)."""
     before = spec["params"][key] if step == 1 else expected[step - 2][key]
@@ -288,7 +289,8 @@ def _leaking(actual: list, expected: list, key: str) -> tuple:
     return (("relation.shared", {"what": f"params['{key}']"}),) if right else ()
 
 
-def _judge_in_place(spec: dict, outcome: dict, misconceptions: tuple[Misconception, ...]) -> Verdict:
+def _judge_in_place(spec: OptimizerSpec, outcome: OptimizerOutcome,
+                    misconceptions: tuple[Misconception, ...]) -> Verdict:
     """The arrays the caller holds must be the ones that change (whatever their values)."""
     cls = spec["cls"]
     failed = error_verdict(outcome, f"{cls}.update")

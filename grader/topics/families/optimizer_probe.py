@@ -1,16 +1,18 @@
 """Child side of the optimizer topics: several update() calls, and what the caller holds."""
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 
+from grader.boundary.wire_types import Get, OptimizerOutcome, OptimizerSpec
 
-def optimizer(get: Callable[[str, str], Any], spec: dict) -> dict:
+
+def optimizer(get: Get, spec: OptimizerSpec) -> OptimizerOutcome:
     cls = get("optimizers", spec["cls"])
     start = {k: np.array(v, copy=True) for k, v in spec["params"].items()}
     try:
-        made = cls(**spec.get("kwargs", {}))
+        made = cls(**spec["kwargs"])
     except Exception as exc:  # noqa: BLE001 - the constructor's fault, not update's: say so
         import sys
         from pathlib import Path
@@ -26,7 +28,7 @@ def optimizer(get: Callable[[str, str], Any], spec: dict) -> dict:
     return outcome
 
 
-def _trajectory(opt: Any, params: dict, all_grads: list) -> dict:
+def _trajectory(opt: Any, params: dict, all_grads: list) -> OptimizerOutcome:
     """The parameters after each update(), and what the caller's own references hold then."""
     held = dict(params)
     params_seen, held_seen = [], []

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterator, Sequence
 
 import numpy as np
 
+from grader.boundary.wire_types import CallOutcome, CallSpec, Get
 from grader.topics.families import course
 
 
@@ -23,13 +24,13 @@ from grader.topics.families import course
 HELPERS: dict[str, Callable[[Any], Any]] = course.HELPERS
 
 
-def call(get: Callable[[str, str], Any], spec: dict) -> dict:
+def call(get: Get, spec: CallSpec) -> CallOutcome:
     func = get(spec["module"], spec["func"])
     args = list(spec["args"])
     held = [dict(a) if isinstance(a, dict) else None for a in args]
     with right_helpers(func, spec.get("helpers", ()), spec.get("own_helpers", ())):
-        result = func(*args, **spec.get("kwargs", {}))
-    outcome = {
+        result = func(*args)
+    outcome: CallOutcome = {
         "result": result,
         "args_after": args,
         "held_after": held,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
+from grader.boundary.wire_types import CallStep, ChangeStep, ReadStep, ScriptOutcome, ScriptSpec, SeedStep, Step
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import compare, error_verdict, show, with_warnings
 from grader.judging.misconceptions import Evidence, Misconception, diagnose, raised_by, value_of
@@ -18,33 +19,33 @@ from grader.topics.families.objects import perform
 PROBE = "grader.topics.families.objects:script"
 
 
-def script_spec(module: str, cls: str, args: Sequence = (), steps: Sequence[dict] = (),
-                kwargs: dict | None = None, inject: Sequence[str] = ()) -> dict:
+def script_spec(module: str, cls: str, args: Sequence = (), steps: Sequence[Step] = (),
+                kwargs: dict | None = None, inject: Sequence[str] = ()) -> ScriptSpec:
     return {"probe": PROBE, "module": module, "cls": cls, "args": list(args), "kwargs": dict(kwargs or {}),
             "steps": list(steps), "inject": list(inject)}
 
 
-def call(method: str, *args: Any, label: str = "", **kwargs: Any) -> dict:
+def call(method: str, *args: Any, label: str = "", **kwargs: Any) -> CallStep:
     return {"do": "call", "method": method, "args": list(args), "kwargs": kwargs, "label": label or method}
 
 
-def read(attr: str) -> dict:
+def read(attr: str) -> ReadStep:
     return {"do": "read", "attr": attr, "label": attr}
 
 
-def change(arg: int, value: Any) -> dict:
+def change(arg: int, value: Any) -> ChangeStep:
     return {"do": "change", "arg": arg, "value": value}
 
 
-def seed(value: int) -> dict:
+def seed(value: int) -> SeedStep:
     return {"do": "seed", "seed": value}
 
 
-def judged_steps(spec: dict) -> list[int]:
+def judged_steps(spec: ScriptSpec) -> list[int]:
     return [i for i, step in enumerate(spec["steps"]) if step["do"] in ("call", "read")]
 
 
-def describe_step(spec: dict, index: int) -> str:
+def describe_step(spec: ScriptSpec, index: int) -> str:
     """'Affine(W, b): forward(x) → backward(dout) → dW', up to the step named."""
     done = []
     for step in spec["steps"][:index + 1]:
@@ -74,7 +75,7 @@ class Tolerance:
     atol: float = 1e-8
 
 
-def judge_script(spec: dict, outcome: dict, reference_cls: type, misconceptions: Sequence[Misconception],
+def judge_script(spec: ScriptSpec, outcome: ScriptOutcome, reference_cls: type, misconceptions: Sequence[Misconception],
                  given: dict | None = None, tolerance: Tolerance = Tolerance(),
                  steps: Sequence[int] | None = None) -> Verdict:
     """Each judged step's output against the reference class's on the same script; the first
@@ -112,13 +113,13 @@ def behaves_like(mistaken: Callable[[], type] | type, rtol: float = 1e-6, atol: 
     return recognise
 
 
-def script_topic(name: str, cases: dict[str, tuple], make_spec: Callable[..., dict], reference_cls: type,
+def script_topic(name: str, cases: dict[str, tuple], make_spec: Callable[..., ScriptSpec], reference_cls: type,
                  misconceptions: Sequence[Misconception]) -> Topic:
     """A topic of one class's scripts: each case ``name: (points, *arguments)`` is a check
     whose spec is ``make_spec(rng, *arguments)``, judged against ``reference_cls``."""
     topic = Topic(name)
 
-    def judge(spec: dict, outcome: dict) -> Verdict:
+    def judge(spec: ScriptSpec, outcome: ScriptOutcome) -> Verdict:
         return judge_script(spec, outcome, reference_cls, misconceptions)
 
     for case, (points, *arguments) in cases.items():

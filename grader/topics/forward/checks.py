@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.boundary.wire_types import CallOutcome, CallSpec
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import all_of, compare, describe_inputs, error_verdict, show, with_warnings
 from grader.judging.misconceptions import Misconception, any_of, diagnoser, equals, value_of
@@ -43,7 +44,7 @@ def declare() -> Topic:
     return topic
 
 
-def _judge_forward(spec: dict, outcome: dict) -> Verdict:
+def _judge_forward(spec: CallSpec, outcome: CallOutcome) -> Verdict:
     failed = error_verdict(outcome, "forward")
     if failed:
         return failed

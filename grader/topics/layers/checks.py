@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.boundary.wire_types import ScriptOutcome, ScriptSpec
 from grader.judging.checks import Topic, Verdict
 from grader.judging.misconceptions import Misconception, about_any, any_of, value_of
 from grader.topics.families import course
@@ -199,7 +200,7 @@ def _loss(rng: np.random.Generator, labels: bool) -> dict:
 REFERENCE = {"Relu": ref.Relu, "Sigmoid": ref.Sigmoid, "Affine": ref.Affine, "SoftmaxWithLoss": ref.SoftmaxWithLoss}
 
 
-def _judge(spec: dict, outcome: dict) -> Verdict:
+def _judge(spec: ScriptSpec, outcome: ScriptOutcome) -> Verdict:
     return judge_script(spec, outcome, REFERENCE[spec["cls"]], _about(spec["cls"]))
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.boundary.wire_types import CallOutcome, CallSpec, IterateOutcome, IterateSpec
 from grader.judging.checks import Topic, Verdict
 from grader.judging.misconceptions import (Evidence, Misconception, any_of, diagnose, diagnoser, equals,
                                            raised, raised_by, value_of)
@@ -82,7 +83,7 @@ def declare() -> Topic:
     return topic
 
 
-def _judge_rng_none(spec: dict, outcome: dict) -> Verdict:
+def _judge_rng_none(spec: IterateSpec, outcome: IterateOutcome) -> Verdict:
     """The signature's defaults, shuffle=True and rng=None: the function makes its own rng
     (np.random.default_rng()) and gives every sample once, in batches of the right sizes, shuffled."""
     if outcome.get("error") is not None:
@@ -108,7 +109,7 @@ def _judge_rng_none(spec: dict, outcome: dict) -> Verdict:
     return with_warnings(Verdict.ok(), outcome)
 
 
-def _judge_get_minibatch(spec: dict, outcome: dict) -> Verdict:
+def _judge_get_minibatch(spec: CallSpec, outcome: CallOutcome) -> Verdict:
     failed = error_verdict(outcome, "get_minibatch")
     if failed:
         return failed
@@ -125,20 +126,20 @@ def _judge_get_minibatch(spec: dict, outcome: dict) -> Verdict:
     return with_warnings(verdict, outcome)
 
 
-def _iterate_spec(n: int, size: int, shuffle: bool, seeds: list) -> dict:
+def _iterate_spec(n: int, size: int, shuffle: bool, seeds: list) -> IterateSpec:
     data_x, data_t = dataset(n)
     return {"probe": "grader.topics.minibatch.probe:iterate", "data_x": data_x, "data_t": data_t, "batch_size": size,
             "shuffle": shuffle, "seeds": seeds}
 
 
-def _batches(outcome: dict, run: int) -> list | None:
+def _batches(outcome: IterateOutcome, run: int) -> list | None:
     runs = outcome.get("runs")
     if not isinstance(runs, list) or len(runs) <= run or not isinstance(runs[run], list):
         return None
     return runs[run]
 
 
-def _judge_in_order(spec: dict, outcome: dict) -> Verdict:
+def _judge_in_order(spec: IterateSpec, outcome: IterateOutcome) -> Verdict:
     failed = error_verdict(outcome, "iterate_minibatches")
     if failed:
         return failed
@@ -146,7 +147,7 @@ def _judge_in_order(spec: dict, outcome: dict) -> Verdict:
     return with_warnings(_same_batches(_batches(outcome, 0), expected, spec), outcome)
 
 
-def _same_batches(batches: list | None, expected: list, spec: dict) -> Verdict:
+def _same_batches(batches: list | None, expected: list, spec: IterateSpec) -> Verdict:
     inputs = f"len(data_x)={len(spec['data_x'])}, batch_size={spec['batch_size']}, shuffle={spec['shuffle']}"
     if batches is None or len(batches) != len(expected):
         count = "?" if batches is None else len(batches)
@@ -164,7 +165,7 @@ def _same_batches(batches: list | None, expected: list, spec: dict) -> Verdict:
     return Verdict.ok()
 
 
-def _judge_shuffled(spec: dict, outcome: dict) -> Verdict:
+def _judge_shuffled(spec: IterateSpec, outcome: IterateOutcome) -> Verdict:
     """Every sample once, pairs aligned, sizes right, and the order drawn from rng."""
     failed = error_verdict(outcome, "iterate_minibatches")
     if failed:
@@ -202,7 +203,7 @@ def _sizes(batches: list | None) -> list | None:
         return None
 
 
-def _order_of(batches: list | None, spec: dict) -> list[int] | Verdict:
+def _order_of(batches: list | None, spec: IterateSpec) -> list[int] | Verdict:
     """The sample indices in the order the batches hold them; checks x/t alignment."""
     if batches is None:
         return Verdict.fail(("fail.batch_count", {"inputs": "", "expected": "≥ 1", "actual": "?"}))

@@ -1,12 +1,12 @@
 """Child side of minibatch: every pass of iterate_minibatches, one per seed."""
 from __future__ import annotations
 
-from typing import Any, Callable
-
 import numpy as np
 
+from grader.boundary.wire_types import Get, IterateOutcome, IterateSpec
 
-def iterate(get: Callable[[str, str], Any], spec: dict) -> dict:
+
+def iterate(get: Get, spec: IterateSpec) -> IterateOutcome:
     func = get("minibatch", "iterate_minibatches")
     runs = []
     if spec.get("defaults"):  # shuffle and rng left to the signature's defaults, then given as such

@@ -5,6 +5,7 @@ from typing import Callable
 
 import numpy as np
 
+from grader.boundary.wire_types import NumericalGradientOutcome, NumericalGradientSpec
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import as_array, compare, describe_inputs, error_verdict, same, with_warnings
 from grader.judging.misconceptions import Evidence, Misconception, diagnose, equals, modified_by, value_of
@@ -130,7 +131,7 @@ def declare() -> Topic:
     return topic
 
 
-def _judge_numerical_gradient(spec: dict, outcome: dict) -> Verdict:
+def _judge_numerical_gradient(spec: NumericalGradientSpec, outcome: NumericalGradientOutcome) -> Verdict:
     failed = error_verdict(outcome, "numerical_gradient")
     if failed:
         return failed
@@ -156,7 +157,7 @@ def _judge_numerical_gradient(spec: dict, outcome: dict) -> Verdict:
     return with_warnings(verdict, outcome)
 
 
-def _against_exact_derivative(actual, spec: dict) -> tuple:
+def _against_exact_derivative(actual, spec: NumericalGradientSpec) -> tuple:
     """How far the student's gradient is from the loss's exact derivative (not from a method)."""
     exact = probes.EXACT_GRADIENTS[spec["loss"]](spec["x"])
     array = as_array(actual)

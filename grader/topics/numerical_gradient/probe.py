@@ -5,6 +5,8 @@ from typing import Any, Callable
 
 import numpy as np
 
+from grader.boundary.wire_types import Get, NumericalGradientOutcome, NumericalGradientSpec
+
 
 # Loss functions for numerical_gradient checks, known to both sides by name: the parent
 # computes the expected gradient with the same function and the reference.
@@ -46,9 +48,9 @@ def by_reference(name: str, x: np.ndarray) -> Callable[[Any], float]:
     return lambda _ignored: loss(x)
 
 
-def numerical_gradient(get: Callable[[str, str], Any], spec: dict) -> dict:
+def numerical_gradient(get: Get, spec: NumericalGradientSpec) -> NumericalGradientOutcome:
     func = get("functions", "numerical_gradient")
     x = spec["x"]
-    f = by_reference(spec["loss"], x) if spec.get("by_reference") else LOSSES[spec["loss"]]
+    f = by_reference(spec["loss"], x) if spec["by_reference"] else LOSSES[spec["loss"]]
     result = func(f, x)
     return {"result": result, "x_after": x}

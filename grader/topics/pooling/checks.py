@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.boundary.wire_types import ScriptSpec
 from grader.judging.checks import Topic
 from grader.judging.misconceptions import Misconception, any_of, raised_by, value_of
 from grader.topics.families.scripts import behaves_like, call, script_spec, script_topic
@@ -139,7 +140,7 @@ CASES = {  # name: (points, x shape, pool_h, pool_w, stride, script)
 }
 
 
-def _spec(rng: np.random.Generator, shape: tuple, ph: int, pw: int, stride: int, kind: str) -> dict:
+def _spec(rng: np.random.Generator, shape: tuple, ph: int, pw: int, stride: int, kind: str) -> ScriptSpec:
     x = rng.integers(0, 3, size=shape).astype(float) if kind == "ties" else rng.normal(size=shape)
     out = (shape[0], shape[1], ref.output_size(shape[2], ph, stride, 0), ref.output_size(shape[3], pw, stride, 0))
     steps = [call("forward", x)]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.boundary.wire_types import CallOutcome, CallSpec
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import compare, error_verdict, same, with_warnings
 from grader.judging.misconceptions import (Evidence, Misconception, diagnose, diagnoser, equals,
@@ -29,18 +30,18 @@ def declare() -> Topic:
     return topic
 
 
-def _sgd_spec(rng: np.random.Generator) -> dict:
+def _sgd_spec(rng: np.random.Generator) -> CallSpec:
     network = make_network(rng, 3, 4, 2)
     grad = {k: rng.normal(size=v.shape) for k, v in network.items()}
     return call_spec(M, "sgd_update", {"network": network, "grad": grad, "learning_rate": 0.1})
 
 
-def _expected_network(spec: dict) -> dict:
+def _expected_network(spec: CallSpec) -> dict:
     network, grad, lr = spec["args"]
     return {k: network[k] - lr * grad[k] for k in network}
 
 
-def _judge_sgd_values(spec: dict, outcome: dict) -> Verdict:
+def _judge_sgd_values(spec: CallSpec, outcome: CallOutcome) -> Verdict:
     failed = error_verdict(outcome, "sgd_update")
     if failed:
         return failed
@@ -61,7 +62,7 @@ def _judge_sgd_values(spec: dict, outcome: dict) -> Verdict:
     return with_warnings(Verdict.ok(), outcome)
 
 
-def _judge_sgd_in_place(spec: dict, outcome: dict) -> Verdict:
+def _judge_sgd_in_place(spec: CallSpec, outcome: CallOutcome) -> Verdict:
     failed = error_verdict(outcome, "sgd_update")
     if failed:
         return failed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from grader.boundary.wire_types import CallOutcome, CallSpec
 from grader.judging.checks import Topic, Verdict
 from grader.judging.compare import as_array, compare, describe_inputs, error_verdict, same, with_warnings
 from grader.judging.misconceptions import (Evidence, Misconception, Part, about_any, diagnose, equals,
@@ -102,7 +103,7 @@ def softmax_curve() -> np.ndarray:
     return np.concatenate([rows, rows + 1000.0])
 
 
-def _judge_rows_sum_to_one(spec: dict, outcome: dict) -> Verdict:
+def _judge_rows_sum_to_one(spec: CallSpec, outcome: CallOutcome) -> Verdict:
     failed = error_verdict(outcome, "softmax")
     if failed:
         return failed

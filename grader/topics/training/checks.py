@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from grader.boundary.wire_types import TrainingOutcome, TrainingSpec
 from grader.topics.training import data as run
 from grader.topics.training.probe import train_with
 from grader.judging.checks import Topic, Verdict
@@ -64,7 +65,7 @@ def declare() -> Topic:
     return topic
 
 
-def _judge(spec: dict, outcome: dict) -> Verdict:
+def _judge(spec: TrainingSpec, outcome: TrainingOutcome) -> Verdict:
     failed = error_verdict(outcome, "training")
     if failed:
         return Verdict.fail(*failed.messages, *_stopped_in(outcome))
@@ -88,7 +89,7 @@ def _judge(spec: dict, outcome: dict) -> Verdict:
     return with_warnings(Verdict.fail(failure, *hint), outcome)
 
 
-def _scores_differ(spec: dict, outcome: dict) -> Verdict:
+def _scores_differ(spec: TrainingSpec, outcome: TrainingOutcome) -> Verdict:
     """The network the student's updates produced scores well, but their forward reported other
     scores for the held-out images. Most often forward is simply wrong (a missing ReLU trains
     a linear net that still learns): the first mini-batch names the function, and only when
@@ -101,7 +102,7 @@ def _scores_differ(spec: dict, outcome: dict) -> Verdict:
         "function": "forward", "topic": TOPIC_OF["forward"]}))
 
 
-def held_out_scores(spec: dict, trained: Any) -> np.ndarray | None:
+def held_out_scores(spec: TrainingSpec, trained: Any) -> np.ndarray | None:
     """The held-out scores of the network the student's own updates produced, computed here
     with the reference's forward (None: no usable network came back)."""
     from reference import network
@@ -115,7 +116,7 @@ def held_out_scores(spec: dict, trained: Any) -> np.ndarray | None:
         return network.forward({k: w.astype(float) for k, w in weights.items()}, run.inputs_of(spec)[2])[1]
 
 
-def _stopped_in(outcome: dict) -> tuple:
+def _stopped_in(outcome: TrainingOutcome) -> tuple:
     """Which function (and so which topic) training stopped in."""
     error = outcome["error"]
     function = error.get("function") if error.get("kind") == "blank" else outcome.get("stage")
@@ -131,13 +132,13 @@ def _shape_of(value: Any) -> str:
     return f"shape {array.shape}" + ("" if np.isfinite(array).all() else " with nan/inf")
 
 
-def _record_plot(spec: dict, outcome: dict) -> None:
+def _record_plot(spec: TrainingSpec, outcome: TrainingOutcome) -> None:
     from grader.judging import curves
     if not curves.wanted():
         return
     reference, labels = reference_run(spec), data()["labels_test"]
 
-    def curve(run_outcome: dict) -> list[float]:
+    def curve(run_outcome: TrainingOutcome) -> list[float]:
         predictions = run_outcome.get("predictions")
         return [run.accuracy_of_predictions(p, labels) for p in predictions] if isinstance(predictions, list) else []
 
@@ -146,7 +147,7 @@ def _record_plot(spec: dict, outcome: dict) -> None:
 
 
 # ---------------------------------------------------------------- the first step, function by function
-def broken_functions(spec: dict, first: Any) -> list[str]:
+def broken_functions(spec: TrainingSpec, first: Any) -> list[str]:
     """The functions whose value on the first mini-batch differs from the reference's on the
     same inputs (each judged on the student's own upstream values, so one mistake is blamed once)."""
     if not isinstance(first, dict) or not isinstance(first.get("before"), dict):
@@ -157,7 +158,7 @@ def broken_functions(spec: dict, first: Any) -> list[str]:
     return [name for name, right in checks.items() if _judged(right, spec, first) is False]
 
 
-def _judged(right: Callable[[dict, dict], bool], spec: dict, first: dict) -> bool | None:
+def _judged(right: Callable[[TrainingSpec, dict], bool], spec: TrainingSpec, first: dict) -> bool | None:
     """True or False, or None when the upstream values are too broken to judge this one."""
     try:
         with np.errstate(all="ignore"):
@@ -166,11 +167,11 @@ def _judged(right: Callable[[dict, dict], bool], spec: dict, first: dict) -> boo
         return None
 
 
-def _d_batch(spec: dict, first: dict) -> np.ndarray:
+def _d_batch(spec: TrainingSpec, first: dict) -> np.ndarray:
     return run.inputs_of(spec)[1][np.asarray(first["t_batch"]).astype(int)]
 
 
-def _iterate_right(spec: dict, first: dict) -> bool:
+def _iterate_right(spec: TrainingSpec, first: dict) -> bool:
     x_train = run.inputs_of(spec)[0]
     n, size = len(x_train), spec["batch_size"]
     batches = [np.asarray(t).astype(int) for t in first["epoch_batches"]]
@@ -180,36 +181,36 @@ def _iterate_right(spec: dict, first: dict) -> bool:
     return every_sample_once and sizes and aligned
 
 
-def _forward_right(spec: dict, first: dict) -> bool:
+def _forward_right(spec: TrainingSpec, first: dict) -> bool:
     from reference import network
     z1, scores = network.forward(first["before"], first["x_batch"])
     return same(first["z1"], z1) and same(first["scores"], scores)
 
 
-def _softmax_right(spec: dict, first: dict) -> bool:
+def _softmax_right(spec: TrainingSpec, first: dict) -> bool:
     from reference import functions
     return same(first["y"], functions.softmax(np.asarray(first["scores"], dtype=float)))
 
 
-def _loss_right(spec: dict, first: dict) -> bool:
+def _loss_right(spec: TrainingSpec, first: dict) -> bool:
     from reference import functions
     return same(first["loss"], functions.cross_entropy_error(_d_batch(spec, first), np.asarray(first["y"], dtype=float)))
 
 
-def _backward_right(spec: dict, first: dict) -> bool:
+def _backward_right(spec: TrainingSpec, first: dict) -> bool:
     from reference import network
     z1, y = np.asarray(first["z1"], dtype=float), np.asarray(first["y"], dtype=float)
     expected = network.backward(first["before"], first["x_batch"], _d_batch(spec, first), z1, y)
     return all(same(first["grad"][k], expected[k], rtol=1e-6, atol=1e-9) for k in expected)
 
 
-def _update_right(spec: dict, first: dict) -> bool:
+def _update_right(spec: TrainingSpec, first: dict) -> bool:
     before, after, grad = first["before"], first["after"], first["grad"]
     return all(same(after[k], before[k] - spec["learning_rate"] * np.asarray(grad[k], dtype=float))
                for k in before)
 
 
-def reference_run(spec: dict) -> dict:
+def reference_run(spec: TrainingSpec) -> TrainingOutcome:
     """The same run with the reference's functions (for the plot beside the student's)."""
     from reference import functions, minibatch, network
     implementations = {"iterate_minibatches": minibatch.iterate_minibatches, "forward": network.forward,

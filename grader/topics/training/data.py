@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from grader.topics.families.digits import digits_file, load_pixels  # noqa: F401 - shared with cnn_training
+from grader.boundary.wire_types import TrainingSpec
+from grader.topics.families.digits import load_pixels
 
 CLASSES = 10
 TEST_SIZE = 360  # held out: a fifth of the 1797 images
@@ -49,7 +50,7 @@ def initial_network(n_in: int) -> dict[str, np.ndarray]:
             "W2": rng.standard_normal((HIDDEN, CLASSES)) / np.sqrt(HIDDEN), "b2": np.zeros(CLASSES)}
 
 
-def run_spec(data: dict[str, np.ndarray]) -> dict:
+def run_spec(data: dict[str, np.ndarray]) -> TrainingSpec:
     """What the child needs to train: never the held-out labels, which decide the grade.
     (Pixels and training labels travel compactly; the child scales them and makes d one-hot.)"""
     return {"probe": "grader.topics.training.probe:train", "pixels_train": data["x_train"], "labels_train": data["labels_train"],
@@ -57,7 +58,7 @@ def run_spec(data: dict[str, np.ndarray]) -> dict:
             "epochs": EPOCHS, "batch_size": BATCH_SIZE, "learning_rate": LEARNING_RATE, "order_seed": ORDER_SEED}
 
 
-def inputs_of(spec: dict) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def inputs_of(spec: TrainingSpec) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """x_train, one-hot d_train and x_test as the training loop uses them (the same in child and parent)."""
     return (scaled(spec["pixels_train"]), np.eye(spec["classes"])[spec["labels_train"]],
             scaled(spec["pixels_test"]))

@@ -10,6 +10,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from grader.boundary.wire_types import Get, TrainingOutcome, TrainingSpec
 from grader.topics.training.data import inputs_of
 
 
@@ -17,7 +18,7 @@ TRAINING_FUNCTIONS = (("minibatch", "iterate_minibatches"), ("network", "forward
                       ("functions", "cross_entropy_error"), ("network", "backward"), ("network", "sgd_update"))
 
 
-def train(get: Callable[[str, str], Any], spec: dict) -> dict:
+def train(get: Get, spec: TrainingSpec) -> TrainingOutcome:
     """The two-layer net trained with the student's own functions on the data the parent sent.
 
     Only raw values come back: the loss the student's cross_entropy_error reported, the
@@ -33,7 +34,7 @@ def train(get: Callable[[str, str], Any], spec: dict) -> dict:
         return {"error": describe(exc, Path(sys.path[0]).resolve(), phase="call"), "stage": stage[0]}
 
 
-def train_with(f: dict[str, Callable], spec: dict, stage: list[str] | None = None) -> dict:
+def train_with(f: dict[str, Callable], spec: TrainingSpec, stage: list[str] | None = None) -> TrainingOutcome:
     """The training loop of the course's SGD notebook, with softmax and cross entropy on top.
 
     ``f`` maps the six function names to implementations (the student's in the child, the

@@ -5,6 +5,7 @@ from typing import Callable
 
 import numpy as np
 
+from grader.boundary.wire_types import DrawOutcome, DrawSpec
 from grader.judging.checks import Topic, Verdict
 from grader.judging.misconceptions import Evidence, Misconception, Recogniser, diagnose, value_of
 from grader.judging.compare import as_array, error_verdict, same, with_warnings
@@ -70,11 +71,11 @@ def declare() -> Topic:
     return topic
 
 
-def _draw_spec(func: str, n_in: int, n_out: int, seeds: list[int]) -> dict:
+def _draw_spec(func: str, n_in: int, n_out: int, seeds: list[int]) -> DrawSpec:
     return {"probe": "grader.topics.weight_init.probe:draw", "func": func, "n_in": n_in, "n_out": n_out, "seeds": seeds}
 
 
-def _draws(spec: dict, outcome: dict) -> list | Verdict:
+def _draws(spec: DrawSpec, outcome: DrawOutcome) -> list | Verdict:
     failed = error_verdict(outcome, spec["func"])
     if failed:
         return failed
@@ -88,12 +89,12 @@ def _draws(spec: dict, outcome: dict) -> list | Verdict:
     return draws
 
 
-def _judge_shape(spec: dict, outcome: dict) -> Verdict:
+def _judge_shape(spec: DrawSpec, outcome: DrawOutcome) -> Verdict:
     draws = _draws(spec, outcome)
     return draws if isinstance(draws, Verdict) else with_warnings(Verdict.ok(), outcome)
 
 
-def _judge_distribution(spec: dict, outcome: dict) -> Verdict:
+def _judge_distribution(spec: DrawSpec, outcome: DrawOutcome) -> Verdict:
     draws = _draws(spec, outcome)
     if isinstance(draws, Verdict):
         return draws
@@ -115,7 +116,7 @@ def _judge_distribution(spec: dict, outcome: dict) -> Verdict:
     return with_warnings(Verdict.ok(), outcome)
 
 
-def _std_factor(std: float, want: float, spec: dict) -> tuple:
+def _std_factor(std: float, want: float, spec: DrawSpec) -> tuple:
     """How far off the spread is, as a factor named from n_in and n_out (a draw's std is
     known to about 1 %, so the factor is named within 2 %)."""
     from grader.judging.relations import Case, name_factor
@@ -125,7 +126,7 @@ def _std_factor(std: float, want: float, spec: dict) -> tuple:
                                  "factor": f"about {factor}"}),)
 
 
-def _judge_rng(spec: dict, outcome: dict) -> Verdict:
+def _judge_rng(spec: DrawSpec, outcome: DrawOutcome) -> Verdict:
     draws = _draws(spec, outcome)
     if isinstance(draws, Verdict):
         return draws
