@@ -10,6 +10,13 @@ from pathlib import Path
 
 import pytest
 
+import scheduling
+
+# As the grader's own nbgrader commands do (grader/instructor/autograde.py): the test files
+# import nbformat, whose jsonschema compiles rfc3987_syntax's grammars when it is importable,
+# two seconds of every worker, for IRI formats that no schema here uses.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
@@ -117,13 +124,49 @@ FAST_FILES = frozenset({
     "test_layout.py", "test_codebase.py", "test_topic_coverage.py",
     "test_exercises_sync.py", "test_readme_generated.py", "test_blank_rules.py", "test_messages.py",
     "test_hints.py", "test_hints_graded_0.py", "test_hints_graded_1.py", "test_hints_graded_2.py",
+    "test_hints_graded_3.py",
     "test_relations.py", "test_exercises_solutions.py", "test_exercises_solutions_day2.py",
     "test_reference_gradients.py", "test_reference_closed_forms.py", "test_reference_layers.py",
     "test_reference_cnn.py",
 })
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """`-m fast` does not even import the files outside the tier (collecting the whole suite
+    takes a worker about 12 s of CPU); any other selection collects everything."""
+    if (collection_path.name.startswith("test_") and collection_path.suffix == ".py"
+            and collection_path.name not in FAST_FILES and _only_the_fast_tier(config)):
+        return True
+    return None
+
+
+def _only_the_fast_tier(config: pytest.Config) -> bool:
+    if not hasattr(config, "_only_the_fast_tier"):
+        config._only_the_fast_tier = scheduling.only_outside_files_deselected(  # type: ignore[attr-defined]
+            config.getoption("markexpr"), scheduling.registered_marks(config), "fast")
+    return config._only_the_fast_tier  # type: ignore[attr-defined]
+
+
+@pytest.hookimpl(tryfirst=True)  # before --lf/--ff reorder what they reorder
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.name in FAST_FILES:
             item.add_marker(pytest.mark.fast)
+    cache = getattr(config, "cache", None)  # None under -p no:cacheprovider
+    items[:] = scheduling.file_order(items, cache.get(scheduling.CACHE_KEY, {}) if cache else {})
+
+
+_REPORTS: list[pytest.TestReport] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _REPORTS.append(report)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """The run's seconds per file, for the next run's order (kept by the controller only)."""
+    cache = getattr(session.config, "cache", None)
+    if hasattr(session.config, "workerinput") or cache is None or not _REPORTS:
+        return
+    seconds = cache.get(scheduling.CACHE_KEY, {})
+    cache.set(scheduling.CACHE_KEY, {**seconds, **scheduling.seconds_per_file(_REPORTS)})

@@ -13,7 +13,7 @@ import pytest
 from grader.topics.registry import misconceptions as catalogue
 from variants import variants
 
-SHARDS = 3
+SHARDS = 4
 BROKEN = {v.name: v for v in variants.broken()}
 CORRECT = {v.name: v for v in variants.correct()}
 ENTRIES = {entry.id: entry for entry in catalogue()}

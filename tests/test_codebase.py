@@ -28,6 +28,8 @@ def _always_true(node: ast.expr) -> bool:
         return True
     if isinstance(node, ast.BoolOp) and isinstance(node.op, ast.Or):
         return any(_always_true(value) for value in node.values)
+    if isinstance(node, ast.IfExp):  # assert x if case else True: that case checks nothing
+        return _always_true(node.body) or _always_true(node.orelse)
     if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not) and isinstance(node.operand, ast.Constant):
         return not node.operand.value
     return False
@@ -47,7 +49,8 @@ def tautologies(source: str) -> list[int]:
     "assert (f() == 1, 'f is one')",
     "assert 'a message'",
     "assert f() or 1 or g()",
-], ids=["or True", "True", "1", "not False", "tuple", "string", "or 1"])
+    "assert (f() > 0) if full else True",
+], ids=["or True", "True", "1", "not False", "tuple", "string", "or 1", "else True"])
 def test_the_tautology_finder_finds(source: str) -> None:
     assert tautologies(source) == [1]
 
@@ -58,7 +61,8 @@ def test_the_tautology_finder_finds(source: str) -> None:
     "assert not f()",
     "assert x, 'message'",
     "assert () == f()",
-], ids=["compare", "or", "not", "message", "empty tuple compared"])
+    "assert f() if full else g()",
+], ids=["compare", "or", "not", "message", "empty tuple compared", "if-else"])
 def test_the_tautology_finder_passes_real_assertions(source: str) -> None:
     assert tautologies(source) == []
 

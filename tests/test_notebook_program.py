@@ -165,7 +165,10 @@ def test_a_helper_constant_computed_by_an_expression_scores_the_same_in_the_kern
              "    return -np.sum(np.log(y[np.arange(batch_size), d] + DELTA)) / batch_size\n"]
     kernel, autograde = kernel_points(cells), autograde_points(cells)
     assert kernel == autograde
-    assert (autograde > 0 and kernel == autograde) if full else True
+    if full:
+        assert autograde > 0
+    else:  # DELTA = 0.1 shifts every loss: the graded values are wrong on both paths alike
+        assert autograde < autograde_points(cells[:1] + ["DELTA = 10 ** -7\n"] + cells[2:])
     if full:
         from grader.instructor.nbgrader_execute import grade_notebook
         nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(s) for s in cells])

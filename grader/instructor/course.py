@@ -21,9 +21,14 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from grader.i18n import LANGS, default_lang, t
-from grader.authoring.assignments import ASSIGNMENTS
-from grader.nb.program import program_from_notebook, write_submission
+# As in autograde.py: nbformat's jsonschema compiles rfc3987_syntax's grammars when it is
+# importable, over two seconds of every `grader nbgrader init`, for IRI formats no notebook
+# schema uses (jsonschema skips them without it). Before anything imports nbformat.
+sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+from grader.i18n import LANGS, default_lang, t  # noqa: E402
+from grader.authoring.assignments import ASSIGNMENTS  # noqa: E402
+from grader.nb.program import program_from_notebook, write_submission  # noqa: E402
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_COURSE_ID = "dl-numpy-exercises"
