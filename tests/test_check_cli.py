@@ -366,3 +366,12 @@ def test_all_passed_is_never_printed_when_a_check_failed(submission):
     done = run_grader("check", "--submission", str(folder), "--lang", "en")
     assert done.returncode == 1
     assert "All checks passed" not in done.stdout
+
+
+def test_the_same_warning_from_one_line_is_told_once(submission):
+    """AdaGrad's h summed without squaring goes negative for W and for b alike: one line, one
+    warning, told once rather than once per parameter."""
+    folder = submission({"optimizers": [("self.h[key] += grads[key] * grads[key]", "self.h[key] += grads[key]")]})
+    _, report = check_json(folder, "adagrad")
+    messages = [r["message"] for r in report["results"] if "invalid value encountered in sqrt" in r["message"]]
+    assert messages and all(m.count("invalid value encountered in sqrt") == 1 for m in messages), messages

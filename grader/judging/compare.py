@@ -89,11 +89,15 @@ def _where(error: ErrorFacts, with_code: bool = True) -> str:
 
 
 def warning_messages(outcome: Outcome) -> list[Message]:
-    messages = []
-    for w in outcome.get("warnings", [])[:2]:
+    """The first two distinct warnings: one line warning for W and for b is told once."""
+    messages: list[Message] = []
+    for w in outcome.get("warnings", []):
         where = f" ({w['file']}:{w['line']})" if w.get("file") else ""
-        messages.append(("note.warning", {"category": w.get("category", ""),
-                                          "message": w.get("message", ""), "where": where}))
+        message = ("note.warning", {"category": w.get("category", ""), "message": w.get("message", ""), "where": where})
+        if message not in messages:
+            messages.append(message)
+        if len(messages) == 2:
+            break
     return messages
 
 
