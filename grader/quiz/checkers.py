@@ -123,9 +123,17 @@ def parse_number(answer: Any, rules: Rules | None = None) -> float | None:
     from grader.quiz.mathparse import ExpressionError
     from grader.quiz.numbers import read_numbers
     try:
-        return float(read_numbers(answer, rules or Rules())[-1])
+        return _as_float(read_numbers(answer, rules or Rules())[-1])
     except ExpressionError:
         return None
+
+
+def _as_float(value: Any) -> float:
+    """The float nearest the value. A fraction is divided as Python's integers divide
+    (correctly rounded): sympy's float() of a Rational loses the last bit below 2.2e-308."""
+    if getattr(value, "is_Rational", False):
+        return int(value.p) / int(value.q)
+    return float(value)
 
 
 def check_numeric(question: Question, answer: Any) -> Verdict:
