@@ -171,11 +171,30 @@ def start_running_all(page, attempts: int = 3) -> None:
                 raise
 
 
+def open_and_run_all(page, url: str, loads: int = 2) -> None:
+    """Opens the notebook and starts Run All Cells; opens it once more if no cell starts.
+
+    Under load, jupyter_server can refuse the page's first kernel connection (a 500 on
+    /channels: "'NoneType' object has no attribute 'kernel_ws_protocol'", the kernel not yet
+    ready); the page then shows an idle kernel that never receives a request, whatever the
+    menu does. A second load of the page connects afresh to the same kernel."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.on("dialog", lambda dialog: dialog.accept())  # "leave the page?" on the second load
+    for load in range(loads):
+        page.goto(url, wait_until="domcontentloaded")
+        page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
+        try:
+            start_running_all(page)
+            return
+        except PlaywrightTimeout:
+            if load == loads - 1:
+                raise
+
+
 def run_all_cells(page, url: str, tmp_path: Path) -> tuple[list[str], list[str], bytes]:
     """Opens the notebook, runs every cell from the Run menu, waits for every check result."""
-    page.goto(url, wait_until="domcontentloaded")
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=120_000)
-    start_running_all(page)
+    open_and_run_all(page, url)
     results = page.locator(".grader-check")
     results.nth(len(NOTEBOOK.topics) - 1).wait_for(timeout=120_000)
     page.screenshot(path=str(tmp_path / "jupyterlab.png"), full_page=True)
