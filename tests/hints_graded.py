@@ -2,9 +2,10 @@
 own topic only, several at a time (tests/variants/variants.py).
 
 The copies are dealt into SHARDS by their sorted position, and each
-tests/test_hints_graded_N.py grades shard N: separate files, so that pytest-xdist's
-workers share the work (`--dist loadfile` keeps a file on one worker). A copy added to
-tests/variants/ lands in a shard by itself; no list to edit.
+tests/test_hints_graded_N.py grades shard N with the tests :func:`shard_tests` makes:
+separate files, so that pytest-xdist's workers share the work (`--dist loadfile` keeps a
+file on one worker). A copy added to tests/variants/ lands in a shard by itself; no list
+to edit.
 """
 from __future__ import annotations
 
@@ -55,3 +56,20 @@ def check_correct(graded: dict, patterns: dict, name: str) -> None:
     assert status == 0 and variants.full_marks(report), failures
     assert {r["topic"] for r in report["results"]} == set(CORRECT[name].topics)
     assert variants.hints_shown(report, patterns) == set()
+
+
+def shard_tests(index: int) -> dict:
+    """Shard ``index``'s fixture and two tests, for its file's namespace:
+    ``globals().update(shard_tests(N))``."""
+    @pytest.mark.parametrize("name", shard(BROKEN, index))
+    def test_a_broken_copy_triggers_exactly_its_hint(graded, patterns, name):
+        check_broken(graded, patterns, name)
+
+    @pytest.mark.parametrize("name", shard(CORRECT, index))
+    def test_a_correct_formulation_gets_full_marks_and_no_hint(graded, patterns, name):
+        check_correct(graded, patterns, name)
+
+    return {"graded": graded_fixture(index), "patterns": patterns,
+            test_a_broken_copy_triggers_exactly_its_hint.__name__: test_a_broken_copy_triggers_exactly_its_hint,
+            test_a_correct_formulation_gets_full_marks_and_no_hint.__name__:
+                test_a_correct_formulation_gets_full_marks_and_no_hint}
