@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,17 @@ import scheduling
 # import nbformat, whose jsonschema compiles rfc3987_syntax's grammars when it is importable,
 # two seconds of every worker, for IRI formats that no schema here uses.
 sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+# ...and the same for the processes the tests start (nbgrader, jupyter lab, grader): see
+# tests/shims/rfc3987_syntax. A test that sets PYTHONPATH itself does without.
+SHIMS = Path(__file__).resolve().parent / "shims"
+if str(SHIMS) not in os.environ.get("PYTHONPATH", "").split(os.pathsep):  # xdist's workers inherit it
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(SHIMS), os.environ.get("PYTHONPATH", "")) if p)
+
+# A shell starts a background job (`pytest &`, nohup) with Ctrl-C ignored, and every process
+# the tests start would inherit that: Python then never turns Ctrl-C into KeyboardInterrupt,
+# and the tests of what Ctrl-C does would fail. Restored here as at a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = ROOT / "solutions"

@@ -249,14 +249,7 @@ def _start(submissions: Path, out: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "LANG": "en_US.UTF-8"}
     return subprocess.Popen([sys.executable, "-m", "grader", "batch", str(submissions), "--out", str(out),
                              "-j", "1", "--time-limit", "4", *extra], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            preexec_fn=_ctrl_c_as_at_a_terminal)
-
-
-def _ctrl_c_as_at_a_terminal() -> None:
-    # A shell starts a background job with Ctrl-C ignored, and Python then never turns it into
-    # KeyboardInterrupt: the suite run in the background (nohup, `&`) must still test it.
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def _read_until_graded(proc: subprocess.Popen, count: int) -> list[str]:
