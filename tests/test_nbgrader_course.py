@@ -1,8 +1,9 @@
 """`grader nbgrader init` and the real nbgrader pipeline on the course it writes.
 
-generate_assignment → three students' submissions (solved, blank, one topic broken and
-its test cell tampered with) placed as collect leaves them → autograde → the gradebook's
-scores equal `grader check`'s for the same code → generate_feedback names what failed.
+init (nbgrader's generate_assignment on every assignment) → three students' submissions
+(solved, blank, one topic broken and its test cell tampered with) placed as collect leaves
+them → autograde → the gradebook's scores equal `grader check`'s for the same code →
+generate_feedback names what failed.
 Every released notebook also runs top to bottom in a real kernel, filled and unfilled.
 """
 from __future__ import annotations
@@ -18,6 +19,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import SOLUTIONS, check_json, run_grader, topic_scores
+from course_support import copy_of_initialized_course
 from grader.grading.engine import DEFAULT_SEED
 from grader.authoring.assignments import ASSIGNMENTS, assignment
 from grader.authoring.notebooks import filled_in, topic_points
@@ -38,9 +40,9 @@ def env(kernel_env: Path):
 
 @pytest.fixture(scope="module")
 def course(tmp_path_factory: pytest.TempPathFactory, env: dict) -> Path:
+    """A copy of the run's `grader nbgrader init` course (tests/course_support.py)."""
     folder = tmp_path_factory.mktemp("nbgrader") / "course"
-    done = run_grader("nbgrader", "init", str(folder), env=env, timeout=300)
-    assert done.returncode == 0, done.stderr
+    copy_of_initialized_course(tmp_path_factory, folder, env)
     return folder
 
 
@@ -196,8 +198,7 @@ def cli_scores(notebook: Path, out: Path) -> dict[str, float]:
 
 
 def test_autograde_scores_equal_the_cli_and_feedback_names_the_failing_topic(course: Path, tmp_path: Path) -> None:
-    generated = nbgrader(course, "generate_assignment", PIPELINE.name, "--force")
-    assert generated.returncode == 0, generated.stderr
+    # release/ is nbgrader's generate_assignment's, run by init on the course's config.
     notebooks = {"alice": submit(course, "alice", solved(course, PIPELINE.name)),
                  "bob": submit(course, "bob", released(course, PIPELINE.name)),
                  "carol": submit(course, "carol", broken_and_tampered(course))}

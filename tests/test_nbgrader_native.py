@@ -10,6 +10,7 @@ gradebook, feedback again. Every instructor command runs outside the course fold
 """
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -39,12 +40,46 @@ def nbgrader(cwd: Path, env: dict, *args: str) -> subprocess.CompletedProcess[st
     return run([sys.executable, "-m", "nbgrader", *args], cwd, env)
 
 
-def as_student(student: str, cwd: Path, env: dict, *args: str) -> subprocess.CompletedProcess[str]:
-    """nbgrader run by ``student``: their own account on a hub (here one OS user, so the
-    user name nbgrader's exchange asks the OS for is the student's)."""
-    code = ("import sys, nbgrader.utils as u; name = sys.argv.pop(1); u.get_osusername = lambda: name; "
-            "from nbgrader.apps.nbgraderapp import main; sys.exit(main())")
-    return run([sys.executable, "-c", code, student, *args], cwd, env)
+# nbgrader run by a student: their own account on a hub (here one OS user, so the user name
+# nbgrader's exchange asks the OS for is the student's). One process runs each command line
+# it reads, as nbgrader's own `nbgrader` program does, and says "done" after each: a
+# student's fetch and submit cost one start of nbgrader (about a CPU-second) instead of two.
+STUDENT_SHELL = """\
+import json, sys
+import nbgrader.utils as u
+name = sys.argv[1]
+u.get_osusername = lambda: name
+from nbgrader.apps.nbgraderapp import NbGraderApp
+for line in sys.stdin:
+    NbGraderApp.clear_instance()  # a new `nbgrader` each time, as from the shell
+    NbGraderApp.launch_instance(json.loads(line))
+    print("done", flush=True)
+"""
+
+
+class StudentShell:
+    """``student``'s nbgrader commands, run one after another in their home."""
+
+    def __init__(self, student: str, cwd: Path, env: dict) -> None:
+        self.log = cwd / ".nbgrader-commands.log"
+        cwd.mkdir(parents=True, exist_ok=True)
+        with self.log.open("w", encoding="utf-8") as log:
+            self.proc = subprocess.Popen([sys.executable, "-c", STUDENT_SHELL, student], cwd=cwd, env=env,
+                                         text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
+
+    def nbgrader(self, *args: str) -> None:
+        assert self.proc.stdin and self.proc.stdout
+        self.proc.stdin.write(json.dumps(args) + "\n")
+        self.proc.stdin.flush()
+        for line in self.proc.stdout:  # what the command itself prints, then "done"
+            if line == "done\n":
+                return
+        raise AssertionError(f"{args}: {self.log.read_text(encoding='utf-8')[-4000:]}")
+
+    def close(self) -> None:
+        assert self.proc.stdin
+        self.proc.stdin.close()
+        assert self.proc.wait(timeout=600) == 0, self.log.read_text(encoding="utf-8")[-4000:]
 
 
 def write_config(folder: Path, lines: list[str]) -> Path:
@@ -92,10 +127,12 @@ def setup(tmp_path_factory: pytest.TempPathFactory, kernel_env: Path) -> dict:
         student_env = {**env, "HOME": str(student_home), "USER": student, "LOGNAME": student,
                        "JUPYTER_CONFIG_DIR": str(write_config(student_home / ".jupyter",
                                                               [f"c.Exchange.root = {str(exchange)!r}"]))}
-        as_student(student, student_home, student_env, "fetch_assignment", NAME, "--course", COURSE_ID)
+        shell = StudentShell(student, student_home, student_env)
+        shell.nbgrader("fetch_assignment", NAME, "--course", COURSE_ID)
         path = student_home / NAME / PIPELINE.notebook
         nbformat.write(answer(student, nbformat.read(path, as_version=4), source), path)
-        as_student(student, student_home, student_env, "submit", NAME, "--course", COURSE_ID)
+        shell.nbgrader("submit", NAME, "--course", COURSE_ID)
+        shell.close()
     nbgrader(home, env, "collect", NAME)
     return {"course": course, "home": home, "env": env, "db_url": db_url, "exchange": exchange, "base": base}
 
