@@ -30,25 +30,18 @@ CHECK_TRICK = "def check(*a, **k):\n    return None"
 BROKEN = ("W * np.sqrt(2 / n_in)", "W * np.sqrt(1 / n_in)")
 
 
-def run(args: list[str], cwd: Path, env: dict, timeout: float = 600) -> subprocess.CompletedProcess[str]:
-    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
-    assert done.returncode == 0, f"{args}: {done.stdout[-2000:]}\n{done.stderr[-4000:]}"
-    return done
-
-
-def nbgrader(cwd: Path, env: dict, *args: str) -> subprocess.CompletedProcess[str]:
-    return run([sys.executable, "-m", "nbgrader", *args], cwd, env)
-
-
-# nbgrader run by a student: their own account on a hub (here one OS user, so the user name
-# nbgrader's exchange asks the OS for is the student's). One process runs each command line
-# it reads, as nbgrader's own `nbgrader` program does, and says "done" after each: a
-# student's fetch and submit cost one start of nbgrader (about a CPU-second) instead of two.
-STUDENT_SHELL = """\
+# nbgrader's own program run as a shell would, one command line after another, in one
+# process: it reads each command's arguments, runs it as `nbgrader` does, and says "done".
+# A start of nbgrader costs about a CPU-second; the instructor's seven commands and each
+# student's fetch and submit pay it once. (formgrader, too, runs every command of a course in
+# one long-lived process.) A student is their own account on a hub: here one OS user, so the
+# user name nbgrader's exchange asks the OS for is the student's.
+NBGRADER_SHELL = """\
 import json, sys
 import nbgrader.utils as u
-name = sys.argv[1]
-u.get_osusername = lambda: name
+if sys.argv[1:]:
+    name = sys.argv[1]
+    u.get_osusername = lambda: name
 from nbgrader.apps.nbgraderapp import NbGraderApp
 for line in sys.stdin:
     NbGraderApp.clear_instance()  # a new `nbgrader` each time, as from the shell
@@ -57,15 +50,17 @@ for line in sys.stdin:
 """
 
 
-class StudentShell:
-    """``student``'s nbgrader commands, run one after another in their home."""
+class NbgraderShell:
+    """nbgrader commands run one after another in ``cwd`` (as ``student``, if given); what
+    they log goes to ``log``."""
 
-    def __init__(self, student: str, cwd: Path, env: dict) -> None:
-        self.log = cwd / ".nbgrader-commands.log"
+    def __init__(self, cwd: Path, env: dict, log: Path, student: str | None = None) -> None:
+        self.log = log
         cwd.mkdir(parents=True, exist_ok=True)
-        with self.log.open("w", encoding="utf-8") as log:
-            self.proc = subprocess.Popen([sys.executable, "-c", STUDENT_SHELL, student], cwd=cwd, env=env,
-                                         text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log)
+        with log.open("w", encoding="utf-8") as out:
+            self.proc = subprocess.Popen([sys.executable, "-c", NBGRADER_SHELL, *([student] if student else [])],
+                                         cwd=cwd, env=env, text=True, stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=out)
 
     def nbgrader(self, *args: str) -> None:
         assert self.proc.stdin and self.proc.stdout
@@ -105,7 +100,7 @@ def answer(student: str, fetched: nbformat.NotebookNode, source: nbformat.Notebo
 
 
 @pytest.fixture(scope="module")
-def setup(tmp_path_factory: pytest.TempPathFactory, kernel_env: Path) -> dict:
+def setup(tmp_path_factory: pytest.TempPathFactory, kernel_env: Path, request: pytest.FixtureRequest) -> dict:
     base = tmp_path_factory.mktemp("native")
     course, exchange, elsewhere = base / "courses" / "dl", base / "exchange", base / "grades"
     exchange.mkdir()
@@ -120,21 +115,24 @@ def setup(tmp_path_factory: pytest.TempPathFactory, kernel_env: Path) -> dict:
                                      f"c.Exchange.root = {str(exchange)!r}"])
     done = run_grader("nbgrader", "init", str(course), env=env, timeout=900)
     assert done.returncode == 0, done.stderr
-    nbgrader(home, env, "release_assignment", NAME)
+    instructor = NbgraderShell(home, env, base / "instructor.log")
+    request.addfinalizer(instructor.close)
+    instructor.nbgrader("release_assignment", NAME)
     source = nbformat.read(course / "source" / NAME / PIPELINE.notebook, as_version=4)
     for student in ("alice", "bob", "mallory"):
         student_home = base / student
         student_env = {**env, "HOME": str(student_home), "USER": student, "LOGNAME": student,
                        "JUPYTER_CONFIG_DIR": str(write_config(student_home / ".jupyter",
                                                               [f"c.Exchange.root = {str(exchange)!r}"]))}
-        shell = StudentShell(student, student_home, student_env)
+        shell = NbgraderShell(student_home, student_env, base / f"{student}.log", student)
         shell.nbgrader("fetch_assignment", NAME, "--course", COURSE_ID)
         path = student_home / NAME / PIPELINE.notebook
         nbformat.write(answer(student, nbformat.read(path, as_version=4), source), path)
         shell.nbgrader("submit", NAME, "--course", COURSE_ID)
         shell.close()
-    nbgrader(home, env, "collect", NAME)
-    return {"course": course, "home": home, "env": env, "db_url": db_url, "exchange": exchange, "base": base}
+    instructor.nbgrader("collect", NAME)
+    return {"course": course, "home": home, "env": env, "db_url": db_url, "exchange": exchange, "base": base,
+            "instructor": instructor}
 
 
 def snapshot(db_url: str) -> dict:
@@ -165,11 +163,11 @@ def check_points(snap: dict, student: str) -> dict[str, float]:
 @pytest.fixture(scope="module")
 def graded(setup: dict) -> dict:
     course, home, env = setup["course"], setup["home"], setup["env"]
-    nbgrader(home, env, "autograde", NAME)  # what formgrader's Autograde button runs
+    setup["instructor"].nbgrader("autograde", NAME)  # what formgrader's Autograde button runs
     native = snapshot(setup["db_url"])
     native_files = autograded_files(course)
-    nbgrader(home, env, "generate_feedback", NAME)
-    nbgrader(home, env, "release_feedback", NAME)
+    setup["instructor"].nbgrader("generate_feedback", NAME)
+    setup["instructor"].nbgrader("release_feedback", NAME)
     done = run_grader("autograde", NAME, "--force", cwd=home, env=env, timeout=900)
     assert done.returncode == 0, done.stdout + done.stderr
     return {"native": native, "native_files": native_files, "grader": snapshot(setup["db_url"]),
@@ -193,9 +191,8 @@ def test_both_paths_copy_every_submitted_file_and_feedback_goes_back(graded: dic
     assert graded["native_files"] == graded["grader_files"]
     assert all("submission_secret.txt" in files and "timestamp.txt" in files
                for files in graded["grader_files"].values())
-    home, env = setup["home"], setup["env"]
-    nbgrader(home, env, "generate_feedback", NAME, "--force")
-    nbgrader(home, env, "release_feedback", NAME)
+    setup["instructor"].nbgrader("generate_feedback", NAME, "--force")
+    setup["instructor"].nbgrader("release_feedback", NAME)
     feedback = list((setup["exchange"] / COURSE_ID / "feedback").glob("*.html"))
     assert len(feedback) >= 3
 
