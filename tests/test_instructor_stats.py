@@ -206,17 +206,23 @@ def test_not_attempted_is_apart_from_wrong_in_every_rate(graded: Path) -> None:
     assert batch["misconceptions"] == {"softmax.axis": 2}
 
 
-def test_each_topic_says_what_to_reteach_among_those_who_tried(graded: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def stats_page(graded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """`grader stats --html` of the class, written once: the text and the browser read it."""
+    page = tmp_path_factory.mktemp("stats-page") / "stats.html"
+    done = run_grader("stats", str(graded), "--html", str(page), timeout=300)
+    assert done.returncode == 0, done.stderr
+    return page
+
+
+def test_each_topic_says_what_to_reteach_among_those_who_tried(graded: Path, stats_page: Path) -> None:
     stats = stats_json(graded)
     softmax = next(item for item in stats["topics"] if item["topic"] == "softmax")
     assert softmax["not_attempted"] == 2
     # carol and dave of the seven who tried softmax: the sum over the wrong axis.
     assert softmax["reteach"][0] == {"misconception": "softmax.axis", "students": 2,
                                      "share_of_attempted": pytest.approx(2 / 7)}
-    page = tmp_path / "stats.html"
-    done = run_grader("stats", str(graded), "--html", str(page), timeout=300)
-    assert done.returncode == 0, done.stderr
-    text = page.read_text(encoding="utf-8")
+    text = stats_page.read_text(encoding="utf-8")
     reteach = text.split('<ul id="reteach">')[1].split("</ul>\n")[0]
     block = reteach.split('data-topic="softmax"')[1].split('<li class="topic"')[0]
     assert "29 %" in block and "(softmax.axis)" in block and "取り組んだ学生の 29 %" in block
@@ -309,15 +315,13 @@ def test_quiz_stats_of_a_folder_without_answers_is_refused(tmp_path: Path) -> No
 # -- the page in a browser ---------------------------------------------------------------------
 
 @pytest.mark.browser
-def test_html_page_renders_with_plots_and_japanese_glyphs(graded: Path, tmp_path: Path) -> None:
+def test_html_page_renders_with_plots_and_japanese_glyphs(stats_page: Path, tmp_path: Path) -> None:
     from test_browser_jupyterlab import CHROMIUM, CHROMIUM_ARGS, missing_tools
 
     reason = missing_tools()
     if reason:
         pytest.fail(reason)  # the tools are part of the test environment: a skip would hide this
-    page_file = tmp_path / "stats.html"
-    done = run_grader("stats", str(graded), "--html", str(page_file))
-    assert done.returncode == 0, done.stderr
+    page_file = stats_page
     text = page_file.read_text(encoding="utf-8")
     assert "<script" not in text and "http" not in text.split("<body>")[1]  # self-contained
     from playwright.sync_api import sync_playwright
