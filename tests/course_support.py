@@ -1,5 +1,5 @@
 """One course written by `grader nbgrader init` per test run, copied by every test file
-that grades on it (no tests here).
+that grades on it; nbgrader's commands run in one process of nbgrader (no tests here).
 
 `grader nbgrader init` runs nbgrader's generate_assignment on every assignment and creates
 the gradebook (nbgrader starts `alembic` for it): about four CPU-seconds, the same course
@@ -17,6 +17,8 @@ import fcntl
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -47,3 +49,72 @@ def copy_of_initialized_course(factory: pytest.TempPathFactory, target: Path, en
             said.write_text(json.dumps(done.stdout), encoding="utf-8")  # last: the course is whole
     shutil.copytree(shared / "course", target)
     return json.loads(said.read_text(encoding="utf-8"))
+
+
+# nbgrader's own program run as a shell would, one command line after another, in one
+# process: it reads each command's arguments, runs it as `nbgrader` does, and says "done".
+# A start of nbgrader costs about a CPU-second; a test's commands pay it once. (formgrader,
+# too, runs every command of a course in one long-lived process.) A student is their own
+# account on a hub: here one OS user, so the user name nbgrader's exchange asks the OS for
+# is the student's.
+NBGRADER_SHELL = """\
+import json, sys
+import nbgrader.utils as u
+if sys.argv[1:]:
+    name = sys.argv[1]
+    u.get_osusername = lambda: name
+from traitlets.config.configurable import SingletonConfigurable
+from nbgrader.apps.nbgraderapp import NbGraderApp
+
+def forget(cls):  # every app object of the command before: each command is a new `nbgrader`
+    for sub in cls.__subclasses__():
+        sub._instance = None
+        forget(sub)
+
+for line in sys.stdin:
+    forget(SingletonConfigurable)
+    NbGraderApp.launch_instance(json.loads(line))
+    print("done", flush=True)
+"""
+
+
+class NbgraderShell:
+    """nbgrader commands run one after another in ``cwd`` (as ``student``, if given), with
+    ``env`` (default: this process's); what they log goes to ``log``. A command that fails
+    ends the shell, and the test with it."""
+
+    def __init__(self, cwd: Path, log: Path, env: dict | None = None, student: str | None = None) -> None:
+        self.log = log
+        cwd.mkdir(parents=True, exist_ok=True)
+        with log.open("w", encoding="utf-8") as out:
+            self.proc = subprocess.Popen([sys.executable, "-c", NBGRADER_SHELL, *([student] if student else [])],
+                                         cwd=cwd, env=env, text=True, stdin=subprocess.PIPE,
+                                         stdout=subprocess.PIPE, stderr=out)
+
+    def nbgrader(self, *args: str) -> str:
+        """Runs `nbgrader ARGS`; returns what it logged (nbgrader logs on stderr)."""
+        assert self.proc.stdin and self.proc.stdout
+        start = self.log.stat().st_size
+        self.proc.stdin.write(json.dumps(args) + "\n")
+        self.proc.stdin.flush()
+        for line in self.proc.stdout:  # what the command itself prints, then "done"
+            if line == "done\n":
+                with self.log.open("rb") as out:
+                    out.seek(start)
+                    return out.read().decode("utf-8", errors="replace")
+        raise AssertionError(f"nbgrader {' '.join(args)}: {self.log.read_text(encoding='utf-8')[-4000:]}")
+
+    def close(self) -> None:
+        assert self.proc.stdin
+        self.proc.stdin.close()
+        assert self.proc.wait(timeout=600) == 0, self.log.read_text(encoding="utf-8")[-4000:]
+
+    def __enter__(self) -> NbgraderShell:
+        return self
+
+    def __exit__(self, kind: object, *rest: object) -> None:
+        if kind is None:
+            self.close()
+        else:  # the test failed already: end the shell without a second error
+            self.proc.kill()
+            self.proc.wait()

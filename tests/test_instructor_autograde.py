@@ -24,7 +24,7 @@ import nbformat
 import pytest
 
 from conftest import check_json, run_grader, topic_scores
-from course_support import copy_of_initialized_course
+from course_support import NbgraderShell, copy_of_initialized_course
 from grader.authoring.notebooks import filled_in, topic_points
 from grader.authoring.assignments import assignment
 
@@ -35,11 +35,6 @@ BROKEN = ("W * np.sqrt(2 / n_in)", "W * np.sqrt(1 / n_in)")
 CHECK_TRICK = "def check(*a, **k):\n    return None"
 DUE = "2026-04-01 12:00:00"
 ON_TIME, LATE = "2026-04-01 10:00:00.000000 UTC", "2026-04-02 09:00:00.000000 UTC"
-
-
-def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, capture_output=True,
-                          text=True, timeout=900)
 
 
 def read(path: Path) -> nbformat.NotebookNode:
@@ -208,9 +203,9 @@ def test_late_submission_is_marked_as_nbgrader_does(graded: dict, course: Path) 
         assert all(not g.needs_manual_grade for g in late.notebooks[0].grades)
 
 
-def test_generate_feedback_and_export_work_on_what_autograde_wrote(graded: dict, course: Path) -> None:
-    feedback = nbgrader(course, "generate_feedback", NAME)
-    assert feedback.returncode == 0, feedback.stderr
+def test_generate_feedback_and_export_work_on_what_autograde_wrote(graded: dict, course: Path, tmp_path: Path) -> None:
+    shell = NbgraderShell(course, tmp_path / "nbgrader.log")  # both commands: one start of nbgrader
+    shell.nbgrader("generate_feedback", NAME)
     html = {s: (course / "feedback" / s / NAME / f"{NAME}.html").read_text(encoding="utf-8")
             for s in ("alice", "bob", "carol", "dave")}
     report = check_json_rows(course, "carol")
@@ -220,8 +215,8 @@ def test_generate_feedback_and_export_work_on_what_autograde_wrote(graded: dict,
     assert "CheckFailed" in html["bob"] and "is not filled yet" in html["bob"]
     assert "was deleted or converted" in html["dave"] and "削除または変換" in html["dave"]
     assert "grader-fail" not in html["alice"]
-    exported = nbgrader(course, "export", "--to", str(course / "grades.csv"))
-    assert exported.returncode == 0, exported.stderr
+    shell.nbgrader("export", "--to", str(course / "grades.csv"))
+    shell.close()
     rows = {r["student_id"]: float(r["score"]) for r in csv.DictReader(open(course / "grades.csv", encoding="utf-8"))}
     assert rows == {s: sum(cells.values()) for s, cells in gradebook(course).items()}
 
@@ -281,14 +276,14 @@ def test_nbgraders_own_autograde_grades_outside_the_kernel_and_is_not_fooled(gra
     course = tmp_path / "course"
     shutil.copytree(graded["pristine"], course)
     submit(course, "mallory", check_trick(course))
-    done = nbgrader(course, "autograde", NAME)
-    assert done.returncode == 0, done.stderr
+    shell = NbgraderShell(course, tmp_path / "nbgrader.log")  # both commands: one start of nbgrader
+    shell.nbgrader("autograde", NAME)
     assert gradebook(course)["mallory"] == {f"check-{t}": 0 for t in PIPELINE.topics}
     stock = course / "nbgrader_config.py"
     stock.write_text(stock.read_text(encoding="utf-8").replace(
         "c.Autograde.autograde_preprocessors", "_ignored"), encoding="utf-8")
-    done = nbgrader(course, "autograde", NAME, "--force")
-    assert done.returncode == 0, done.stderr
+    shell.nbgrader("autograde", NAME, "--force")  # a new `nbgrader autograde`: it reads the config again
+    shell.close()
     fooled = gradebook(course)["mallory"]
     assert fooled == {f"check-{t}": topic_points()[t] for t in PIPELINE.topics}  # full marks, all blank
     done = run_grader("autograde", NAME, "--force", cwd=course, timeout=600)

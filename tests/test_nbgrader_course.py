@@ -9,7 +9,6 @@ Every released notebook also runs top to bottom in a real kernel, filled and unf
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import SOLUTIONS, check_json, run_grader, topic_scores
-from course_support import copy_of_initialized_course
+from course_support import NbgraderShell, copy_of_initialized_course
 from grader.grading.engine import DEFAULT_SEED
 from grader.authoring.assignments import ASSIGNMENTS, assignment
 from grader.authoring.notebooks import filled_in, topic_points
@@ -44,11 +43,6 @@ def course(tmp_path_factory: pytest.TempPathFactory, env: dict) -> Path:
     folder = tmp_path_factory.mktemp("nbgrader") / "course"
     copy_of_initialized_course(tmp_path_factory, folder, env)
     return folder
-
-
-def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, capture_output=True,
-                          text=True, timeout=600)
 
 
 def read(path: Path) -> nbformat.NotebookNode:
@@ -203,25 +197,25 @@ def test_autograde_scores_equal_the_cli_and_feedback_names_the_failing_topic(cou
                  "bob": submit(course, "bob", released(course, PIPELINE.name)),
                  "carol": submit(course, "carol", broken_and_tampered(course))}
 
-    autograded = nbgrader(course, "autograde", PIPELINE.name)
-    assert autograded.returncode == 0, autograded.stderr
+    with NbgraderShell(course, tmp_path / "nbgrader.log") as shell:  # both commands: one start of nbgrader
+        logged = shell.nbgrader("autograde", PIPELINE.name)
 
-    # The tampered test cell was caught by its checksum and put back before grading.
-    assert f"Attribute 'checksum' for cell {TAMPERED_CELL} has changed" in autograded.stderr
-    restored = read(course / "autograded" / "carol" / PIPELINE.name / PIPELINE.notebook)
-    assert cell(restored, TAMPERED_CELL).source.endswith('check("weight_init")')
+        # The tampered test cell was caught by its checksum and put back before grading.
+        assert f"Attribute 'checksum' for cell {TAMPERED_CELL} has changed" in logged
+        restored = read(course / "autograded" / "carol" / PIPELINE.name / PIPELINE.notebook)
+        assert cell(restored, TAMPERED_CELL).source.endswith('check("weight_init")')
 
-    points = topic_points()
-    scores = {s: gradebook_scores(course, s) for s in STUDENTS}
-    for student, notebook in notebooks.items():
-        assert scores[student] == cli_scores(notebook, tmp_path / student), student
-    assert scores["alice"] == {t: points[t] for t in PIPELINE.topics}
-    assert scores["bob"] == {t: 0 for t in PIPELINE.topics}
-    assert 0 < scores["carol"]["weight_init"] < points["weight_init"]
-    assert scores["carol"]["batch_norm"] == points["batch_norm"]
+        points = topic_points()
+        scores = {s: gradebook_scores(course, s) for s in STUDENTS}
+        for student, notebook in notebooks.items():
+            assert scores[student] == cli_scores(notebook, tmp_path / student), student
+        assert scores["alice"] == {t: points[t] for t in PIPELINE.topics}
+        assert scores["bob"] == {t: 0 for t in PIPELINE.topics}
+        assert 0 < scores["carol"]["weight_init"] < points["weight_init"]
+        assert scores["carol"]["batch_norm"] == points["batch_norm"]
 
-    feedback = nbgrader(course, "generate_feedback", PIPELINE.name)
-    assert feedback.returncode == 0, feedback.stderr
+        shell.nbgrader("generate_feedback", PIPELINE.name)
+
     html = {s: (course / "feedback" / s / PIPELINE.name / f"{PIPELINE.name}.html").read_text(encoding="utf-8")
             for s in STUDENTS}
     assert verdicts(html["alice"]) == {"weight_init": "grader-pass", "batch_norm": "grader-pass"}

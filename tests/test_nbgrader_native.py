@@ -10,9 +10,7 @@ gradebook, feedback again. Every instructor command runs outside the course fold
 """
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,6 +18,7 @@ import nbformat
 import pytest
 
 from conftest import run_grader
+from course_support import NbgraderShell
 from grader.authoring.assignments import assignment
 from grader.authoring.notebooks import filled_in
 
@@ -28,53 +27,6 @@ PIPELINE = assignment("day2-init-batchnorm")
 NAME, COURSE_ID = PIPELINE.name, "dl-numpy-exercises"
 CHECK_TRICK = "def check(*a, **k):\n    return None"
 BROKEN = ("W * np.sqrt(2 / n_in)", "W * np.sqrt(1 / n_in)")
-
-
-# nbgrader's own program run as a shell would, one command line after another, in one
-# process: it reads each command's arguments, runs it as `nbgrader` does, and says "done".
-# A start of nbgrader costs about a CPU-second; the instructor's seven commands and each
-# student's fetch and submit pay it once. (formgrader, too, runs every command of a course in
-# one long-lived process.) A student is their own account on a hub: here one OS user, so the
-# user name nbgrader's exchange asks the OS for is the student's.
-NBGRADER_SHELL = """\
-import json, sys
-import nbgrader.utils as u
-if sys.argv[1:]:
-    name = sys.argv[1]
-    u.get_osusername = lambda: name
-from nbgrader.apps.nbgraderapp import NbGraderApp
-for line in sys.stdin:
-    NbGraderApp.clear_instance()  # a new `nbgrader` each time, as from the shell
-    NbGraderApp.launch_instance(json.loads(line))
-    print("done", flush=True)
-"""
-
-
-class NbgraderShell:
-    """nbgrader commands run one after another in ``cwd`` (as ``student``, if given); what
-    they log goes to ``log``."""
-
-    def __init__(self, cwd: Path, env: dict, log: Path, student: str | None = None) -> None:
-        self.log = log
-        cwd.mkdir(parents=True, exist_ok=True)
-        with log.open("w", encoding="utf-8") as out:
-            self.proc = subprocess.Popen([sys.executable, "-c", NBGRADER_SHELL, *([student] if student else [])],
-                                         cwd=cwd, env=env, text=True, stdin=subprocess.PIPE,
-                                         stdout=subprocess.PIPE, stderr=out)
-
-    def nbgrader(self, *args: str) -> None:
-        assert self.proc.stdin and self.proc.stdout
-        self.proc.stdin.write(json.dumps(args) + "\n")
-        self.proc.stdin.flush()
-        for line in self.proc.stdout:  # what the command itself prints, then "done"
-            if line == "done\n":
-                return
-        raise AssertionError(f"{args}: {self.log.read_text(encoding='utf-8')[-4000:]}")
-
-    def close(self) -> None:
-        assert self.proc.stdin
-        self.proc.stdin.close()
-        assert self.proc.wait(timeout=600) == 0, self.log.read_text(encoding="utf-8")[-4000:]
 
 
 def write_config(folder: Path, lines: list[str]) -> Path:
@@ -115,7 +67,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory, kernel_env: Path, request: p
                                      f"c.Exchange.root = {str(exchange)!r}"])
     done = run_grader("nbgrader", "init", str(course), env=env, timeout=900)
     assert done.returncode == 0, done.stderr
-    instructor = NbgraderShell(home, env, base / "instructor.log")
+    instructor = NbgraderShell(home, base / "instructor.log", env)
     request.addfinalizer(instructor.close)
     instructor.nbgrader("release_assignment", NAME)
     source = nbformat.read(course / "source" / NAME / PIPELINE.notebook, as_version=4)
@@ -124,7 +76,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory, kernel_env: Path, request: p
         student_env = {**env, "HOME": str(student_home), "USER": student, "LOGNAME": student,
                        "JUPYTER_CONFIG_DIR": str(write_config(student_home / ".jupyter",
                                                               [f"c.Exchange.root = {str(exchange)!r}"]))}
-        shell = NbgraderShell(student_home, student_env, base / f"{student}.log", student)
+        shell = NbgraderShell(student_home, base / f"{student}.log", student_env, student)
         shell.nbgrader("fetch_assignment", NAME, "--course", COURSE_ID)
         path = student_home / NAME / PIPELINE.notebook
         nbformat.write(answer(student, nbformat.read(path, as_version=4), source), path)
