@@ -21,6 +21,7 @@ from conftest import EXERCISES, ROOT, SOLUTIONS, as_check_json, check_json, with
 
 BROKEN_SOFTMAX = "\n\ndef softmax(x):\n    return x\n"
 
+from grader.grading.defaults import DEFAULT_TIME_LIMIT
 from grader.topics.registry import declare, names
 
 TOTAL = sum(declare(name).max_points for name in names())  # every topic's points
@@ -220,6 +221,14 @@ def test_unchanged_submissions_are_skipped_and_changed_ones_graded_again(tmp_pat
 
     forced = batch(submissions, out, "--force")
     assert not any("unchanged" in line for line in graded_lines(forced.stdout))
+
+    # No --time-limit means the default one: spelled out, the settings are the same and nothing
+    # is graded again (the default proven without waiting it out); under another limit, every
+    # result is graded again (a result is reused only under the limit it was graded with).
+    spelled = graded_lines(batch(submissions, out, "--time-limit", f"{DEFAULT_TIME_LIMIT:g}").stdout)
+    assert len(spelled) == 3 and all("unchanged" in line for line in spelled), spelled
+    longer = graded_lines(batch(submissions, out, "--time-limit", f"{2 * DEFAULT_TIME_LIMIT:g}").stdout)
+    assert len(longer) == 3 and not any("unchanged" in line for line in longer), longer
 
 
 def test_a_function_that_hangs_in_its_own_topic_costs_one_time_limit_per_student(tmp_path):
