@@ -151,10 +151,10 @@ def pytest_configure(config: pytest.Config) -> None:
 def compile_the_grader() -> None:
     """Byte-compile grader/ and reference/ where Python looks for them (their __pycache__).
 
-    This machine's environment, and CI's, sets PYTHONDONTWRITEBYTECODE=1, so no process ever
-    writes a cache: every `grader` command the tests start, and every sandboxed child (whose
-    environment always says so), compiled the grader's modules from source: 60 of the 370
-    CPU-ms of a one-topic `grader check`, spent once on a student's machine. Python still reads caches
+    The environment here sets PYTHONDONTWRITEBYTECODE=1, so no process writes a cache: every
+    `grader` command the tests start, and every sandboxed child (whose environment always
+    says so), compiled the grader's modules from source, 60 of the 370 CPU-ms of a one-topic
+    `grader check`, which a student's machine spends once. Python still reads the caches
     that exist; the environment is left as it is. solutions/ and exercises/ stay without a
     __pycache__ (they are copied as students' folders)."""
     import compileall
