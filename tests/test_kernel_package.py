@@ -22,6 +22,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import ROOT
+from venv_support import fresh_venv, pip_install
 from grader.boundary import wire
 from grader.grading.defaults import DEFAULT_SEED
 from grader.grading.engine import Plan
@@ -47,10 +48,9 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh environment with the wheel (no dependencies resolved from the grader's) and
     only numpy, pyyaml and ipykernel besides."""
     folder = tmp_path_factory.mktemp("students-kernel") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, timeout=120)
-    pip = [str(folder / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--no-deps", str(wheel)], check=True, timeout=300)
-    subprocess.run([*pip, "numpy<2.6", "pyyaml==6.0.3", "ipykernel"], check=True, timeout=600)
+    python = fresh_venv(folder)  # no pip in it: pip runs from outside (see venv_support)
+    pip_install(python, str(wheel), no_deps=True)
+    pip_install(python, "numpy<2.6", "pyyaml==6.0.3", "ipykernel")
     return folder
 
 

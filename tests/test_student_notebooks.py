@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -22,6 +20,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import ROOT, SOLUTIONS
+from venv_support import fresh_venv, grader_wheel, pip_install
 from grader.authoring.assignments import ASSIGNMENTS, assignment
 from grader.authoring.blanks import parse_file
 from grader.cli import EXTRA_OF_MODULE
@@ -95,29 +94,16 @@ def test_each_student_notebook_installs_then_checks_every_topic_of_its_assignmen
 # --- a student's install, in a real kernel ----------------------------------------------------
 
 
-def venv_python(venv: Path) -> Path:
-    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-
-
 @pytest.fixture(scope="module", params=sorted(KERNELS))
 def student_kernel(request, tmp_path_factory) -> tuple[str, Path]:
-    """A fresh venv holding the grader as pip installs it (a wheel, package data and all)
-    with only the student's dependencies, and the kernel packages ``KERNELS[param]``; and a
-    kernel spec that runs it. Returns (kernel name, the venv's python)."""
+    """A fresh venv holding the grader as pip installs it (its wheel, package data and all;
+    built once per run, see venv_support) with only the student's dependencies, and the
+    kernel packages ``KERNELS[param]``; and a kernel spec that runs it. Returns (kernel
+    name, the venv's python)."""
     name = request.param
     tmp = tmp_path_factory.mktemp(f"kernel-{name}")
-    source = tmp / "source"  # a copy: pip's in-tree build never writes into the repository
-    for part in ("grader", "reference"):
-        shutil.copytree(ROOT / part, source / part, ignore=shutil.ignore_patterns("__pycache__"))
-    for part in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / part, source / part)
-    venv = tmp / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    python = venv_python(venv)
-    # --no-compile: a third of the time here goes to byte-compiling sympy; imports compile lazily.
-    done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-compile", str(source), *KERNELS[name]],
-                          capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr[-3000:]
+    python = fresh_venv(tmp / "venv")
+    pip_install(python, str(grader_wheel(tmp_path_factory)), *KERNELS[name])
     spec = tmp / "jupyter" / "kernels" / name
     spec.mkdir(parents=True)
     (spec / "kernel.json").write_text(json.dumps({
@@ -220,21 +206,15 @@ def test_run_all_shows_every_topic_of_an_unsolved_and_a_solved_notebook(student_
 
 
 @pytest.mark.slow
-def test_the_first_cell_installs_the_grader_into_a_kernel_that_lacks_it(tmp_path, monkeypatch) -> None:
+def test_the_first_cell_installs_the_grader_into_a_kernel_that_lacks_it(tmp_path, tmp_path_factory,
+                                                                         monkeypatch) -> None:
     """The Colab route: a kernel with no grader runs the notebook's first cell — here with
-    the requirement pointing at a copy of this repository instead of the course's URL — and
-    the notebook's check cells grade at once, with no restart."""
-    source = tmp_path / "source"
-    for part in ("grader", "reference"):
-        shutil.copytree(ROOT / part, source / part, ignore=shutil.ignore_patterns("__pycache__"))
-    for part in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / part, source / part)
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    python = venv_python(venv)
-    done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-compile", "ipykernel"],
-                          capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr[-3000:]
+    the requirement pointing at the grader's wheel built from this repository instead of
+    the course's URL — and the notebook's check cells grade at once, with no restart."""
+    wheel = grader_wheel(tmp_path_factory)  # what pip builds from the repository: built once per run
+    # pip stays in this venv: the notebook's first cell runs it (%pip install).
+    python = fresh_venv(tmp_path / "venv")
+    pip_install(python, "pip", "ipykernel")
     assert venv_run(python, "import importlib.util; print(importlib.util.find_spec('grader'))") == "None\n"
     spec = tmp_path / "jupyter" / "kernels" / "bare"
     spec.mkdir(parents=True)
@@ -242,10 +222,13 @@ def test_the_first_cell_installs_the_grader_into_a_kernel_that_lacks_it(tmp_path
         "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "a kernel without the grader", "language": "python"}), encoding="utf-8")
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    # The kernel's %pip byte-compiles nothing (sympy alone takes seconds): imports compile
+    # what they load. The cell's command is the notebook's own, unchanged.
+    monkeypatch.setenv("PIP_COMPILE", "0")
     day2 = assignment("day2-regularization")
     nb = nbformat.read(STUDENT / day2.notebook, as_version=4)
     install = nb.cells[1]
     assert student_install() in install.source
-    install.source = install.source.replace(student_install(), f"dl-exercises-grader @ {source.as_uri()}")
+    install.source = install.source.replace(student_install(), f"dl-exercises-grader @ {wheel.as_uri()}")
     executed(solved(nb, day2.notebook), "bare", tmp_path)  # in a folder of its own, as in Colab
     assert topic_results(nb) == {"regularization": (5.0, 5.0)}
