@@ -20,7 +20,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import ROOT, SOLUTIONS
-from venv_support import fresh_venv, grader_wheel, pip_install
+from venv_support import CACHE_BYTECODE, fresh_venv, grader_wheel, kernel_spec, pip_install
 from grader.authoring.assignments import ASSIGNMENTS, assignment
 from grader.authoring.blanks import parse_file
 from grader.cli import EXTRA_OF_MODULE
@@ -104,17 +104,14 @@ def student_kernel(request, tmp_path_factory) -> tuple[str, Path]:
     tmp = tmp_path_factory.mktemp(f"kernel-{name}")
     python = fresh_venv(tmp / "venv")
     pip_install(python, str(grader_wheel(tmp_path_factory)), *KERNELS[name])
-    spec = tmp / "jupyter" / "kernels" / name
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": f"student ({name})", "language": "python"}), encoding="utf-8")
+    kernel_spec(tmp / "jupyter", name, python, f"student ({name})")
     os.environ["JUPYTER_PATH"] = f"{tmp / 'jupyter'}{os.pathsep}{os.environ.get('JUPYTER_PATH', '')}"
     return name, python
 
 
 def venv_run(python: Path, code: str) -> str:
-    done = subprocess.run([str(python), "-c", code], capture_output=True, text=True, timeout=300, cwd=python.parent)
+    done = subprocess.run([str(python), "-c", code], capture_output=True, text=True, timeout=300, cwd=python.parent,
+                          env={**os.environ, **CACHE_BYTECODE})
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
@@ -192,15 +189,18 @@ def topic_results(nb: nbformat.NotebookNode) -> dict[str, tuple[float, float]]:
 
 
 @pytest.mark.slow
-def test_run_all_shows_every_topic_of_an_unsolved_and_a_solved_notebook(student_kernel) -> None:
+def test_run_all_shows_every_topic_of_an_unsolved_and_a_solved_notebook(student_kernel, tmp_path) -> None:
     kernel, _python = student_kernel
     day2 = assignment("day2-optimizers")
-    unsolved = executed(nbformat.read(STUDENT / day2.notebook, as_version=4), kernel)
+    # In a folder of the student's: in this repository the kernel would import its grader/
+    # (the notebook's folder comes first on the kernel's path), not the installed one.
+    unsolved = executed(nbformat.read(STUDENT / day2.notebook, as_version=4), kernel, tmp_path)
     results = topic_results(unsolved)
     assert set(results) == set(day2.topics) and all(points == 0 for points, _ in results.values()), results
     text = json.dumps([c.get("outputs", []) for c in unsolved.cells], ensure_ascii=False)
     assert "空欄" in text and "is not filled yet" in text  # the blanks are named, in both languages
-    solved_nb = executed(solved(nbformat.read(STUDENT / day2.notebook, as_version=4), day2.notebook), kernel)
+    solved_nb = executed(solved(nbformat.read(STUDENT / day2.notebook, as_version=4), day2.notebook), kernel,
+                         tmp_path)
     results = topic_results(solved_nb)
     assert set(results) == set(day2.topics) and all(p == most > 0 for p, most in results.values()), results
 
@@ -216,11 +216,7 @@ def test_the_first_cell_installs_the_grader_into_a_kernel_that_lacks_it(tmp_path
     python = fresh_venv(tmp_path / "venv")
     pip_install(python, "pip", "ipykernel")
     assert venv_run(python, "import importlib.util; print(importlib.util.find_spec('grader'))") == "None\n"
-    spec = tmp_path / "jupyter" / "kernels" / "bare"
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "a kernel without the grader", "language": "python"}), encoding="utf-8")
+    kernel_spec(tmp_path / "jupyter", "bare", python, "a kernel without the grader")
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
     # The kernel's %pip byte-compiles nothing (sympy alone takes seconds): imports compile
     # what they load. The cell's command is the notebook's own, unchanged.

@@ -12,10 +12,12 @@ left out, and what it needs once is done once:
   run from outside into it (``pip --python VENV``: pip itself runs on the venv's
   interpreter and installs there); a test whose notebook runs ``%pip`` installs pip into
   the venv the same way;
-* nothing is byte-compiled at install (imports compile what they load).
+* nothing is byte-compiled at install: the venv's own processes cache the bytecode of what
+  they import, as Python does by default (``CACHE_BYTECODE``).
 """
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -26,9 +28,20 @@ from typing import Iterator
 
 import pytest
 
+try:
+    import fcntl
+except ImportError:  # not a POSIX system: each worker builds its own wheel (see grader_wheel)
+    fcntl = None
+
 ROOT = Path(__file__).resolve().parents[1]
 # What a build of the grader reads: the packages pyproject.toml names, and its readme.
 SOURCE_PARTS = ("grader", "reference", "pyproject.toml", "README.md")
+# Python's default in a student's kernel: imports write their bytecode. Where the tests run
+# with PYTHONDONTWRITEBYTECODE set (this machine's environment does), every process of a venv
+# installed without byte-compiling would compile all it imports again (a notebook's run
+# twice the CPU); an empty value is Python's "unset". The grader's sandboxed children keep
+# their own setting (they never write): they read what the kernel wrote.
+CACHE_BYTECODE = {"PYTHONDONTWRITEBYTECODE": ""}
 
 
 def venv_python(venv: Path) -> Path:
@@ -49,10 +62,8 @@ def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
 @contextmanager
 def locked(folder: Path) -> Iterator[None]:
     """One process at a time in ``folder`` (the others wait); where there is no fcntl,
-    the caller's own folder is private anyway."""
-    try:
-        import fcntl
-    except ImportError:  # not a POSIX system: each worker builds its own (see grader_wheel)
+    the caller's folder is its own anyway."""
+    if fcntl is None:
         yield
         return
     with open(folder / ".lock", "w") as handle:
@@ -77,14 +88,14 @@ def copy_source(into: Path) -> Path:
 
 def grader_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The grader's wheel, as pip builds it from the source folder; built once per run."""
-    try:
-        import fcntl  # noqa: F401  (only whether it exists)
+    if fcntl is not None:
         folder = shared_folder(tmp_path_factory, "grader-wheel")
-    except ImportError:
+    else:
         folder = tmp_path_factory.mktemp("grader-wheel")
     with locked(folder):
         built = sorted((folder / "dist").glob("*.whl"))
         if not built:
+            shutil.rmtree(folder / "source", ignore_errors=True)  # what a failed attempt left
             source = copy_source(folder / "source")
             partial = folder / "dist.partial"
             done = subprocess.run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps",
@@ -110,3 +121,14 @@ def pip_install(python: Path, *requirements: str, no_deps: bool = False) -> None
                            "--no-compile", "--disable-pip-version-check", *(["--no-deps"] if no_deps else []),
                            *requirements], capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stderr[-3000:]
+
+
+def kernel_spec(jupyter: Path, name: str, python: Path, display_name: str, env: dict[str, str] | None = None) -> None:
+    """A Jupyter kernel spec ``name`` under ``jupyter/kernels/`` that runs ``python``'s
+    ipykernel (bytecode cached, see ``CACHE_BYTECODE``)."""
+    spec = jupyter / "kernels" / name
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": display_name, "language": "python", "env": {**CACHE_BYTECODE, **(env or {})}}),
+        encoding="utf-8")
