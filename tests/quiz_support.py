@@ -1,14 +1,30 @@
 """Shared helpers for the quiz tests (no tests here): run the real `grader quiz` command line."""
 from __future__ import annotations
 
+import copy
+import functools
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+from grader.quiz.loader import load_sections
+from grader.quiz.model import Section
+
 REPO = Path(__file__).resolve().parents[1]
 QUIZ_DIR = REPO / "quizzes"
 FIXTURES = Path(__file__).resolve().parent / "quiz_fixtures"
+
+
+def shipped_sections() -> list[Section]:
+    """The shipped quiz bank as `load_sections` reads it: validated once per test process
+    (eight test files read it at import), a fresh copy for each caller to change at will."""
+    return copy.deepcopy(_shipped_sections())
+
+
+@functools.cache
+def _shipped_sections() -> list[Section]:
+    return load_sections(QUIZ_DIR)
 
 
 def run_quiz(*args: str, data_dir: Path, stdin: str | None = None, quiz_dir: Path | None = None,

@@ -13,11 +13,11 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from grader.quiz.checkers import check_answer, parse_number
-from grader.quiz.loader import find_question, load_sections
+from grader.quiz.loader import find_question
 from grader.boundary import wire
-from quiz_support import QUIZ_DIR
+from quiz_support import shipped_sections
 
-SECTIONS = load_sections(QUIZ_DIR)
+SECTIONS = shipped_sections()
 
 
 def question(qid: str, **changes):

@@ -7,10 +7,9 @@ import json
 import pytest
 import yaml
 
-from grader.quiz.loader import load_sections
-from quiz_support import QUIZ_DIR, REPO, assert_no_traceback, run_quiz
+from quiz_support import REPO, assert_no_traceback, run_quiz, shipped_sections
 
-SECTIONS = {s.id: s for s in load_sections(QUIZ_DIR)}
+SECTIONS = {s.id: s for s in shipped_sections()}
 
 
 def model_answers(section_id: str) -> dict:

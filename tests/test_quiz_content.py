@@ -8,11 +8,11 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from grader.quiz.checkers import check_answer
-from grader.quiz.loader import load_sections, quiz_files, validate_files
+from grader.quiz.loader import quiz_files, validate_files
 from grader.quiz.model import QUESTION_TYPES
-from quiz_support import QUIZ_DIR, assert_no_traceback, run_quiz
+from quiz_support import QUIZ_DIR, assert_no_traceback, run_quiz, shipped_sections
 
-SECTIONS = load_sections(QUIZ_DIR)
+SECTIONS = shipped_sections()
 QUESTIONS = [q for s in SECTIONS for q in s.questions]
 CASES = ([(q, q.answer, True) for q in QUESTIONS if q.auto_graded]
          + [(q, wrong, False) for q in QUESTIONS for wrong in q.wrong_answers])

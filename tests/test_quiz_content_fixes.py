@@ -8,10 +8,9 @@ import pytest
 import yaml
 
 from grader.quiz.checkers import check_answer
-from grader.quiz.loader import load_sections
-from quiz_support import QUIZ_DIR
+from quiz_support import QUIZ_DIR, shipped_sections
 
-SECTIONS = load_sections(QUIZ_DIR)
+SECTIONS = shipped_sections()
 Q = {q.id: q for s in SECTIONS for q in s.questions}
 
 

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import yaml
 
-from grader.quiz.loader import load_sections
-from quiz_support import QUIZ_DIR
+from quiz_support import shipped_sections
 
 CORPUS = Path(__file__).parent / "quiz_corpus" / "answers.yaml"
-QUESTIONS = {q.id: q for s in load_sections(QUIZ_DIR) for q in s.questions}
+QUESTIONS = {q.id: q for s in shipped_sections() for q in s.questions}
 
 
 def corpus_cases() -> list[tuple[str, str, bool, str]]:

@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 
 from grader.quiz.answers import AnswersError, read_answers
 from grader.quiz.checkers import check_answer
-from grader.quiz.loader import load_sections, validate_files
-from quiz_support import FIXTURES, QUIZ_DIR
+from grader.quiz.loader import validate_files
+from quiz_support import FIXTURES, shipped_sections
 
-SECTIONS = load_sections(QUIZ_DIR)
+SECTIONS = shipped_sections()
 # Code answers each start a process; the fuzz budget goes to the readers instead.
 QUESTIONS = {q.id: q for s in SECTIONS for q in s.questions if q.type != "code"}
 TYPED = string.printable + "０１２３４５６７８９．／－＋×÷・、。①②③④²³⁻√σπ約個％ーｱｲｳ（）＝"

@@ -12,10 +12,10 @@ import uuid
 import pytest
 
 from grader.quiz.checkers import check_answer
-from grader.quiz.loader import find_question, load_sections
-from quiz_support import FIXTURES, QUIZ_DIR, assert_no_traceback, run_quiz
+from grader.quiz.loader import find_question
+from quiz_support import FIXTURES, assert_no_traceback, run_quiz, shipped_sections
 
-SECTIONS = load_sections(QUIZ_DIR)
+SECTIONS = shipped_sections()
 BOMB = ("a: &a [x, x, x, x, x, x, x, x, x]\n"
         + "".join(f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi")))
 

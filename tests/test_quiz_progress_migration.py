@@ -8,11 +8,10 @@ import json
 import pytest
 import yaml
 
-from grader.quiz.loader import load_sections
 from grader.quiz.section_ids import RENAMED_IN_V2
-from quiz_support import QUIZ_DIR, assert_no_traceback, run_quiz
+from quiz_support import assert_no_traceback, run_quiz, shipped_sections
 
-SECTIONS = {s.id: s for s in load_sections(QUIZ_DIR)}
+SECTIONS = {s.id: s for s in shipped_sections()}
 FILE = "quiz-progress.json"
 
 

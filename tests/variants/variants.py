@@ -1,8 +1,9 @@
 """Broken and correct copies of solutions/, graded by the real `grader check` on real folders.
 
-Shared by tests/test_hints.py and benchmarks/hint_quality.py: load the variants (YAML
-beside this file), write each as a submission folder, grade every one on its own topics
-in parallel, and read back which catalogued hints each message shows.
+Shared by tests/hints_graded.py and benchmarks/hint_quality.py: load the variants (YAML
+beside this file), write each as a submission folder, grade them (every copy on its own
+topics by its own `grader check`, or a class of copies by one `grader batch`), and read back
+which catalogued hints each message shows.
 """
 from __future__ import annotations
 
@@ -73,14 +74,18 @@ def _edited(text: str, old: str, new: str, within: str | None) -> str:
 
 
 def grade(folder: Path, topics: tuple[str, ...]) -> tuple[int, dict]:
-    """Exit status and JSON of `grader check TOPICS --submission FOLDER --json --lang en`."""
-    env = {**os.environ, "LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
+    """Exit status and JSON of `grader check TOPICS --submission FOLDER --json --lang en`
+    (every topic when ``topics`` is empty)."""
     done = subprocess.run([sys.executable, "-m", "grader", "check", *topics, "--submission", str(folder),
-                           "--json", "--lang", "en"], cwd=ROOT, env=env, capture_output=True, text=True,
+                           "--json", "--lang", "en"], cwd=ROOT, env=_english(), capture_output=True, text=True,
                           timeout=300)
     if not done.stdout.strip():
         raise RuntimeError(f"no JSON from grader check: {done.stderr[-2000:]}")
     return done.returncode, json.loads(done.stdout)
+
+
+def _english() -> dict[str, str]:
+    return {**os.environ, "LANG": "en_US.UTF-8", "LC_ALL": "", "LC_MESSAGES": ""}
 
 
 def grade_all(variants: list[Variant], workdir: Path) -> dict[str, tuple[int, dict]]:
@@ -91,6 +96,32 @@ def grade_all(variants: list[Variant], workdir: Path) -> dict[str, tuple[int, di
 
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
         return dict(pool.map(one, variants))
+
+
+def grade_class(variants: list[Variant], workdir: Path) -> dict[str, dict]:
+    """Every variant graded on every topic by ONE `grader batch` over a class of copies (one
+    sub-folder per copy, named after it: see :func:`copy_folder`): each copy's object of the
+    batch's results.json, with the fields the batch adds to `grader check --json`'s. Raises
+    when the batch fails or a copy has no result: a copy is never left out silently."""
+    submissions = workdir / "class"
+    for variant in variants:
+        write(variant, copy_folder(submissions, variant))
+    out = workdir / "grades"
+    done = subprocess.run([sys.executable, "-m", "grader", "batch", str(submissions), "--out", str(out),
+                           "--lang", "en"], cwd=ROOT, env=_english(), capture_output=True, text=True,
+                          timeout=900)
+    if done.returncode != 0:
+        raise RuntimeError(f"grader batch exited {done.returncode}: {done.stderr[-2000:]}")
+    students = json.loads((out / "results.json").read_text(encoding="utf-8"))["students"]
+    missing = sorted({copy_folder(submissions, v).name for v in variants} - set(students))
+    if missing:
+        raise RuntimeError(f"grader batch gave no result for {missing}: {done.stderr[-2000:]}")
+    return {v.name: students[copy_folder(submissions, v).name] for v in variants}
+
+
+def copy_folder(submissions: Path, variant: Variant) -> Path:
+    """The copy's folder in a class: its name is the student's name in the batch's results."""
+    return submissions / variant.name
 
 
 def hint_patterns() -> dict[str, re.Pattern]:
