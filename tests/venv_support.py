@@ -116,7 +116,8 @@ def fresh_venv(venv: Path) -> Path:
 
 
 def pip_install(python: Path, *requirements: str, no_deps: bool = False) -> None:
-    """``pip install`` into the venv of ``python``, run from this environment's pip."""
+    """``pip install`` into the venv of ``python``, run from this environment's pip
+    (``--python``: pip 22.3 or newer, what Python 3.11's venv brings)."""
     done = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
                            "--no-compile", "--disable-pip-version-check", *(["--no-deps"] if no_deps else []),
                            *requirements], capture_output=True, text=True, timeout=900)
