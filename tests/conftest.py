@@ -143,6 +143,25 @@ FAST_FILES = frozenset({
 })
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # once, before xdist starts its workers
+        compile_the_grader()
+
+
+def compile_the_grader() -> None:
+    """Byte-compile grader/ and reference/ where Python looks for them (their __pycache__).
+
+    The environment here sets PYTHONDONTWRITEBYTECODE=1, so no process writes a cache: every
+    `grader` command the tests start, and every sandboxed child (whose environment always
+    says so), compiled the grader's modules from source, 60 of the 370 CPU-ms of a one-topic
+    `grader check`, which a student's machine spends once. Python still reads the caches
+    that exist; the environment is left as it is. solutions/ and exercises/ stay without a
+    __pycache__ (they are copied as students' folders)."""
+    import compileall
+    for package in ("grader", "reference"):
+        compileall.compile_dir(ROOT / package, quiet=1, workers=1)
+
+
 def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
     """`-m fast` does not even import the files outside the tier (collecting the whole suite
     takes a worker about 12 s of CPU); any other selection collects everything."""

@@ -21,6 +21,7 @@ from conftest import EXERCISES, ROOT, SOLUTIONS, as_check_json, check_json, with
 
 BROKEN_SOFTMAX = "\n\ndef softmax(x):\n    return x\n"
 
+from grader.grading.defaults import DEFAULT_TIME_LIMIT
 from grader.topics.registry import declare, names
 
 TOTAL = sum(declare(name).max_points for name in names())  # every topic's points
@@ -221,6 +222,14 @@ def test_unchanged_submissions_are_skipped_and_changed_ones_graded_again(tmp_pat
     forced = batch(submissions, out, "--force")
     assert not any("unchanged" in line for line in graded_lines(forced.stdout))
 
+    # No --time-limit means the default one: spelled out, the settings are the same and nothing
+    # is graded again (the default proven without waiting it out); under another limit, every
+    # result is graded again (a result is reused only under the limit it was graded with).
+    spelled = graded_lines(batch(submissions, out, "--time-limit", f"{DEFAULT_TIME_LIMIT:g}").stdout)
+    assert len(spelled) == 3 and all("unchanged" in line for line in spelled), spelled
+    longer = graded_lines(batch(submissions, out, "--time-limit", f"{2 * DEFAULT_TIME_LIMIT:g}").stdout)
+    assert len(longer) == 3 and not any("unchanged" in line for line in longer), longer
+
 
 def test_a_function_that_hangs_in_its_own_topic_costs_one_time_limit_per_student(tmp_path):
     submissions = tmp_path / "submissions"
@@ -228,12 +237,12 @@ def test_a_function_that_hangs_in_its_own_topic_costs_one_time_limit_per_student
     for name in ("dan", "eve"):
         student(submissions, name, append={"functions": "\n\ndef softmax(x):\n    while True:\n        pass\n"})
     out = tmp_path / "grades"
-    done = batch(submissions, out, "-j", "1", "--time-limit", "3")
+    done = batch(submissions, out, "-j", "1", "--time-limit", "2")
     assert done.returncode == 0, done.stderr
     for name, report in results(out).items():
         messages = {r["topic"]: r["message"] for r in report["results"] if not r["passed"]}
         assert set(messages) == {"softmax", "training"}, (name, messages)
-        assert "did not finish within 3 s" in messages["softmax"]
+        assert "did not finish within 2 s" in messages["softmax"]
         # Skipped, not run: training never waits out a time limit of its own.
         assert messages["training"] == (
             "Skipped: softmax timed out in its own topic (softmax); make that topic finish first.")
@@ -245,10 +254,16 @@ def _hanging_class(tmp_path: Path) -> Path:
     return submissions
 
 
+# zoe's hang is waited out once, by the resumed run (the limit is part of what a result was
+# graded with, so both runs use it); the interrupted run is stopped within this many seconds
+# of printing carol's line, before zoe's limit ends her.
+HANG_LIMIT = "3"
+
+
 def _start(submissions: Path, out: Path, *extra: str) -> subprocess.Popen:
     env = {**os.environ, "LANG": "en_US.UTF-8"}
     return subprocess.Popen([sys.executable, "-m", "grader", "batch", str(submissions), "--out", str(out),
-                             "-j", "1", "--time-limit", "4", *extra], cwd=ROOT, env=env,
+                             "-j", "1", "--time-limit", HANG_LIMIT, *extra], cwd=ROOT, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
@@ -273,7 +288,7 @@ def test_ctrl_c_keeps_every_finished_result_and_the_next_run_resumes(tmp_path):
     assert [row["student"] for row in csv_rows(out)] == ["alice", "bob", "carol"]
     assert wait_until_no_zygotes() == []
 
-    resumed = batch(submissions, out, "--time-limit", "4")
+    resumed = batch(submissions, out, "--time-limit", HANG_LIMIT)
     lines = graded_lines(resumed.stdout)
     assert sum("unchanged" in line for line in lines) == 3
     assert any(line.startswith("[4/4] zoe:") for line in lines)
@@ -289,7 +304,7 @@ def test_a_killed_batch_leaves_no_process_behind_and_resumes(tmp_path):
     assert wait_until_no_zygotes() == []
     assert sorted(json.loads(p.read_text())["student"] for p in (out / ".batch").glob("*.json")) == \
         ["alice", "bob", "carol"]
-    resumed = batch(submissions, out, "--time-limit", "4", "--sandbox", "none")
+    resumed = batch(submissions, out, "--time-limit", HANG_LIMIT, "--sandbox", "none")
     assert resumed.returncode == 0
     assert sum("unchanged" in line for line in graded_lines(resumed.stdout)) == 3
     assert sorted(results(out)) == ["alice", "bob", "carol", "zoe"]

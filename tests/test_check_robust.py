@@ -6,6 +6,7 @@ import time
 import pytest
 
 from conftest import SOLUTIONS, check_json, failing_topics, messages_of, topic_scores
+from grader.grading.defaults import DEFAULT_TIME_LIMIT
 
 HANG = "while True:\n    pass"
 
@@ -28,6 +29,15 @@ def test_an_endless_loop_in_a_function_times_out_that_topic_only(submission):
     assert status == 1
     assert "did not finish within 2 s" in only(report, "softmax", "functions")
     assert time.monotonic() - start < 30
+
+
+def test_without_a_time_limit_the_default_one_ends_a_topic(submission):
+    """The tests above give `--time-limit 2`; here none: the default ends a softmax that
+    sleeps (asleep, not spinning, its ten seconds cost no CPU) and the message names it."""
+    folder = submission(append={"functions": "def softmax(x):\n    import time\n    time.sleep(10 ** 6)"})
+    status, report = check_json(folder, "softmax", "activations")
+    assert status == 1
+    assert f"did not finish within {DEFAULT_TIME_LIMIT:g} s" in only(report, "softmax")
 
 
 def test_an_endless_loop_at_import_times_out_that_module_only(submission):

@@ -22,6 +22,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import ROOT
+from venv_support import CACHE_BYTECODE, fresh_venv, kernel_spec, pip_install
 from grader.boundary import wire
 from grader.grading.defaults import DEFAULT_SEED
 from grader.grading.engine import Plan
@@ -47,10 +48,9 @@ def venv(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh environment with the wheel (no dependencies resolved from the grader's) and
     only numpy, pyyaml and ipykernel besides."""
     folder = tmp_path_factory.mktemp("students-kernel") / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(folder)], check=True, timeout=120)
-    pip = [str(folder / "bin" / "python"), "-m", "pip", "install", "-q", "--disable-pip-version-check"]
-    subprocess.run([*pip, "--no-deps", str(wheel)], check=True, timeout=300)
-    subprocess.run([*pip, "numpy<2.6", "pyyaml==6.0.3", "ipykernel"], check=True, timeout=600)
+    python = fresh_venv(folder)  # no pip in it: pip runs from outside (see venv_support)
+    pip_install(python, str(wheel), no_deps=True)
+    pip_install(python, "numpy<2.6", "pyyaml==6.0.3", "ipykernel")
     return folder
 
 
@@ -60,7 +60,7 @@ def site_packages(venv: Path) -> Path:
 
 
 def run_python(venv: Path, code: str) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}
+    env = {**{k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "PYTHONHOME")}, **CACHE_BYTECODE}
     return subprocess.run([str(venv / "bin" / "python"), "-c", code], capture_output=True, text=True,
                           cwd=venv, env=env, timeout=120)
 
@@ -206,12 +206,8 @@ class Kernel:
 @pytest.fixture(scope="module")
 def kernel(venv: Path, tmp_path_factory: pytest.TempPathFactory):
     data = tmp_path_factory.mktemp("jupyter-data")
-    spec = data / "kernels" / "students"
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(venv / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "students", "language": "python",
-        "env": {"PYTHONPATH": "", "GRADER_DATA_DIR": str(data / "grader")}}))
+    kernel_spec(data, "students", venv / "bin" / "python", "students",
+                env={"PYTHONPATH": "", "GRADER_DATA_DIR": str(data / "grader")})
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("JUPYTER_DATA_DIR", str(data))
         patch.setenv("JUPYTER_PLATFORM_DIRS", "1")

@@ -12,9 +12,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -22,6 +20,7 @@ import pytest
 from nbclient import NotebookClient
 
 from conftest import ROOT, SOLUTIONS
+from venv_support import CACHE_BYTECODE, fresh_venv, grader_wheel, kernel_spec, pip_install
 from grader.authoring.assignments import ASSIGNMENTS, assignment
 from grader.authoring.blanks import parse_file
 from grader.cli import EXTRA_OF_MODULE
@@ -95,40 +94,24 @@ def test_each_student_notebook_installs_then_checks_every_topic_of_its_assignmen
 # --- a student's install, in a real kernel ----------------------------------------------------
 
 
-def venv_python(venv: Path) -> Path:
-    return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
-
-
 @pytest.fixture(scope="module", params=sorted(KERNELS))
 def student_kernel(request, tmp_path_factory) -> tuple[str, Path]:
-    """A fresh venv holding the grader as pip installs it (a wheel, package data and all)
-    with only the student's dependencies, and the kernel packages ``KERNELS[param]``; and a
-    kernel spec that runs it. Returns (kernel name, the venv's python)."""
+    """A fresh venv holding the grader as pip installs it (its wheel, package data and all;
+    built once per run, see venv_support) with only the student's dependencies, and the
+    kernel packages ``KERNELS[param]``; and a kernel spec that runs it. Returns (kernel
+    name, the venv's python)."""
     name = request.param
     tmp = tmp_path_factory.mktemp(f"kernel-{name}")
-    source = tmp / "source"  # a copy: pip's in-tree build never writes into the repository
-    for part in ("grader", "reference"):
-        shutil.copytree(ROOT / part, source / part, ignore=shutil.ignore_patterns("__pycache__"))
-    for part in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / part, source / part)
-    venv = tmp / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    python = venv_python(venv)
-    # --no-compile: a third of the time here goes to byte-compiling sympy; imports compile lazily.
-    done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-compile", str(source), *KERNELS[name]],
-                          capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr[-3000:]
-    spec = tmp / "jupyter" / "kernels" / name
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": f"student ({name})", "language": "python"}), encoding="utf-8")
+    python = fresh_venv(tmp / "venv")
+    pip_install(python, str(grader_wheel(tmp_path_factory)), *KERNELS[name])
+    kernel_spec(tmp / "jupyter", name, python, f"student ({name})")
     os.environ["JUPYTER_PATH"] = f"{tmp / 'jupyter'}{os.pathsep}{os.environ.get('JUPYTER_PATH', '')}"
     return name, python
 
 
 def venv_run(python: Path, code: str) -> str:
-    done = subprocess.run([str(python), "-c", code], capture_output=True, text=True, timeout=300, cwd=python.parent)
+    done = subprocess.run([str(python), "-c", code], capture_output=True, text=True, timeout=300, cwd=python.parent,
+                          env={**os.environ, **CACHE_BYTECODE})
     assert done.returncode == 0, done.stderr[-3000:]
     return done.stdout
 
@@ -206,46 +189,42 @@ def topic_results(nb: nbformat.NotebookNode) -> dict[str, tuple[float, float]]:
 
 
 @pytest.mark.slow
-def test_run_all_shows_every_topic_of_an_unsolved_and_a_solved_notebook(student_kernel) -> None:
+def test_run_all_shows_every_topic_of_an_unsolved_and_a_solved_notebook(student_kernel, tmp_path) -> None:
     kernel, _python = student_kernel
     day2 = assignment("day2-optimizers")
-    unsolved = executed(nbformat.read(STUDENT / day2.notebook, as_version=4), kernel)
+    # In a folder of the student's: in this repository the kernel would import its grader/
+    # (the notebook's folder comes first on the kernel's path), not the installed one.
+    unsolved = executed(nbformat.read(STUDENT / day2.notebook, as_version=4), kernel, tmp_path)
     results = topic_results(unsolved)
     assert set(results) == set(day2.topics) and all(points == 0 for points, _ in results.values()), results
     text = json.dumps([c.get("outputs", []) for c in unsolved.cells], ensure_ascii=False)
     assert "空欄" in text and "is not filled yet" in text  # the blanks are named, in both languages
-    solved_nb = executed(solved(nbformat.read(STUDENT / day2.notebook, as_version=4), day2.notebook), kernel)
+    solved_nb = executed(solved(nbformat.read(STUDENT / day2.notebook, as_version=4), day2.notebook), kernel,
+                         tmp_path)
     results = topic_results(solved_nb)
     assert set(results) == set(day2.topics) and all(p == most > 0 for p, most in results.values()), results
 
 
 @pytest.mark.slow
-def test_the_first_cell_installs_the_grader_into_a_kernel_that_lacks_it(tmp_path, monkeypatch) -> None:
+def test_the_first_cell_installs_the_grader_into_a_kernel_that_lacks_it(tmp_path, tmp_path_factory,
+                                                                         monkeypatch) -> None:
     """The Colab route: a kernel with no grader runs the notebook's first cell — here with
-    the requirement pointing at a copy of this repository instead of the course's URL — and
-    the notebook's check cells grade at once, with no restart."""
-    source = tmp_path / "source"
-    for part in ("grader", "reference"):
-        shutil.copytree(ROOT / part, source / part, ignore=shutil.ignore_patterns("__pycache__"))
-    for part in ("pyproject.toml", "README.md"):
-        shutil.copy(ROOT / part, source / part)
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
-    python = venv_python(venv)
-    done = subprocess.run([str(python), "-m", "pip", "install", "--quiet", "--no-compile", "ipykernel"],
-                          capture_output=True, text=True, timeout=900)
-    assert done.returncode == 0, done.stderr[-3000:]
+    the requirement pointing at the grader's wheel built from this repository instead of
+    the course's URL — and the notebook's check cells grade at once, with no restart."""
+    wheel = grader_wheel(tmp_path_factory)  # what pip builds from the repository: built once per run
+    # pip stays in this venv: the notebook's first cell runs it (%pip install).
+    python = fresh_venv(tmp_path / "venv")
+    pip_install(python, "pip", "ipykernel")
     assert venv_run(python, "import importlib.util; print(importlib.util.find_spec('grader'))") == "None\n"
-    spec = tmp_path / "jupyter" / "kernels" / "bare"
-    spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [str(python), "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "a kernel without the grader", "language": "python"}), encoding="utf-8")
+    kernel_spec(tmp_path / "jupyter", "bare", python, "a kernel without the grader")
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    # The kernel's %pip byte-compiles nothing (sympy alone takes seconds): imports compile
+    # what they load. The cell's command is the notebook's own, unchanged.
+    monkeypatch.setenv("PIP_COMPILE", "0")
     day2 = assignment("day2-regularization")
     nb = nbformat.read(STUDENT / day2.notebook, as_version=4)
     install = nb.cells[1]
     assert student_install() in install.source
-    install.source = install.source.replace(student_install(), f"dl-exercises-grader @ {source.as_uri()}")
+    install.source = install.source.replace(student_install(), f"dl-exercises-grader @ {wheel.as_uri()}")
     executed(solved(nb, day2.notebook), "bare", tmp_path)  # in a folder of its own, as in Colab
     assert topic_results(nb) == {"regularization": (5.0, 5.0)}

@@ -17,13 +17,13 @@ import threading
 from pathlib import Path
 
 from grader.i18n import LANGS, lang_from_argv, t
+from grader.grading.defaults import DEFAULT_TIME_LIMIT  # the one grader check uses
 from grader.learn.changes import watch_files
 from grader.learn.common import EXIT_OK, EXIT_UNUSABLE, Parser, UsageError
 from grader.learn.keys import key_reader
 from grader.learn.watch_screen import Board, plain_line, screen
 from grader.topics import registry
 
-DEFAULT_TIME_LIMIT = 10.0
 QUIT = "q"
 
 

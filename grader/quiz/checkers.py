@@ -224,7 +224,7 @@ def check_code(question: Question, answer: Any) -> Verdict:
                              compare=compare, seeds=data.get("seeds"),
                              timeout=data.get("timeout"), bare_functions=data.get("bare_functions", []))
     if report.status == "timeout":
-        return _wrong(question, "quiz.code.timeout", seconds=data.get("timeout", DEFAULT_TIMEOUT))
+        return _wrong(question, "quiz.code.timeout", seconds=f"{data.get('timeout', DEFAULT_TIMEOUT):g}")
     if report.status != "ok" or report.model is None:
         return _wrong(question, "quiz.code.crashed", code=report.exit_code)
     if not report.model.get("ok"):
