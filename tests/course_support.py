@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -91,17 +92,23 @@ class NbgraderShell:
                                          cwd=cwd, env=env, text=True, stdin=subprocess.PIPE,
                                          stdout=subprocess.PIPE, stderr=out)
 
-    def nbgrader(self, *args: str) -> str:
-        """Runs `nbgrader ARGS`; returns what it logged (nbgrader logs on stderr)."""
+    def nbgrader(self, *args: str, timeout: float = 900) -> str:
+        """Runs `nbgrader ARGS`; returns what it logged (nbgrader logs on stderr). A command
+        still running after ``timeout`` seconds is ended, and fails."""
         assert self.proc.stdin and self.proc.stdout
         start = self.log.stat().st_size
         self.proc.stdin.write(json.dumps(args) + "\n")
         self.proc.stdin.flush()
-        for line in self.proc.stdout:  # what the command itself prints, then "done"
-            if line == "done\n":
-                with self.log.open("rb") as out:
-                    out.seek(start)
-                    return out.read().decode("utf-8", errors="replace")
+        watchdog = threading.Timer(timeout, self.proc.kill)
+        watchdog.start()
+        try:
+            for line in self.proc.stdout:  # what the command itself prints, then "done"
+                if line == "done\n":
+                    with self.log.open("rb") as out:
+                        out.seek(start)
+                        return out.read().decode("utf-8", errors="replace")
+        finally:
+            watchdog.cancel()
         raise AssertionError(f"nbgrader {' '.join(args)}: {self.log.read_text(encoding='utf-8')[-4000:]}")
 
     def close(self) -> None:

@@ -204,8 +204,9 @@ def test_late_submission_is_marked_as_nbgrader_does(graded: dict, course: Path) 
 
 
 def test_generate_feedback_and_export_work_on_what_autograde_wrote(graded: dict, course: Path, tmp_path: Path) -> None:
-    shell = NbgraderShell(course, tmp_path / "nbgrader.log")  # both commands: one start of nbgrader
-    shell.nbgrader("generate_feedback", NAME)
+    with NbgraderShell(course, tmp_path / "nbgrader.log") as shell:  # both commands: one start of nbgrader
+        shell.nbgrader("generate_feedback", NAME)
+        shell.nbgrader("export", "--to", str(course / "grades.csv"))
     html = {s: (course / "feedback" / s / NAME / f"{NAME}.html").read_text(encoding="utf-8")
             for s in ("alice", "bob", "carol", "dave")}
     report = check_json_rows(course, "carol")
@@ -215,8 +216,6 @@ def test_generate_feedback_and_export_work_on_what_autograde_wrote(graded: dict,
     assert "CheckFailed" in html["bob"] and "is not filled yet" in html["bob"]
     assert "was deleted or converted" in html["dave"] and "削除または変換" in html["dave"]
     assert "grader-fail" not in html["alice"]
-    shell.nbgrader("export", "--to", str(course / "grades.csv"))
-    shell.close()
     rows = {r["student_id"]: float(r["score"]) for r in csv.DictReader(open(course / "grades.csv", encoding="utf-8"))}
     assert rows == {s: sum(cells.values()) for s, cells in gradebook(course).items()}
 
@@ -276,14 +275,13 @@ def test_nbgraders_own_autograde_grades_outside_the_kernel_and_is_not_fooled(gra
     course = tmp_path / "course"
     shutil.copytree(graded["pristine"], course)
     submit(course, "mallory", check_trick(course))
-    shell = NbgraderShell(course, tmp_path / "nbgrader.log")  # both commands: one start of nbgrader
-    shell.nbgrader("autograde", NAME)
-    assert gradebook(course)["mallory"] == {f"check-{t}": 0 for t in PIPELINE.topics}
-    stock = course / "nbgrader_config.py"
-    stock.write_text(stock.read_text(encoding="utf-8").replace(
-        "c.Autograde.autograde_preprocessors", "_ignored"), encoding="utf-8")
-    shell.nbgrader("autograde", NAME, "--force")  # a new `nbgrader autograde`: it reads the config again
-    shell.close()
+    with NbgraderShell(course, tmp_path / "nbgrader.log") as shell:  # both commands: one start of nbgrader
+        shell.nbgrader("autograde", NAME)
+        assert gradebook(course)["mallory"] == {f"check-{t}": 0 for t in PIPELINE.topics}
+        stock = course / "nbgrader_config.py"
+        stock.write_text(stock.read_text(encoding="utf-8").replace(
+            "c.Autograde.autograde_preprocessors", "_ignored"), encoding="utf-8")
+        shell.nbgrader("autograde", NAME, "--force")  # a new `nbgrader autograde`: it reads the config again
     fooled = gradebook(course)["mallory"]
     assert fooled == {f"check-{t}": topic_points()[t] for t in PIPELINE.topics}  # full marks, all blank
     done = run_grader("autograde", NAME, "--force", cwd=course, timeout=600)

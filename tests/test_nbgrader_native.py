@@ -67,7 +67,7 @@ def setup(tmp_path_factory: pytest.TempPathFactory, kernel_env: Path, request: p
                                      f"c.Exchange.root = {str(exchange)!r}"])
     done = run_grader("nbgrader", "init", str(course), env=env, timeout=900)
     assert done.returncode == 0, done.stderr
-    instructor = NbgraderShell(home, base / "instructor.log", env)
+    instructor = NbgraderShell(home, base / "instructor.log", env)  # every instructor command: one nbgrader
     request.addfinalizer(instructor.close)
     instructor.nbgrader("release_assignment", NAME)
     source = nbformat.read(course / "source" / NAME / PIPELINE.notebook, as_version=4)
@@ -76,12 +76,11 @@ def setup(tmp_path_factory: pytest.TempPathFactory, kernel_env: Path, request: p
         student_env = {**env, "HOME": str(student_home), "USER": student, "LOGNAME": student,
                        "JUPYTER_CONFIG_DIR": str(write_config(student_home / ".jupyter",
                                                               [f"c.Exchange.root = {str(exchange)!r}"]))}
-        shell = NbgraderShell(student_home, base / f"{student}.log", student_env, student)
-        shell.nbgrader("fetch_assignment", NAME, "--course", COURSE_ID)
-        path = student_home / NAME / PIPELINE.notebook
-        nbformat.write(answer(student, nbformat.read(path, as_version=4), source), path)
-        shell.nbgrader("submit", NAME, "--course", COURSE_ID)
-        shell.close()
+        with NbgraderShell(student_home, base / f"{student}.log", student_env, student) as shell:  # one nbgrader
+            shell.nbgrader("fetch_assignment", NAME, "--course", COURSE_ID)
+            path = student_home / NAME / PIPELINE.notebook
+            nbformat.write(answer(student, nbformat.read(path, as_version=4), source), path)
+            shell.nbgrader("submit", NAME, "--course", COURSE_ID)
     instructor.nbgrader("collect", NAME)
     return {"course": course, "home": home, "env": env, "db_url": db_url, "exchange": exchange, "base": base,
             "instructor": instructor}
