@@ -13,9 +13,7 @@ elsewhere through ~/.jupyter) still run it.
 """
 from __future__ import annotations
 
-import fcntl
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -25,26 +23,19 @@ from pathlib import Path
 import pytest
 
 from conftest import run_grader
+from once_per_run import locked, shared_folder
 
 _NAME = "nbgrader-init-course"
-
-
-def run_folder(factory: pytest.TempPathFactory) -> Path:
-    """The temporary folder of this run, shared by all its workers: under xdist each worker's
-    base folder (pytest-N/popen-gwK) is in the run's own pytest-N; without xdist, the base."""
-    base = factory.getbasetemp()
-    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
 
 
 def copy_of_initialized_course(factory: pytest.TempPathFactory, target: Path, env: dict | None = None) -> str:
     """Copies the run's course (built first if no worker has yet) to ``target``; returns
     what `grader nbgrader init` printed when it wrote it."""
-    shared = run_folder(factory) / _NAME
-    with open(run_folder(factory) / f"{_NAME}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, even when init fails
+    shared = shared_folder(factory, _NAME)
+    with locked(shared):
         said = shared / "init-stdout.json"
         if not said.is_file():
-            shutil.rmtree(shared, ignore_errors=True)
+            shutil.rmtree(shared / "course", ignore_errors=True)  # what a failed attempt left
             done = run_grader("nbgrader", "init", str(shared / "course"), env=env, timeout=900)
             assert done.returncode == 0, done.stderr
             said.write_text(json.dumps(done.stdout), encoding="utf-8")  # last: the course is whole

@@ -22,16 +22,11 @@ import os
 import shutil
 import subprocess
 import sys
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-try:
-    import fcntl
-except ImportError:  # not a POSIX system: each worker builds its own wheel (see grader_wheel)
-    fcntl = None
+from once_per_run import locked, shared_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 # What a build of the grader reads: the packages pyproject.toml names, and its readme.
@@ -48,32 +43,6 @@ def venv_python(venv: Path) -> Path:
     return venv / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
 
 
-def shared_folder(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
-    """A folder every worker of this run sees: under xdist each worker's base temporary
-    folder sits inside the run's own."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    folder = base / name
-    folder.mkdir(exist_ok=True)
-    return folder
-
-
-@contextmanager
-def locked(folder: Path) -> Iterator[None]:
-    """One process at a time in ``folder`` (the others wait); where there is no fcntl,
-    the caller's folder is its own anyway."""
-    if fcntl is None:
-        yield
-        return
-    with open(folder / ".lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def copy_source(into: Path) -> Path:
     """The parts of the repository a build reads, without caches: pip's in-tree build
     writes build/ and *.egg-info beside them, never into the repository."""
@@ -88,10 +57,7 @@ def copy_source(into: Path) -> Path:
 
 def grader_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The grader's wheel, as pip builds it from the source folder; built once per run."""
-    if fcntl is not None:
-        folder = shared_folder(tmp_path_factory, "grader-wheel")
-    else:
-        folder = tmp_path_factory.mktemp("grader-wheel")
+    folder = shared_folder(tmp_path_factory, "grader-wheel")
     with locked(folder):
         built = sorted((folder / "dist").glob("*.whl"))
         if not built:
