@@ -2,6 +2,7 @@
 line and field, exit 1, never a traceback; commands that need the quizzes refuse them (exit 2)."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -120,3 +121,53 @@ def test_declared_course_names_agree_with_the_code():
     assert set(schema["constants"]["items"]["enum"]) == set(CONSTANTS)
     child_names = set(vars(code_probe.course_functions()))
     assert set(schema["code"]["properties"]["bare_functions"]["items"]["enum"]) == child_names
+
+
+# --- a model answer that cannot be read: `validate` names it, grading says so ------------
+
+UNREADABLE_MODELS = '''section: day9-s1
+title: {ja: "読めない模範解答", en: "Unreadable model answers"}
+questions:
+  - id: t-number
+    type: numeric
+    prompt: {ja: "3/√5 は？", en: "What is 3/√5?"}
+    answer: "3/sqrt(5"
+    explanation: {ja: "約 1.34 です。", en: "About 1.34."}
+  - id: t-formula
+    type: expression
+    prompt: {ja: "σ の微分は？", en: "The derivative of σ?"}
+    variables: [s]
+    answer: "s*(1 - s"
+    explanation: {ja: "s(1 - s) です。", en: "s(1 - s)."}
+  - id: t-choice
+    type: single_choice
+    prompt: {ja: "どれ？", en: "Which?"}
+    choices:
+      - {key: a, ja: "あ", en: "a"}
+      - {key: b, ja: "い", en: "b"}
+    answer: a
+    explanation: {ja: "a です。", en: "It is a."}
+'''
+
+
+def test_an_unreadable_model_answer_is_named_by_validate_and_told_when_graded(tmp_path):
+    """Loading for students does not read model answers with sympy (a third of every quiz
+    command); `grader quiz validate` does, and grading an unvalidated file says what is wrong
+    with the question instead of a traceback, the other questions graded as usual."""
+    quizzes = tmp_path / "quizzes"
+    quizzes.mkdir()
+    (quizzes / "day9-s1.yaml").write_text(UNREADABLE_MODELS, encoding="utf-8")
+    validated = run_quiz("validate", "--lang", "en", str(quizzes / "day9-s1.yaml"), data_dir=tmp_path)
+    assert validated.returncode == 1
+    assert "questions[0].answer" in validated.stdout and "questions[1].answer" in validated.stdout
+
+    answers = tmp_path / "answers.yaml"
+    answers.write_text('t-number: "1.34"\nt-formula: "s*(1 - s)"\nt-choice: a\n', encoding="utf-8")
+    for lang, said in (("en", "its model answer cannot be read"), ("ja", "模範解答が読み取れません")):
+        graded = run_quiz("check", str(answers), "--json", "--lang", lang, data_dir=tmp_path, quiz_dir=quizzes)
+        assert_no_traceback(graded)
+        assert graded.returncode == 1, graded.stderr
+        results = {r["id"]: r for r in json.loads(graded.stdout)["results"]}
+        assert results["t-choice"]["passed"] is True
+        for qid in ("t-number", "t-formula"):
+            assert results[qid]["passed"] is False and said in results[qid]["message"], results[qid]

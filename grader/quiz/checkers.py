@@ -140,7 +140,10 @@ def check_numeric(question: Question, answer: Any) -> Verdict:
     from grader.quiz.mathparse import ExpressionError
     from grader.quiz.numbers import NumberRule, expected_value, read_numbers, shown, square_side
     rules = Rules.of(question.data, question.prompt)
-    expected = expected_value(question.answer, Rules.of(question.data))
+    try:
+        expected = expected_value(question.answer, Rules.of(question.data))
+    except ExpressionError as exc:  # loading for students does not read it (loader.validate_files)
+        return _wrong(question, "quiz.verdict.model_unreadable", detail=_bilingual_detail(exc))
     if expected.is_Integer and question.data.get("counters", True):
         rules = dataclasses.replace(rules, counters=True)
     side = square_side(answer) if question.data.get("one_side") else None
@@ -179,6 +182,8 @@ def check_expression(question: Question, answer: Any) -> Verdict:
                                seconds=bounded.WALL_SECONDS, cpu_seconds=bounded.CPU_SECONDS)
     except bounded.OutOfBounds:
         return _wrong(question, "quiz.verdict.expression_too_hard", seconds=f"{bounded.CPU_SECONDS:g}")
+    if outcome["verdict"] == "model_unreadable":
+        return _wrong(question, "quiz.verdict.model_unreadable", detail=outcome["detail"])
     if outcome["verdict"] == "unreadable":
         return _unreadable(question, "quiz.verdict.bad_expression", typed=_typed(str(answer)),
                            detail=outcome["detail"])
@@ -190,11 +195,14 @@ def check_expression(question: Question, answer: Any) -> Verdict:
 
 
 def judge_expression(model_text: str, typed: str, data: dict) -> dict:
-    """``{"verdict": "right" | "wrong" | "unreadable", "detail": {ja, en}}`` (plain data: it
-    may come back from the bounded child)."""
+    """``{"verdict": "right" | "wrong" | "unreadable" | "model_unreadable", "detail": {ja, en}}``
+    (plain data: it may come back from the bounded child)."""
     from grader.quiz.expression import ExpressionError, equivalent, read_expression
     rules = Rules.of(data, data.get("prompt"))
-    model = read_expression(model_text, Rules.of(data))[-1]
+    try:
+        model = read_expression(model_text, Rules.of(data))[-1]
+    except ExpressionError as exc:  # loading for students does not read it (loader.validate_files)
+        return {"verdict": "model_unreadable", "detail": _bilingual_detail(exc)}
     try:
         forms = read_expression(typed, rules)
     except ExpressionError as exc:

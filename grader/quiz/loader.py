@@ -110,8 +110,10 @@ def _section(item: _Parsed) -> Section:
 def validate_files(paths: Iterable[Path], *, deep: bool = True) -> tuple[list[Section], list[Problem]]:
     """Every problem in ``paths`` (ids must be unique across them) and the valid sections.
 
-    ``deep`` also parses expression answers with sympy, which costs an import; loading
-    for students skips it because the shipped files are validated by the tests.
+    ``deep`` also reads the model answers of expression and numeric questions with sympy,
+    which costs its import (a third of a `grader quiz` command); loading for students skips
+    it because the shipped files are validated by the tests, as `grader quiz validate`
+    validates an instructor's, and grading says so if a model answer cannot be read.
     """
     parsed = [_read(Path(p), deep=deep) for p in paths]
     problems = [p for item in parsed for p in item.problems]

@@ -119,20 +119,21 @@ def question_problems(doc: YamlDocument, file: str, index: int, question: dict[s
     if kind == "expression" and deep:
         return list(_expression_problems(doc, file, path, question))
     if kind == "numeric":
-        return list(_numeric_problems(doc, file, path, question))
+        return list(_numeric_problems(doc, file, path, question, deep=deep))
     return []
 
 
 _NUMBER_RULES = ("tolerance", "rtol", "sig_figs", "decimals")
 
 
-def _numeric_problems(doc: YamlDocument, file: str, path: tuple, question: dict) -> Iterator[Problem]:
+def _numeric_problems(doc: YamlDocument, file: str, path: tuple, question: dict, *,
+                      deep: bool) -> Iterator[Problem]:
     given = [name for name in _NUMBER_RULES if name in question]
     if len(given) > 1:
         where = path + (given[1],)
         yield Problem(file, doc.line_of(where, key=True), format_path(where), "quiz.problem.several_rules",
                       {"names": ", ".join(given)})
-    if isinstance(question["answer"], (str, int, float)):  # .inf or a 400-digit number too
+    if deep and isinstance(question["answer"], (str, int, float)):  # .inf or a 400-digit number too
         from grader.quiz.mathparse import ExpressionError
         from grader.quiz.numbers import expected_value
         from grader.quiz.reading import Rules
