@@ -13,13 +13,14 @@ import pytest
 
 import scheduling
 
-# As the grader's own nbgrader commands do (grader/instructor/autograde.py): the test files
-# import nbformat, whose jsonschema compiles rfc3987_syntax's grammars when it is importable,
-# two seconds of every worker, for IRI formats that no schema here uses.
-sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
-# ...and the same for the processes the tests start (nbgrader, jupyter lab, grader): see
-# tests/shims/rfc3987_syntax. A test that sets PYTHONPATH itself does without.
+# rfc3987_syntax left out of the test processes and of every process they start (nbgrader,
+# jupyter lab, grader), as the grader's own nbgrader commands leave it out
+# (grader/instructor/autograde.py): jsonschema, which nbformat imports, compiles its IRI
+# grammars when it is importable, a second or two per process, for formats no schema here
+# uses. tests/shims/rfc3987_syntax stands first on the path and fails to import. A test that
+# sets PYTHONPATH itself does without.
 SHIMS = Path(__file__).resolve().parent / "shims"
+sys.path.insert(0, str(SHIMS))
 if str(SHIMS) not in os.environ.get("PYTHONPATH", "").split(os.pathsep):  # xdist's workers inherit it
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(SHIMS), os.environ.get("PYTHONPATH", "")) if p)
 

@@ -91,7 +91,7 @@ def _english() -> dict[str, str]:
 def grade_all(variants: list[Variant], workdir: Path) -> dict[str, tuple[int, dict]]:
     """Every variant graded on its topics, several at a time (each run is its own process)."""
     def one(variant: Variant) -> tuple[str, tuple[int, dict]]:
-        folder = write(variant, workdir / variant.name.replace(".", "__"))
+        folder = write(variant, copy_folder(workdir, variant))
         return variant.name, grade(folder, variant.topics)
 
     with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 2)) as pool:
@@ -120,7 +120,8 @@ def grade_class(variants: list[Variant], workdir: Path) -> dict[str, dict]:
 
 
 def copy_folder(submissions: Path, variant: Variant) -> Path:
-    """The copy's folder in a class: its name is the student's name in the batch's results."""
+    """The copy's folder among the others (in a class, its name is the student's name in the
+    batch's results)."""
     return submissions / variant.name
 
 

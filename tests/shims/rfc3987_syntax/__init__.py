@@ -1,5 +1,6 @@
-"""Stands in front of the real rfc3987_syntax for the processes the tests start (tests/conftest.py
-puts this folder first on their PYTHONPATH): importing it fails, as if it were not installed.
+"""Stands in front of the real rfc3987_syntax for the test processes and the processes they
+start (tests/conftest.py puts this folder first on sys.path and on PYTHONPATH): importing it
+fails, as if it were not installed.
 
 Every `nbgrader`, `jupyter lab` and `grader` process imports jsonschema, whose format checker
 imports rfc3987_syntax when it can, and that compiles IRI grammars with lark: a second or two
